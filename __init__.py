@@ -1,0 +1,7 @@
+"""hnn-netpyne: the Human Neocortical Neurosolver circuit as a NetPyNE model.
+
+The network of Jones et al. (2009) and Neymotin et al. (2020), declared as
+NetPyNE specifications and checked against hnn-core 0.6.1.
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,177 @@
+"""NetPyNE cell rules for HNN's layer 2/3 and layer 5 pyramidal cells.
+
+The cells follow Jones et al. (2009) as implemented in hnn-core 0.6.1: a
+soma, an apical trunk with an oblique branch, one (L2/3) or two (L5) apical
+segments and a tuft, and three basal sections. Geometry, passive properties
+and channel densities come from an HNN parameter set; the rule is a plain
+dictionary that ``json.dumps`` accepts.
+"""
+
+import numpy as np
+
+from hnn_netpyne.cells.morphology import (
+    nseg_for_length,
+    path_distance_from_soma_start,
+    place_sections,
+    segment_centres,
+)
+
+# Reference end points (µm) that fix each section's direction (Jones 2009).
+L2_DIRECTIONS = {
+    "apical_trunk": ((-50, 0, 778), (-50, 0, 813)),
+    "apical_1": ((-50, 0, 813), (-50, 0, 993)),
+    "apical_tuft": ((-50, 0, 993), (-50, 0, 1133)),
+    "apical_oblique": ((-50, 0, 813), (-250, 0, 813)),
+    "basal_1": ((-50, 0, 765), (-50, 0, 715)),
+    "basal_2": ((-50, 0, 715), (-156, 0, 609)),
+    "basal_3": ((-50, 0, 715), (56, 0, 609)),
+    "soma": ((-50, 0, 765), (-50, 0, 778)),
+}
+L5_DIRECTIONS = {
+    "apical_trunk": ((0, 0, 23), (0, 0, 83)),
+    "apical_1": ((0, 0, 83), (0, 0, 483)),
+    "apical_2": ((0, 0, 483), (0, 0, 883)),
+    "apical_tuft": ((0, 0, 883), (0, 0, 1133)),
+    "apical_oblique": ((0, 0, 83), (-150, 0, 83)),
+    "basal_1": ((0, 0, 0), (0, 0, -50)),
+    "basal_2": ((0, 0, -50), (-106, 0, -156)),
+    "basal_3": ((0, 0, -50), (106, 0, -156)),
+    "soma": ((0, 0, 0), (0, 0, 23)),
+}
+
+# (parent section, parent end) of each child section; children start at 0.
+L2_TOPOLOGY = {
+    "apical_trunk": ("soma", 1),
+    "apical_1": ("apical_trunk", 1),
+    "apical_tuft": ("apical_1", 1),
+    "apical_oblique": ("apical_trunk", 1),
+    "basal_1": ("soma", 0),
+    "basal_2": ("basal_1", 1),
+    "basal_3": ("basal_1", 1),
+}
+L5_TOPOLOGY = dict(L2_TOPOLOGY, apical_2=("apical_1", 1), apical_tuft=("apical_2", 1))
+
+# Which sections HNN calls proximal and distal (synaptic targets).
+PYRAMIDAL_SECTION_LISTS = {
+    "proximal": ["apical_oblique", "basal_2", "basal_3"],
+    "distal": ["apical_tuft"],
+}
+
+# Initial membrane potential (mV) of each section.
+L2_V_INIT = -71.46
+L5_V_INIT = {
+    "apical_1": -71.32,
+    "apical_2": -69.08,
+    "apical_tuft": -67.30,
+    "apical_trunk": -72.0,
+    "soma": -72.0,
+    "basal_1": -72.0,
+    "basal_2": -72.0,
+    "basal_3": -72.0,
+    "apical_oblique": -72.0,
+}
+
+# L5 dendritic h-current density (S/cm²) grows with distance x (µm) from the
+# soma's 0 end as 1e-6 * exp(3e-3 * x) (Jones 2009).
+L5_AR_AT_SOMA = 1e-6
+L5_AR_LENGTH_CONSTANT = 3e-3
+
+# Channels of each cell type and the parameter names of each (hnn-core's
+# flat keys are <cell>_<soma|dend>_<param>_<mechanism>).
+L2_CHANNELS = {"km": ["gbar"], "hh2": ["gkbar", "gnabar", "gl", "el"]}
+L5_CHANNELS = {
+    "hh2": ["gkbar", "gnabar", "gl", "el"],
+    "ca": ["gbar"],
+    "cad": ["taur"],
+    "kca": ["gbar"],
+    "km": ["gbar"],
+    "cat": ["gbar"],
+    "ar": ["gbar"],
+}
+
+
+def _param_key(section_name):
+    """hnn-core's parameter infix for a section ('apical_trunk' -> 'apicaltrunk')."""
+    return section_name.replace("_", "")
+
+
+def _channel_values(params, cell, region, channels):
+    return {
+        mech: {name: params[f"{cell}_{region}_{name}_{mech}"] for name in names}
+        for mech, names in channels.items()
+    }
+
+
+def _pyramidal_rule(params, cell, directions, topology, channels, v_init):
+    names = [name for name in directions if name != "soma"]
+    lengths = {name: params[f"{cell}_{_param_key(name)}_L"] for name in names}
+    diams = {name: params[f"{cell}_{_param_key(name)}_diam"] for name in names}
+    lengths["soma"] = params[f"{cell}_soma_L"]
+    diams["soma"] = params[f"{cell}_soma_diam"]
+    end_points = place_sections(directions, topology, lengths)
+
+    secs = {}
+    for name in directions:
+        region = "soma" if name == "soma" else "dend"
+        start, end = end_points[name].tolist()
+        sec = {
+            "geom": {
+                "L": lengths[name],
+                "diam": diams[name],
+                "Ra": params[f"{cell}_{region}_Ra"],
+                "cm": params[f"{cell}_{region}_cm"],
+                "nseg": nseg_for_length(lengths[name]),
+                "pt3d": [start + [diams[name]], end + [diams[name]]],
+            },
+            "mechs": _channel_values(params, cell, region, channels),
+            "vinit": v_init[name] if isinstance(v_init, dict) else v_init,
+        }
+        sec["mechs"]["dipole"] = {}
+        if name in topology:
+            parent, parent_end = topology[name]
+            sec["topol"] = {
+                "parentSec": parent,
+                "parentX": float(parent_end),
+                "childX": 0.0,
+            }
+        secs[name] = sec
+    return {"secs": secs, "secLists": {k: list(v) for k, v in PYRAMIDAL_SECTION_LISTS.items()}}, lengths
+
+
+def l2_pyramidal_rule(params):
+    """NetPyNE cellParams rule of the layer 2/3 pyramidal cell.
+
+    Parameters
+    ----------
+    params : dict
+        Validated HNN parameter set (see :func:`hnn_netpyne.model.params.read_params`).
+
+    Returns
+    -------
+    rule : dict
+        ``{'secs': ..., 'secLists': ...}`` with geometry in µm, ``cm`` in
+        µF/cm², ``Ra`` in Ω·cm, conductances in S/cm² (``km`` in pS/µm²).
+    """
+    rule, _ = _pyramidal_rule(params, "L2Pyr", L2_DIRECTIONS, L2_TOPOLOGY, L2_CHANNELS, L2_V_INIT)
+    return rule
+
+
+def l5_pyramidal_rule(params):
+    """NetPyNE cellParams rule of the layer 5 pyramidal cell.
+
+    The dendritic h-current (``ar``) density is set per segment from the
+    path distance to the soma's 0 end; everything else as in
+    :func:`l2_pyramidal_rule`.
+    """
+    rule, lengths = _pyramidal_rule(
+        params, "L5Pyr", L5_DIRECTIONS, L5_TOPOLOGY, L5_CHANNELS, L5_V_INIT
+    )
+    for name, sec in rule["secs"].items():
+        if name == "soma":
+            continue
+        start = path_distance_from_soma_start(L5_TOPOLOGY, lengths, name)
+        sec["mechs"]["ar"]["gbar"] = [
+            float(L5_AR_AT_SOMA * np.exp(L5_AR_LENGTH_CONSTANT * (start + x * lengths[name])))
+            for x in segment_centres(sec["geom"]["nseg"])
+        ]
+    return rule

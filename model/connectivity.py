@@ -1,0 +1,200 @@
+"""Local connectivity of the HNN column as NetPyNE connParams.
+
+Every cell-to-cell pathway of Jones et al. (2009) is all-to-all, with a
+weight that falls off and a delay that grows with the in-plane (x-y)
+distance d between the two somata:
+
+    weight = A_weight * exp(-(d / lamtha)**2)      (µS)
+    delay  = A_delay / exp(-(d / lamtha)**2)       (ms)
+
+Each connection makes one synapse at the middle of every section of the
+target location ('proximal', 'distal' or 'soma'); all connections onto a
+section and receptor share that one synapse, as in hnn-core.
+"""
+
+import numpy as np
+
+from hnn_netpyne.cells.synapses import receptors_on_section, synapse_label
+from hnn_netpyne.errors import ParameterError
+from hnn_netpyne.model.positions import INPLANE_DISTANCE_UM
+
+DEFAULT_DELAY_MS = 1.0
+
+def _pathway(source, target, loc, receptor, weight, lamtha, autapses=True):
+    return {"source": source, "target": target, "loc": loc, "receptor": receptor,
+            "weight": weight, "lamtha": lamtha, "autapses": autapses}
+
+
+# The pathways of HNN's default network. ``weight`` is the parameter that
+# holds A_weight (µS) or a number; ``lamtha`` is in grid spacings.
+LOCAL_PATHWAYS = (
+    _pathway("L2Pyr", "L2Pyr", "proximal", "nmda", "gbar_L2Pyr_L2Pyr_nmda", 3.0, False),
+    _pathway("L2Pyr", "L2Pyr", "proximal", "ampa", "gbar_L2Pyr_L2Pyr_ampa", 3.0, False),
+    _pathway("L5Pyr", "L5Pyr", "proximal", "nmda", "gbar_L5Pyr_L5Pyr_nmda", 3.0, False),
+    _pathway("L5Pyr", "L5Pyr", "proximal", "ampa", "gbar_L5Pyr_L5Pyr_ampa", 3.0, False),
+    _pathway("L2Basket", "L2Pyr", "soma", "gabaa", "gbar_L2Basket_L2Pyr_gabaa", 50.0),
+    _pathway("L2Basket", "L2Pyr", "soma", "gabab", "gbar_L2Basket_L2Pyr_gabab", 50.0),
+    _pathway("L5Basket", "L5Pyr", "soma", "gabaa", "gbar_L5Basket_L5Pyr_gabaa", 70.0),
+    _pathway("L5Basket", "L5Pyr", "soma", "gabab", "gbar_L5Basket_L5Pyr_gabab", 70.0),
+    _pathway("L2Pyr", "L5Pyr", "proximal", "ampa", "gbar_L2Pyr_L5Pyr", 3.0),
+    _pathway("L2Pyr", "L5Pyr", "distal", "ampa", "gbar_L2Pyr_L5Pyr", 3.0),
+    _pathway("L2Basket", "L5Pyr", "distal", "gabaa", "gbar_L2Basket_L5Pyr", 50.0),
+    _pathway("L2Pyr", "L2Basket", "soma", "ampa", "gbar_L2Pyr_L2Basket", 3.0),
+    _pathway("L2Basket", "L2Basket", "soma", "gabaa", "gbar_L2Basket_L2Basket", 20.0),
+    _pathway("L5Basket", "L5Basket", "soma", "gabaa", "gbar_L5Basket_L5Basket", 20.0, False),
+    _pathway("L5Pyr", "L5Basket", "soma", "ampa", "gbar_L5Pyr_L5Basket", 3.0),
+    _pathway("L2Pyr", "L5Basket", "soma", "ampa", "gbar_L2Pyr_L5Basket", 3.0),
+)
+
+
+def pathway_label(pathway):
+    """connParams label of a pathway: ``<source>_<target>_<loc>_<receptor>``."""
+    return "_".join(pathway[k] for k in ("source", "target", "loc", "receptor"))
+
+
+_DISTANCE = "sqrt((post_x - pre_x)**2 + (post_y - pre_y)**2)"
+
+
+def _number(value, what):
+    """Format a checked finite float for a NetPyNE string expression."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not np.isfinite(value):
+        raise ParameterError(f"{what} must be a finite number", key=what, value=value)
+    return repr(float(value))
+
+
+def weight_expression(a_weight_uS, lamtha):
+    """NetPyNE string function of the distance-dependent weight (µS).
+
+    ``lamtha`` is in units of the grid spacing; the distance uses the
+    pre- and postsynaptic somata's x and y.
+    """
+    lam = _number(lamtha * INPLANE_DISTANCE_UM, "lamtha")
+    return f"{_number(a_weight_uS, 'weight')} * exp(-({_DISTANCE}**2) / ({lam}**2))"
+
+
+def delay_expression(a_delay_ms, lamtha):
+    """NetPyNE string function of the distance-dependent delay (ms)."""
+    lam = _number(lamtha * INPLANE_DISTANCE_UM, "lamtha")
+    return f"{_number(a_delay_ms, 'delay')} / exp(-({_DISTANCE}**2) / ({lam}**2))"
+
+
+def target_sections(cell_rules, target, loc):
+    """Sections of ``target`` that location ``loc`` names.
+
+    ``loc`` is a section list ('proximal', 'distal') or a section name.
+    """
+    rule = cell_rules[target]
+    if loc in rule["secLists"]:
+        return list(rule["secLists"][loc])
+    if loc in rule["secs"]:
+        return [loc]
+    raise ParameterError(
+        f"location {loc!r} is not defined for {target} cells; expected one of "
+        f"{sorted(rule['secLists']) + sorted(rule['secs'])}"
+    )
+
+
+def connection_rule(
+    cell_rules,
+    source,
+    target,
+    loc,
+    receptor,
+    weight_uS,
+    lamtha,
+    delay_ms=DEFAULT_DELAY_MS,
+    conn_list=None,
+    exclude_self=False,
+    n_source_cells=None,
+):
+    """One NetPyNE connParams rule of an HNN pathway.
+
+    Parameters
+    ----------
+    cell_rules : dict
+        The cellParams rules, to resolve ``loc`` into sections.
+    source, target : str
+        Presynaptic and postsynaptic population labels.
+    loc : str
+        Target location: a section list or a section name.
+    receptor : str
+        'ampa', 'nmda', 'gabaa' or 'gabab'.
+    weight_uS, delay_ms : float
+        Weight and delay at zero distance.
+    lamtha : float
+        Space constant, in grid spacings.
+    conn_list : list of [int, int] | None
+        Explicit (pre index, post index) pairs; None connects all to all.
+    exclude_self : bool
+        Leave out each cell's connection onto itself (same population).
+    n_source_cells : int | None
+        Size of the source population, needed with ``exclude_self``.
+
+    Returns
+    -------
+    rule : dict
+        A JSON-serialisable connParams entry.
+    """
+    sections = target_sections(cell_rules, target, loc)
+    for sec in sections:
+        if receptor not in receptors_on_section(target, sec):
+            raise ParameterError(
+                f"receptor {receptor!r} does not exist on section {sec!r} of {target} cells"
+            )
+    rule = {
+        "preConds": {"pop": source},
+        "postConds": {"pop": target},
+        "synMech": synapse_label(target, receptor),
+        "sec": loc,
+        "synsPerConn": len(sections),
+        "connRandomSecFromList": False,
+        "distributeSynsUniformly": False,
+        "weight": weight_expression(weight_uS, lamtha),
+        "delay": delay_expression(delay_ms, lamtha),
+    }
+    if len(sections) == 1:
+        # Several sections take NetPyNE's default, the middle of each.
+        rule["loc"] = 0.5
+    if conn_list is not None:
+        rule["connList"] = [[int(pre), int(post)] for pre, post in conn_list]
+    elif exclude_self:
+        # NetPyNE's convergent rule with n-1 sources picks every other cell.
+        rule["convergence"] = n_source_cells - 1
+    return rule
+
+
+def local_connectivity(params, cell_rules, pop_sizes, pathways=LOCAL_PATHWAYS):
+    """connParams of all cell-to-cell pathways.
+
+    Parameters
+    ----------
+    params : dict
+        Validated HNN parameter set (weights ``gbar_*`` in µS).
+    cell_rules : dict
+        The cellParams rules.
+    pop_sizes : dict of str -> int
+        Number of cells per population.
+    pathways : sequence of dict
+        Pathway table (default: HNN's default network).
+
+    Returns
+    -------
+    conn_params : dict
+        :func:`pathway_label` -> connParams rule.
+    """
+    rules = {}
+    for path in pathways:
+        weight = path["weight"]
+        same_pop = path["source"] == path["target"]
+        rules[pathway_label(path)] = connection_rule(
+            cell_rules,
+            path["source"],
+            path["target"],
+            path["loc"],
+            path["receptor"],
+            params[weight] if isinstance(weight, str) else weight,
+            path["lamtha"],
+            exclude_self=same_pop and not path["autapses"],
+            n_source_cells=pop_sizes[path["source"]],
+        )
+    return rules

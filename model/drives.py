@@ -1,0 +1,490 @@
+"""External drives of the HNN column: definitions, event times and specs.
+
+A drive is a population of artificial spike sources (NetPyNE ``VecStim``
+cells) that all sit at the column origin and connect to the cells through
+the same distance rule as local pathways. Four kinds exist, as in hnn-core:
+
+* ``evoked``: Gaussian-distributed spike times (``mu``, ``sigma`` in ms);
+* ``poisson``: homogeneous Poisson trains (``rate_constant`` in Hz);
+* ``bursty``: rhythmic bursts (``burst_rate`` in Hz, ``numspikes`` spikes
+  ``spike_isi`` ms apart, jittered by ``burst_std`` ms);
+* tonic bias: a somatic current clamp (nA), see :func:`tonic_bias`.
+
+A drive definition is a plain dictionary. Spike times and drive-to-cell
+pairs follow hnn-core 0.6.1's algorithms and seeds exactly: one
+``numpy.random.RandomState(event_seed + trial * n_gids + cell_index)`` per
+drive cell and trial, and ``numpy.random.default_rng(conn_seed + k)`` for
+pruning connections of the k-th target cell type.
+"""
+
+import numpy as np
+
+from hnn_netpyne.cells import CELL_TYPES, HNN_CORE_NAMES
+from hnn_netpyne.errors import ParameterError
+from hnn_netpyne.model.connectivity import connection_rule
+
+DRIVE_TYPES = ("evoked", "poisson", "bursty")
+_LONG_TO_SHORT = {long: short for short, long in HNN_CORE_NAMES.items()}
+
+
+def cell_type_name(name):
+    """Our cell-type label for ``name`` (accepts hnn-core's 'L2_pyramidal' too)."""
+    short = _LONG_TO_SHORT.get(name, name)
+    if short not in CELL_TYPES:
+        raise ParameterError(
+            f"unknown cell type {name!r}; expected one of {list(CELL_TYPES)} "
+            f"or {list(_LONG_TO_SHORT)}"
+        )
+    return short
+
+
+def _per_type(values, what):
+    if values is None:
+        return {}
+    if not isinstance(values, dict):
+        raise ParameterError(f"{what} must be a dict of cell type -> value", key=what, value=values)
+    out = {}
+    for name, value in values.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not np.isfinite(value):
+            raise ParameterError(f"{what}[{name!r}] must be a finite number", key=what, value=value)
+        if value < 0:
+            raise ParameterError(f"{what}[{name!r}] must be >= 0", key=what, value=value)
+        out[cell_type_name(name)] = float(value)
+    return out
+
+
+def _check_number(value, key, minimum=0.0, strict=False):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not np.isfinite(value):
+        raise ParameterError("expected a finite number", key=key, value=value)
+    if value < minimum or (strict and value == minimum):
+        relation = ">" if strict else ">="
+        raise ParameterError(f"expected a value {relation} {minimum}", key=key, value=value)
+    return value
+
+
+def _drive(name, drive_type, location, dynamics, weights_ampa, weights_nmda,
+           synaptic_delays, space_constant, probability, n_drive_cells,
+           cell_specific, event_seed, conn_seed):
+    if not isinstance(name, str) or not name.isidentifier():
+        raise ParameterError(
+            "drive names must be identifiers (letters, digits, '_'; no leading digit)",
+            key="name", value=name,
+        )
+    weights_ampa = _per_type(weights_ampa, "weights_ampa")
+    weights_nmda = _per_type(weights_nmda, "weights_nmda")
+    targets = [ct for ct in CELL_TYPES if ct in weights_ampa or ct in weights_nmda]
+    if not targets:
+        raise ParameterError(
+            f"drive {name!r}: no target cell type has a synaptic weight", key="weights_ampa"
+        )
+    if location == "distal" and "L5Basket" in targets:
+        raise ParameterError(
+            f"drive {name!r}: a distal drive cannot target L5Basket cells (they have "
+            "no distal dendrites)", key="weights_ampa"
+        )
+    if isinstance(synaptic_delays, (int, float)) and not isinstance(synaptic_delays, bool):
+        delays = {ct: float(_check_number(synaptic_delays, "synaptic_delays")) for ct in targets}
+    else:
+        delays = _per_type(synaptic_delays, "synaptic_delays")
+        if set(delays) != set(targets):
+            raise ParameterError(
+                f"drive {name!r}: synaptic_delays needs one value per target cell type "
+                f"{targets}", key="synaptic_delays", value=synaptic_delays,
+            )
+    if isinstance(probability, (int, float)) and not isinstance(probability, bool):
+        probabilities = {ct: float(probability) for ct in targets}
+    else:
+        probabilities = _per_type(probability, "probability")
+        if set(probabilities) != set(targets):
+            raise ParameterError(
+                f"drive {name!r}: probability needs one value per target cell type {targets}",
+                key="probability", value=probability,
+            )
+    for ct, p in probabilities.items():
+        if not 0.0 < p <= 1.0:
+            raise ParameterError(f"drive {name!r}: probability must be in (0, 1]", key="probability", value=p)
+    if cell_specific and n_drive_cells != "n_cells":
+        raise ParameterError(
+            f"drive {name!r}: cell_specific drives need n_drive_cells='n_cells'",
+            key="n_drive_cells", value=n_drive_cells,
+        )
+    if not cell_specific and (isinstance(n_drive_cells, bool) or not isinstance(n_drive_cells, int) or n_drive_cells < 1):
+        raise ParameterError(
+            f"drive {name!r}: n_drive_cells must be a positive integer", key="n_drive_cells",
+            value=n_drive_cells,
+        )
+    _check_number(space_constant, "space_constant", strict=True)
+    for key, seed in (("event_seed", event_seed), ("conn_seed", conn_seed)):
+        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+            raise ParameterError("expected an integer seed", key=key, value=seed)
+    return {
+        "name": name,
+        "type": drive_type,
+        "location": location,
+        "dynamics": dynamics,
+        "weights_ampa": weights_ampa,
+        "weights_nmda": weights_nmda,
+        "synaptic_delays": delays,
+        "space_constant": float(space_constant),
+        "probability": probabilities,
+        "n_drive_cells": n_drive_cells,
+        "cell_specific": bool(cell_specific),
+        "event_seed": int(event_seed),
+        "conn_seed": int(conn_seed),
+    }
+
+
+def evoked_drive(name, *, mu, sigma, numspikes, location, n_drive_cells="n_cells",
+                 cell_specific=True, weights_ampa=None, weights_nmda=None,
+                 space_constant=3.0, synaptic_delays=0.1, probability=1.0,
+                 event_seed=2, conn_seed=3):
+    """Definition of an evoked (Gaussian-timed) drive.
+
+    Parameters
+    ----------
+    name : str
+        Drive name, also its population label.
+    mu, sigma : float
+        Mean and standard deviation of the spike times (ms).
+    numspikes : int
+        Spikes per drive cell.
+    location : str
+        'proximal', 'distal' or a section name.
+    n_drive_cells : int | 'n_cells'
+        Number of drive cells; 'n_cells' gives one per target cell.
+    cell_specific : bool
+        One drive cell per target cell (True) or all-to-all (False).
+    weights_ampa, weights_nmda : dict | None
+        Weight (µS) at the column origin per target cell type.
+    space_constant : float
+        Lateral space constant (grid spacings).
+    synaptic_delays : float | dict
+        Delay (ms) at the column origin.
+    probability : float | dict
+        Connection probability per target cell type.
+    event_seed, conn_seed : int
+        Seeds of the spike times and of connection pruning.
+
+    Returns
+    -------
+    drive : dict
+    """
+    _check_number(sigma, "sigma")
+    if isinstance(numspikes, bool) or not isinstance(numspikes, int) or numspikes < 1:
+        raise ParameterError("numspikes must be a positive integer", key="numspikes", value=numspikes)
+    _check_number(mu, "mu", minimum=-np.inf)
+    return _drive(name, "evoked", location, {"mu": float(mu), "sigma": float(sigma),
+                  "numspikes": numspikes}, weights_ampa, weights_nmda, synaptic_delays,
+                  space_constant, probability, n_drive_cells, cell_specific, event_seed,
+                  conn_seed)
+
+
+def poisson_drive(name, *, rate_constant, location, tstart=0.0, tstop=None,
+                  n_drive_cells="n_cells", cell_specific=True, weights_ampa=None,
+                  weights_nmda=None, space_constant=100.0, synaptic_delays=0.1,
+                  probability=1.0, event_seed=2, conn_seed=3):
+    """Definition of a Poisson drive.
+
+    ``rate_constant`` (Hz) is one number or one per target cell type;
+    ``tstart``/``tstop`` (ms) bound the trains (None: end of simulation).
+    Other parameters as in :func:`evoked_drive`.
+    """
+    _check_number(tstart, "tstart")
+    if tstop is not None:
+        _check_number(tstop, "tstop")
+        if tstop < tstart:
+            raise ParameterError("tstop must not be before tstart", key="tstop", value=tstop)
+    if isinstance(rate_constant, dict):
+        rates = {cell_type_name(k): _check_number(v, f"rate_constant[{k!r}]", strict=True)
+                 for k, v in rate_constant.items()}
+        if not cell_specific:
+            raise ParameterError(
+                "per-cell-type rates need cell_specific=True", key="rate_constant", value=rate_constant
+            )
+    else:
+        rates = float(_check_number(rate_constant, "rate_constant", strict=True))
+    drive = _drive(name, "poisson", location, {"tstart": float(tstart), "tstop": tstop,
+                   "rate_constant": rates}, weights_ampa, weights_nmda, synaptic_delays,
+                   space_constant, probability, n_drive_cells, cell_specific, event_seed,
+                   conn_seed)
+    targets = set(drive["weights_ampa"]) | set(drive["weights_nmda"])
+    if isinstance(rates, dict):
+        missing = targets - set(rates)
+        if missing:
+            raise ParameterError(
+                f"drive {name!r}: rate_constant missing for {sorted(missing)}", key="rate_constant",
+                value=rate_constant,
+            )
+    elif cell_specific:
+        drive["dynamics"]["rate_constant"] = {ct: rates for ct in CELL_TYPES if ct in targets}
+    return drive
+
+
+def bursty_drive(name, *, burst_rate, location, tstart=0.0, tstart_std=0.0, tstop=None,
+                 burst_std=0.0, numspikes=2, spike_isi=10.0, n_drive_cells=1,
+                 cell_specific=False, weights_ampa=None, weights_nmda=None,
+                 synaptic_delays=0.1, space_constant=100.0, probability=1.0,
+                 event_seed=2, conn_seed=3):
+    """Definition of a bursty (rhythmic) drive.
+
+    Bursts of ``numspikes`` spikes ``spike_isi`` ms apart recur at
+    ``burst_rate`` Hz from ``tstart`` to ``tstop`` (ms), each burst jittered
+    by a Gaussian of ``burst_std`` ms; ``tstart_std`` jitters the start.
+    Other parameters as in :func:`evoked_drive`.
+    """
+    _check_number(tstart, "tstart")
+    _check_number(tstart_std, "tstart_std")
+    _check_number(burst_std, "burst_std")
+    _check_number(burst_rate, "burst_rate", strict=True)
+    _check_number(spike_isi, "spike_isi")
+    if tstop is not None:
+        _check_number(tstop, "tstop")
+        if tstop < tstart:
+            raise ParameterError("tstop must not be before tstart", key="tstop", value=tstop)
+    if isinstance(numspikes, bool) or not isinstance(numspikes, int) or numspikes < 1:
+        raise ParameterError("numspikes must be a positive integer", key="numspikes", value=numspikes)
+    if (numspikes - 1) * spike_isi > 1000.0 / burst_rate:
+        raise ParameterError(
+            f"a burst ({(numspikes - 1) * spike_isi} ms) is longer than the burst period "
+            f"({1000.0 / burst_rate} ms)", key="spike_isi", value=spike_isi,
+        )
+    dynamics = {"tstart": float(tstart), "tstart_std": float(tstart_std), "tstop": tstop,
+                "burst_rate": float(burst_rate), "burst_std": float(burst_std),
+                "numspikes": numspikes, "spike_isi": float(spike_isi)}
+    return _drive(name, "bursty", location, dynamics, weights_ampa, weights_nmda,
+                  synaptic_delays, space_constant, probability, n_drive_cells,
+                  cell_specific, event_seed, conn_seed)
+
+
+def tonic_bias(amplitude_nA, *, t0=0.0, tstop=None, section="soma", name="tonic"):
+    """Definition of a tonic current injection per cell type.
+
+    Parameters
+    ----------
+    amplitude_nA : dict
+        Current (nA) per cell type.
+    t0, tstop : float
+        Start and end (ms); ``tstop=None`` lasts to the end of the run.
+    section : str
+        Section receiving the clamp, at its middle.
+    name : str
+        Label of the bias.
+    """
+    amplitudes = {}
+    for cell, amp in (amplitude_nA or {}).items():
+        if isinstance(amp, bool) or not isinstance(amp, (int, float)) or not np.isfinite(amp):
+            raise ParameterError("tonic amplitude must be a finite number", key="amplitude", value=amp)
+        amplitudes[cell_type_name(cell)] = float(amp)
+    _check_number(t0, "t0")
+    if tstop is not None and _check_number(tstop, "tstop") < t0:
+        raise ParameterError("tstop must not be before t0", key="tstop", value=tstop)
+    return {"name": name, "type": "tonic", "amplitude": amplitudes, "t0": float(t0),
+            "tstop": tstop, "section": section}
+
+
+# --- realisation: gids, pairs and spike times ------------------------------
+
+
+def drive_layout(drives, pop_sizes):
+    """Drive cells, their gid ranges and their target pairs.
+
+    Parameters
+    ----------
+    drives : list of dict
+        Spike-source drive definitions, in the order they were added.
+    pop_sizes : dict of str -> int
+        Cells per population.
+
+    Returns
+    -------
+    layout : dict
+        ``{'n_gids': int, 'drives': {name: {'gid_start', 'n_cells',
+        'pairs': {target: [[src_idx, tgt_idx], ...]}}}}``, pairs already
+        pruned by ``probability``.
+    """
+    next_gid = sum(pop_sizes[ct] for ct in CELL_TYPES)
+    layout = {}
+    for drive in drives:
+        targets = [ct for ct in CELL_TYPES
+                   if ct in drive["weights_ampa"] or ct in drive["weights_nmda"]]
+        if drive["cell_specific"]:
+            n_cells = sum(pop_sizes[ct] for ct in targets)
+        else:
+            n_cells = drive["n_drive_cells"]
+        pairs = {}
+        src_start = 0
+        for increment, target in enumerate(targets):
+            n_target = pop_sizes[target]
+            if drive["cell_specific"]:
+                candidates = [[src_start + i, i] for i in range(n_target)]
+                src_start += n_target
+            else:
+                candidates = [[s, t] for s in range(n_cells) for t in range(n_target)]
+            probability = drive["probability"][target]
+            if probability < 1.0:
+                candidates = _prune(candidates, probability, drive["conn_seed"] + increment)
+            pairs[target] = candidates
+        layout[drive["name"]] = {"gid_start": next_gid, "n_cells": n_cells, "targets": targets,
+                                 "pairs": pairs}
+        next_gid += n_cells
+    return {"n_gids": next_gid, "drives": layout}
+
+
+def _prune(pairs, probability, seed):
+    """Keep round(n * probability) pairs drawn without replacement (hnn-core)."""
+    rng = np.random.default_rng(seed)
+    n_keep = int(np.round(len(pairs) * probability))
+    keep = set(rng.choice(range(len(pairs)), n_keep, replace=False).tolist())
+    return [pair for idx, pair in enumerate(pairs) if idx in keep]
+
+
+def _gaussian_times(dynamics, prng):
+    return prng.normal(dynamics["mu"], dynamics["sigma"], dynamics["numspikes"])
+
+
+def _poisson_times(t0, t1, rate_hz, prng):
+    times = []
+    t = t0
+    while t < t1:
+        t += prng.exponential(1.0 / rate_hz) * 1000.0
+        if t < t1:
+            times.append(t)
+    return np.array(times)
+
+
+def _bursty_times(dynamics, tstop, prng, prng_start):
+    t0 = dynamics["tstart"]
+    if dynamics["tstart_std"] > 0.0:
+        t0 = prng_start.normal(t0, dynamics["tstart_std"])
+    period = 1000.0 / dynamics["burst_rate"]
+    burst_centres = prng.normal(np.arange(t0, tstop, period), dynamics["burst_std"])
+    n = dynamics["numspikes"]
+    if n > 1:
+        offsets = np.arange(n) - (n - 1) / 2
+        burst_centres = np.ravel([burst_centres + dynamics["spike_isi"] * k for k in offsets])
+    return burst_centres
+
+
+def drive_cell_times(drive, cell_index, target, trial, n_gids, tstop):
+    """Spike times (ms) of one drive cell in one trial.
+
+    Parameters
+    ----------
+    drive : dict
+        Drive definition.
+    cell_index : int
+        Index of the drive cell within its drive.
+    target : str | None
+        Target cell type of a cell-specific drive cell (selects its Poisson
+        rate); None for drives shared by all targets.
+    trial : int
+        Trial index; each trial shifts the seed by ``n_gids``.
+    n_gids : int
+        Total number of gids (cells and drive cells).
+    tstop : float
+        Simulation end (ms); drives with ``tstop=None`` end here.
+
+    Returns
+    -------
+    times : list of float
+        Sorted times in (0, tstop].
+    """
+    seed = drive["event_seed"] + trial * n_gids
+    prng = np.random.RandomState(seed + cell_index)
+    dynamics = drive["dynamics"]
+    if drive["type"] == "evoked":
+        times = _gaussian_times(dynamics, prng)
+    elif drive["type"] == "poisson":
+        rates = dynamics["rate_constant"]
+        rate = rates[target] if isinstance(rates, dict) else rates
+        end = tstop if dynamics["tstop"] is None else dynamics["tstop"]
+        times = _poisson_times(dynamics["tstart"], end, rate, prng)
+    else:
+        end = tstop if dynamics["tstop"] is None else dynamics["tstop"]
+        times = _bursty_times(dynamics, end, prng, np.random.RandomState(seed))
+    times = np.asarray(times, dtype=float)
+    times = np.sort(times[(times > 0) & (times <= tstop)])
+    return times.tolist()
+
+
+def drive_spike_times(drive, drive_layout_entry, trial, n_gids, tstop):
+    """Spike times of every cell of one drive in one trial.
+
+    Cell-specific drive cells draw times only if they kept a connection, and
+    the k-th such list goes to the k-th drive cell, as in hnn-core.
+    """
+    entry = drive_layout_entry
+    if not drive["cell_specific"]:
+        return [drive_cell_times(drive, i, None, trial, n_gids, tstop)
+                for i in range(entry["n_cells"])]
+    target_of = {}
+    for target, pairs in entry["pairs"].items():
+        for src, _ in pairs:
+            target_of[src] = target
+    drawn = [drive_cell_times(drive, i, target_of[i], trial, n_gids, tstop)
+             for i in range(entry["n_cells"]) if i in target_of]
+    return [drawn[i] if i < len(drawn) else [] for i in range(entry["n_cells"])]
+
+
+def drive_specs(drives, cell_rules, pop_sizes, origin, tstop, trial=0):
+    """NetPyNE popParams and connParams of all spike-source drives.
+
+    Parameters
+    ----------
+    drives : list of dict
+        Drive definitions (tonic biases excluded).
+    cell_rules : dict
+        cellParams rules, to resolve target locations.
+    pop_sizes : dict
+        Cells per population.
+    origin : list of float
+        Position (µm) of every drive cell.
+    tstop : float
+        Simulation end (ms).
+    trial : int
+        Trial whose spike times the populations carry.
+
+    Returns
+    -------
+    pop_params, conn_params : dict, dict
+    """
+    layout = drive_layout(drives, pop_sizes)
+    pop_params, conn_params = {}, {}
+    for drive in drives:
+        entry = layout["drives"][drive["name"]]
+        times = drive_spike_times(drive, entry, trial, layout["n_gids"], tstop)
+        pop_params[drive["name"]] = {
+            "cellModel": "VecStim",
+            "cellsList": [{"x": origin[0], "y": origin[1], "z": origin[2], "spkTimes": t}
+                          for t in times],
+        }
+        for target in entry["targets"]:
+            pairs = entry["pairs"][target]
+            all_to_all = (not drive["cell_specific"]
+                          and len(pairs) == entry["n_cells"] * pop_sizes[target])
+            for receptor, weights in (("ampa", drive["weights_ampa"]), ("nmda", drive["weights_nmda"])):
+                if target not in weights:
+                    continue
+                rule = connection_rule(
+                    cell_rules, drive["name"], target, drive["location"], receptor,
+                    weights[target], drive["space_constant"],
+                    delay_ms=drive["synaptic_delays"][target],
+                    conn_list=None if all_to_all else pairs,
+                )
+                conn_params[f"{drive['name']}_{target}_{receptor}"] = rule
+    return pop_params, conn_params
+
+
+def tonic_specs(biases, tstop):
+    """NetPyNE stimSourceParams and stimTargetParams of tonic biases."""
+    sources, targets = {}, {}
+    for bias in biases:
+        for cell, amp in bias["amplitude"].items():
+            label = f"{bias['name']}_{cell}"
+            end = tstop if bias["tstop"] is None else bias["tstop"]
+            sources[label] = {"type": "IClamp", "del": bias["t0"], "dur": end - bias["t0"],
+                              "amp": amp}
+            targets[label] = {"source": label, "conds": {"pop": cell},
+                              "sec": bias["section"], "loc": 0.5}
+    return sources, targets
+

@@ -1,0 +1,75 @@
+"""Soma positions of HNN's cells (µm).
+
+Pyramidal cells sit on an ``n_x`` × ``n_y`` grid in the x-y plane, L5 at
+z = 0 and L2/3 one layer separation above. Basket cells take every third
+grid column on alternate rows, one third as many as pyramidal cells, at 20 %
+(L5) and 80 % (L2/3) of the layer separation. Drive sources all sit at the
+column origin: the grid centre, half-way up.
+"""
+
+import itertools
+
+import numpy as np
+
+INPLANE_DISTANCE_UM = 1.0
+LAYER_SEPARATION_UM = 1307.4
+
+
+def pyramidal_positions(mesh_shape, z_um, inplane_um=INPLANE_DISTANCE_UM):
+    """Grid positions of one layer's pyramidal cells, x-major.
+
+    Parameters
+    ----------
+    mesh_shape : (int, int)
+        Grid size (n_x, n_y).
+    z_um : float
+        Depth of the layer.
+    inplane_um : float
+        Grid spacing.
+
+    Returns
+    -------
+    positions : list of [x, y, z]
+    """
+    xs = np.arange(mesh_shape[0]) * inplane_um
+    ys = np.arange(mesh_shape[1]) * inplane_um
+    return [[float(x), float(y), float(z_um)] for x, y in itertools.product(xs, ys)]
+
+
+def basket_positions(mesh_shape, z_um, inplane_um=INPLANE_DISTANCE_UM):
+    """Positions of one layer's basket cells, ordered by y.
+
+    Columns 0, 3, 6, ... on even rows and 1, 4, 7, ... on odd rows.
+    """
+    n_x, n_y = mesh_shape
+    even = itertools.product(np.arange(0, n_x, 3) * inplane_um, np.arange(0, n_y, 2) * inplane_um)
+    odd = itertools.product(np.arange(1, n_x, 3) * inplane_um, np.arange(1, n_y, 2) * inplane_um)
+    xy = sorted(list(even) + list(odd), key=lambda pos: pos[1])
+    return [[float(x), float(y), float(z_um)] for x, y in xy]
+
+
+def column_origin(mesh_shape, inplane_um=INPLANE_DISTANCE_UM, layer_um=LAYER_SEPARATION_UM):
+    """Position of every drive source: grid centre at half the layer separation."""
+    xs = np.arange(mesh_shape[0]) * inplane_um
+    ys = np.arange(mesh_shape[1]) * inplane_um
+    return [
+        float(xs[(len(xs) - 1) // 2]),
+        float(ys[(len(ys) - 1) // 2]),
+        float(np.floor(layer_um / 2)),
+    ]
+
+
+def cell_positions(mesh_shape, layer_um=LAYER_SEPARATION_UM):
+    """Soma positions of all four cell types.
+
+    Returns
+    -------
+    positions : dict of str -> list of [x, y, z]
+        Keyed by 'L2Basket', 'L2Pyr', 'L5Basket', 'L5Pyr'.
+    """
+    return {
+        "L2Basket": basket_positions(mesh_shape, 0.8 * layer_um),
+        "L2Pyr": pyramidal_positions(mesh_shape, layer_um),
+        "L5Basket": basket_positions(mesh_shape, 0.2 * layer_um),
+        "L5Pyr": pyramidal_positions(mesh_shape, 0.0),
+    }
