@@ -1,0 +1,143 @@
+"""The main job: run a configured network and write its run folder.
+
+Every MPI rank calls :func:`run_job`; rank 0 prepares the folder, gathers
+the results and writes dipoles, spikes, configuration, NetPyNE's data file
+and plots. :func:`guarded` wraps an entry point so that an exception on any
+rank ends every rank with a non-zero status instead of a hang.
+"""
+
+import os
+import sys
+import traceback
+from pathlib import Path
+
+import numpy as np
+
+from hnn_netpyne.analysis.dipole import Dipole, average_dipoles
+from hnn_netpyne.analysis.io import (
+    finish_run_folder,
+    prepare_run_folder,
+    write_dipole_txt,
+    write_json,
+    write_spikes_txt,
+)
+from hnn_netpyne.errors import HNNNetpyneError
+from hnn_netpyne.simulation.run import run_network
+
+
+def _rank_and_size():
+    from neuron import h
+
+    pc = h.ParallelContext()
+    return int(pc.id()), int(pc.nhost())
+
+
+def n_pyramidal_per_layer(net_params):
+    """Number of L5 pyramidal cells (= per layer) in the netParams."""
+    return len(net_params["popParams"]["L5Pyr"]["cellsList"])
+
+
+def trial_dipoles(result, net_params):
+    """Renormalised nAm :class:`Dipole` of each trial."""
+    n_pyr = n_pyramidal_per_layer(net_params)
+    return [Dipole.from_raw(result["times"], d["L2"], d["L5"], n_pyr) for d in result["dipoles"]]
+
+
+def write_outputs(folder, cfg, net_params, result, plots=True):
+    """Write every output of a finished run into ``folder`` (rank 0 only).
+
+    Returns
+    -------
+    files : list of str
+        Names of the files written.
+    """
+    folder = Path(folder)
+    files = []
+    dipoles = trial_dipoles(result, net_params)
+    for k, dpl in enumerate(dipoles):
+        write_dipole_txt(folder / f"dipole_{k + 1}.txt", dpl)
+        files.append(f"dipole_{k + 1}.txt")
+    write_dipole_txt(folder / "dipole_avg.txt", average_dipoles(dipoles))
+    files.append("dipole_avg.txt")
+    write_spikes_txt(folder / "spikes.txt", result["spikes"], result["gid_ranges"])
+    files.append("spikes.txt")
+    write_json(folder / "config.json", {"simConfig": cfg, "netParams": net_params,
+                                        "gid_ranges": result["gid_ranges"]})
+    files.append("config.json")
+    arrays = {"times": result["times"]}
+    for k, raw in enumerate(result["dipoles"]):
+        arrays[f"dipole_fAm_L2_{k + 1}"] = raw["L2"]
+        arrays[f"dipole_fAm_L5_{k + 1}"] = raw["L5"]
+        arrays[f"spike_times_{k + 1}"], arrays[f"spike_gids_{k + 1}"] = result["spikes"][k]
+    tmp = folder / ".results.tmp.npz"
+    np.savez(tmp, **arrays)
+    os.replace(tmp, folder / "results.npz")
+    files.append("results.npz")
+    if plots:
+        from hnn_netpyne.analysis.figures import write_run_figures
+
+        files += write_run_figures(folder, cfg, dipoles, result)
+    return files
+
+
+def run_job(cfg, net_params, overwrite=False, plots=True, progress=True):
+    """Simulate and write the run folder ``cfg['outputDir']``; call on every rank.
+
+    Returns
+    -------
+    folder : pathlib.Path
+    """
+    from neuron import h
+
+    pc = h.ParallelContext()
+    rank, _ = _rank_and_size()
+    folder = Path(cfg["outputDir"]).resolve()
+    error = None
+    if rank == 0:
+        try:
+            prepare_run_folder(folder, overwrite=overwrite)
+        except HNNNetpyneError as err:
+            error = str(err)
+    error = pc.py_broadcast(error, 0)
+    if error:
+        raise HNNNetpyneError(error)
+    netpyne_cfg = dict(cfg, saveFolder=str(folder), simLabel=".netpyne", saveJson=True,
+                       saveDataInclude=["simData", "simConfig", "netParams"])
+    result = run_network(netpyne_cfg, net_params, progress=progress, save_netpyne_data=True)
+    if rank == 0:
+        os.replace(folder / ".netpyne_data.json", folder / "netpyne_data.json")
+        files = write_outputs(folder, cfg, net_params, result, plots=plots) + ["netpyne_data.json"]
+        finish_run_folder(folder, files)
+        print(f"Results written to {folder}", flush=True)
+    pc.barrier()
+    return folder
+
+
+def guarded(entry, *args, **kwargs):
+    """Run ``entry``; on any exception print it once and end every MPI rank.
+
+    On success NEURON is quit cleanly (no prompt is left waiting under
+    ``nrniv``) with exit status 0.
+    """
+    from neuron import h
+
+    rank, size = _rank_and_size()
+    try:
+        entry(*args, **kwargs)
+    except BaseException as err:  # noqa: B902 -- any failure must end all ranks
+        where = f"[rank {rank}] " if size > 1 else ""
+        if isinstance(err, HNNNetpyneError):
+            sys.stderr.write(f"{where}hnn-netpyne error: {err}\n")
+        else:
+            sys.stderr.write(f"{where}hnn-netpyne failed:\n{traceback.format_exc()}")
+        sys.stderr.flush()
+        sys.stdout.flush()
+        if size > 1:
+            from mpi4py import MPI
+
+            MPI.COMM_WORLD.Abort(1)
+        os._exit(1)
+    sys.stdout.flush()
+    h.ParallelContext().barrier()
+    h.ParallelContext().done()
+    h.quit()

@@ -1,0 +1,173 @@
+"""Run an HNN network in NetPyNE, on one process or many MPI ranks.
+
+``run_network`` takes the two specification dictionaries, lets NetPyNE
+create and distribute the cells, runs every trial (redrawing the drives'
+spike times between trials, as hnn-core does), and returns on rank 0 the
+raw layer dipoles (fAm), the spikes and the drive events of each trial.
+Other ranks return None.
+"""
+
+import time
+
+import numpy as np
+
+from hnn_netpyne.cells import CELL_TYPES
+from hnn_netpyne.errors import SimulationError
+from hnn_netpyne.model.drives import drive_layout, drive_spike_times
+from hnn_netpyne.model.params import load_params
+from hnn_netpyne.model.specs import (
+    DIPOLE_LAYERS,
+    all_drives,
+    mesh_of,
+    model_settings,
+    population_sizes,
+    resolve_param_file,
+)
+from hnn_netpyne.simulation.mechanisms import load_mechanisms
+
+
+def trial_drive_events(cfg, trial):
+    """Spike times of every drive cell in ``trial``: {drive name: [times per cell]}."""
+    settings = model_settings(cfg)
+    params = load_params(resolve_param_file(settings["paramFile"]), settings["paramOverrides"])
+    pop_sizes = population_sizes(mesh_of(params, settings))
+    drives = [d for d in all_drives(params, settings, pop_sizes) if d["type"] != "tonic"]
+    layout = drive_layout(drives, pop_sizes)
+    return {
+        d["name"]: drive_spike_times(d, layout["drives"][d["name"]], trial, layout["n_gids"],
+                                     settings["duration"])
+        for d in drives
+    }
+
+
+def _progress_reporter(sim, trial, n_trials, tstop, started, enabled):
+    def report(t_ms):
+        if enabled and sim.rank == 0:
+            print(f"  trial {trial + 1}/{n_trials}: {t_ms:7.1f} / {tstop:.1f} ms simulated, "
+                  f"{time.time() - started:6.1f} s", flush=True)
+    return report
+
+
+def _set_drive_times(sim, events, ranges):
+    """Give the VecStim drive cells on this rank their new spike times."""
+    for cell in sim.net.cells:
+        pop = cell.tags["pop"]
+        if pop in events:
+            cell.hSpkTimes.from_python(events[pop][cell.gid - ranges[pop][0]])
+            cell.hPointp.play(cell.hSpkTimes)
+
+
+def _layer_dipoles(sim, n_samples):
+    """Sum this rank's cell dipoles per layer and reduce them onto rank 0 (fAm)."""
+    from neuron import h
+
+    sums = {}
+    for layer, pops in DIPOLE_LAYERS.items():
+        total = h.Vector(n_samples)
+        for cell in sim.net.cells:
+            if cell.tags["pop"] in pops and hasattr(cell, "dipole"):
+                rec = cell.dipole["hRec"]
+                if rec.size() != n_samples:
+                    raise SimulationError(
+                        f"cell {cell.gid} recorded {int(rec.size())} dipole samples, "
+                        f"expected {n_samples}"
+                    )
+                total.add(rec)
+        sim.pc.allreduce(total, 1)
+        sums[layer] = np.array(total)
+    return sums
+
+
+def _gather_spikes(sim):
+    local = (np.array(sim.simData["spkt"]), np.array(sim.simData["spkid"]))
+    gathered = sim.pc.py_gather(local, 0)
+    if sim.rank != 0:
+        return None
+    times = np.concatenate([g[0] for g in gathered])
+    gids = np.concatenate([g[1] for g in gathered]).astype(int)
+    order = np.lexsort((times, gids))
+    return times[order], gids[order]
+
+
+def gid_ranges(net_params):
+    """Population -> [first gid, last gid + 1), in NetPyNE's creation order."""
+    ranges, start = {}, 0
+    for label, pop in net_params["popParams"].items():
+        n = len(pop["cellsList"]) if "cellsList" in pop else pop["numCells"]
+        ranges[label] = [start, start + n]
+        start += n
+    return ranges
+
+
+def run_network(cfg, net_params, progress=True, save_netpyne_data=False):
+    """Create the network in NetPyNE and simulate every trial.
+
+    Parameters
+    ----------
+    cfg : dict
+        simConfig dictionary (see :func:`hnn_netpyne.model.specs.build_sim_config`).
+    net_params : dict
+        netParams dictionary (see :func:`hnn_netpyne.model.specs.build_net_params`).
+    progress : bool
+        Print progress on rank 0 every 10 % of each trial.
+    save_netpyne_data : bool
+        After the last trial, gather and save NetPyNE's own data file into
+        ``cfg['outputDir']``.
+
+    Returns
+    -------
+    result : dict | None
+        On rank 0: ``times`` (ms), ``dipoles`` (one {'L2', 'L5'} dict of raw
+        fAm arrays per trial), ``spikes`` (one (times, gids) per trial),
+        ``drive_events`` (per trial), ``gid_ranges``, ``timings`` (s).
+        None on other ranks.
+    """
+    from netpyne import sim, specs
+
+    timings = {}
+    started = time.time()
+    sim_config = specs.SimConfig(dict(cfg))
+    load_mechanisms()
+    sim.initialize(netParams=specs.NetParams(net_params), simConfig=sim_config)
+    sim.net.createPops()
+    sim.net.createCells()
+    sim.net.connectCells()
+    sim.net.addStims()
+    sim.setupRecording()
+    timings["build"] = time.time() - started
+
+    tstop, dt = float(cfg["duration"]), float(cfg["dt"])
+    n_samples = int(round(tstop / dt)) + 1
+    n_trials = int(cfg.get("nTrials", 1))
+    ranges = gid_ranges(net_params)
+    drive_names = [p for p in net_params["popParams"] if p not in CELL_TYPES]
+    result = {"times": np.arange(n_samples) * dt, "dipoles": [], "spikes": [],
+              "drive_events": [], "gid_ranges": ranges, "timings": timings}
+    solve = 0.0
+    for trial in range(n_trials):
+        if trial == 0:
+            events = {name: [c["spkTimes"] for c in net_params["popParams"][name]["cellsList"]]
+                      for name in drive_names}
+        else:
+            events = trial_drive_events(dict(cfg, trial=trial), trial)
+            _set_drive_times(sim, events, ranges)
+        sim.simData["spkt"].resize(0)
+        sim.simData["spkid"].resize(0)
+        t0 = time.time()
+        report = _progress_reporter(sim, trial, n_trials, tstop, t0, progress)
+        sim.runSimWithIntervalFunc(max(tstop / 10.0, dt), report)
+        solve += time.time() - t0
+        dipoles = _layer_dipoles(sim, n_samples)
+        spikes = _gather_spikes(sim)
+        if sim.rank == 0:
+            result["dipoles"].append(dipoles)
+            result["spikes"].append(spikes)
+            result["drive_events"].append(events)
+    timings["solve"] = solve
+    if save_netpyne_data:
+        sim.cfg.gatherOnlySimData = True
+        sim.gatherData()
+        if sim.rank == 0:
+            sim.saveData()
+    sim.pc.barrier()
+    return result if sim.rank == 0 else None
