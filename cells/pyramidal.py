@@ -76,6 +76,11 @@ L5_V_INIT = {
 L5_AR_AT_SOMA = 1e-6
 L5_AR_LENGTH_CONSTANT = 3e-3
 
+# Where cad writes cai, NEURON derives eca from the Nernst equation with its
+# own constants; NEURON 9 has only modern ones, so ecalegacy (mod/) writes
+# eca with the legacy-unit constants hnn-core's results were made with.
+LEGACY_ECA_MECHANISM = "ecalegacy"
+
 # Channels of each cell type and the parameter names of each (hnn-core's
 # flat keys are <cell>_<soma|dend>_<param>_<mechanism>).
 L2_CHANNELS = {"km": ["gbar"], "hh2": ["gkbar", "gnabar", "gl", "el"]}
@@ -126,6 +131,8 @@ def _pyramidal_rule(params, cell, directions, topology, channels, v_init):
             "mechs": _channel_values(params, cell, region, channels),
             "vinit": v_init[name] if isinstance(v_init, dict) else v_init,
         }
+        if "cad" in sec["mechs"]:
+            sec["mechs"][LEGACY_ECA_MECHANISM] = {}
         sec["mechs"]["dipole"] = {}
         if name in topology:
             parent, parent_end = topology[name]
