@@ -210,7 +210,10 @@ def build_sim_config(preset_name="seed_bursty", param_file=None, tstop=None, dt=
         "oneSynPerNetcon": False,
         "connRandomSecFromList": False,
         "distributeSynsUniformly": False,
-        "pt3dRelativeToCellLocation": True,
+        # 3-D points stay in cell-local µm: offsetting them by the soma position
+        # costs float32 precision (NEURON stores points as float) and moves the
+        # L2/3 dipole by 1e-6 of its size away from hnn-core.
+        "pt3dRelativeToCellLocation": False,
         "invertedYCoord": False,
         "createPyStruct": True,
         "gatherOnlySimData": False,

@@ -123,6 +123,7 @@ def run_network(cfg, net_params, progress=True, save_netpyne_data=False):
         None on other ranks.
     """
     from netpyne import sim, specs
+    from neuron import h
 
     timings = {}
     started = time.time()
@@ -134,6 +135,7 @@ def run_network(cfg, net_params, progress=True, save_netpyne_data=False):
     sim.net.connectCells()
     sim.net.addStims()
     sim.setupRecording()
+    time_vector = h.Vector().record(h._ref_t)  # NEURON's own t, as hnn-core records it
     timings["build"] = time.time() - started
 
     tstop, dt = float(cfg["duration"]), float(cfg["dt"])
@@ -141,7 +143,7 @@ def run_network(cfg, net_params, progress=True, save_netpyne_data=False):
     n_trials = int(cfg.get("nTrials", 1))
     ranges = gid_ranges(net_params)
     drive_names = [p for p in net_params["popParams"] if p not in CELL_TYPES]
-    result = {"times": np.arange(n_samples) * dt, "dipoles": [], "spikes": [],
+    result = {"times": None, "dipoles": [], "spikes": [],
               "drive_events": [], "gid_ranges": ranges, "timings": timings}
     solve = 0.0
     for trial in range(n_trials):
@@ -157,6 +159,11 @@ def run_network(cfg, net_params, progress=True, save_netpyne_data=False):
         report = _progress_reporter(sim, trial, n_trials, tstop, t0, progress)
         sim.runSimWithIntervalFunc(max(tstop / 10.0, dt), report)
         solve += time.time() - t0
+        if time_vector.size() != n_samples:
+            raise SimulationError(
+                f"recorded {int(time_vector.size())} time samples, expected {n_samples}"
+            )
+        result["times"] = np.array(time_vector)
         dipoles = _layer_dipoles(sim, n_samples)
         spikes = _gather_spikes(sim)
         if sim.rank == 0:
