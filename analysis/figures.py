@@ -21,10 +21,13 @@ from hnn_netpyne.analysis.io import (
 FIGURES = ("dipole.png", "raster.png", "spike_histogram.png", "spectrogram.png")
 
 
-def _spectrogram_freqs(tstop_ms):
-    """Frequencies (Hz) whose 7-cycle wavelets fit in the run."""
-    lowest = max(1.0, np.ceil(7.0 / (tstop_ms / 1000.0) * 1.2))
-    return np.arange(lowest, 100.0, 1.0) if lowest < 99 else np.array([99.0])
+SPECTROGRAM_FREQS_HZ = np.arange(5.0, 100.0, 1.0)
+
+
+def spectrogram_cycles(freqs_hz, tstop_ms, most=7.0):
+    """Wavelet cycles per frequency: ``most``, fewer where a wavelet (10 sigma_t) would not fit."""
+    fit = 2.0 * np.pi * np.asarray(freqs_hz) * 0.95 * (tstop_ms / 1000.0) / 10.0
+    return np.minimum(most, fit)
 
 
 def draw_figures(folder, dipoles, spike_times, spike_gids, gid_ranges, tstop_ms,
@@ -73,7 +76,8 @@ def draw_figures(folder, dipoles, spike_times, spike_gids, gid_ranges, tstop_ms,
                                                     tstop_ms),
     }
     avg = processed[0] if len(processed) == 1 else average_dipoles(processed)
-    figures["spectrogram.png"] = plot_tfr_morlet(avg, _spectrogram_freqs(tstop_ms))
+    figures["spectrogram.png"] = plot_tfr_morlet(
+        avg, SPECTROGRAM_FREQS_HZ, n_cycles=spectrogram_cycles(SPECTROGRAM_FREQS_HZ, tstop_ms))
     for name, fig in figures.items():
         save_figure(fig, folder / name)
         plt.close(fig)

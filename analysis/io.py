@@ -30,6 +30,12 @@ class OutputError(HNNNetpyneError):
     """An output folder or file that cannot be used."""
 
 
+def _umask_mode():
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def atomic_write(path, write):
     """Call ``write(fileobj)`` on a temporary file, then rename it to ``path``."""
     path = Path(path)
@@ -39,6 +45,8 @@ def atomic_write(path, write):
             write(fid)
             fid.flush()
             os.fsync(fid.fileno())
+        # mkstemp creates private files; give outputs the usual permissions.
+        os.chmod(tmp, _umask_mode())
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

@@ -72,9 +72,9 @@ def test_power_grows_with_amplitude_squared(power_20hz, power_40hz_double):
     assert at_40 / at_20 == pytest.approx(4.0, rel=0.10)
 
 
-def test_power_of_a_unit_sinusoid_matches_unit_energy(power_20hz):
-    # Unit energy: |sum of a/2 * envelope| squared = a**2 sfreq sigma_t sqrt(pi) / 2.
-    expected = SFREQ_HZ * SIGMA_T_S * np.sqrt(np.pi) / 2.0
+def test_power_of_a_unit_sinusoid_matches_wavelet_energy(power_20hz):
+    # Energy-2 wavelets: |sum of a/2 * envelope| squared = a**2 sfreq sigma_t sqrt(pi).
+    expected = SFREQ_HZ * SIGMA_T_S * np.sqrt(np.pi)
     at_20 = interior(power_20hz)[FREQS_HZ == 20.0]
     assert at_20.mean() == pytest.approx(expected, rel=0.01)
     # A pure tone gives a flat power away from the edges.
@@ -89,12 +89,12 @@ def test_fixed_cycles_gain_falls_as_one_over_frequency():
     assert at_40 / at_20 == pytest.approx(2.0, rel=0.02)
 
 
-def test_wavelet_is_centred_and_of_unit_energy():
+def test_wavelet_is_centred_with_mne_energy():
     wavelet = morlet_wavelet(1000.0, 10.0, n_cycles=7.0)
     sigma_t = 7.0 / (2.0 * np.pi * 10.0)
     assert wavelet.size % 2 == 1
     assert wavelet.size == 2 * int(np.ceil(5.0 * sigma_t * 1000.0)) - 1
-    assert np.sum(np.abs(wavelet) ** 2) == pytest.approx(1.0)
+    assert np.sum(np.abs(wavelet) ** 2) == pytest.approx(2.0)
     assert np.argmax(np.abs(wavelet)) == wavelet.size // 2
 
 
