@@ -1,0 +1,66 @@
+"""The built NetPyNE network equals hnn-core's, NetCon for NetCon."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from reference_data import DATA
+from hnn_netpyne.model.specs import build_sim_config
+
+FACTS = json.loads((DATA / "erp_network_facts.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def erp_netcons(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("netcons")
+    config = folder / "cfg.json"
+    config.write_text(json.dumps(build_sim_config("erp")))
+    out = folder / "netcons.npz"
+    script = Path(__file__).parent / "network_dump.py"
+    proc = subprocess.run([sys.executable, str(script), str(config), str(out)],
+                          capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    with np.load(out) as z:
+        return {k: z[k] for k in z.files}
+
+
+def _keyed(src, tgt, sec_receptor, weight, delay):
+    order = np.lexsort((sec_receptor, tgt, src))
+    keys = list(zip(src[order].tolist(), tgt[order].tolist(), sec_receptor[order].tolist()))
+    return keys, weight[order], delay[order]
+
+
+def test_netcons_equal_hnn_core(erp_netcons):
+    ref = np.load(DATA / "erp_netcons.npz")
+    ours = erp_netcons
+    ref_keys, ref_w, ref_d = _keyed(ref["src_gid"], ref["tgt_gid"],
+                                    ref["syn_keys"][ref["syn_key_index"]].astype(str),
+                                    ref["weight"], ref["delay"])
+    our_sec_rec = np.char.add(np.char.add(ours["sec"].astype(str), "_"),
+                              ours["receptor"].astype(str))
+    our_keys, our_w, our_d = _keyed(ours["src"], ours["tgt"], our_sec_rec, ours["weight"],
+                                    ours["delay"])
+    assert len(our_keys) == FACTS["synaptic_netcons_total"] == len(ref_keys)
+    assert our_keys == ref_keys
+    np.testing.assert_allclose(our_w, ref_w, rtol=1e-9, atol=0)
+    np.testing.assert_allclose(our_d, ref_d, rtol=1e-9, atol=0)
+
+
+def test_autapses_as_in_hnn_core(erp_netcons):
+    same = erp_netcons["src"] == erp_netcons["tgt"]
+    # Only L2 basket cells (gids 0-34) connect to themselves (GABAA at the soma).
+    assert same.sum() == 35
+    assert set(erp_netcons["tgt"][same]) == set(range(35))
+
+
+def test_one_synapse_per_section_and_receptor(erp_netcons):
+    # Exp2Syn objects: one per (cell, section, receptor) that receives a connection.
+    sec_rec = np.char.add(np.char.add(erp_netcons["sec"].astype(str), "_"),
+                          erp_netcons["receptor"].astype(str))
+    targets = set(zip(erp_netcons["tgt"].tolist(), sec_rec.tolist()))
+    assert int(erp_netcons["n_exp2syn"]) == len(targets)
+    assert len(targets) < 7000
