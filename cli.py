@@ -3,6 +3,8 @@
     hnn-netpyne run [--np N] [options]   simulate and write a run folder
     hnn-netpyne plot RUN_FOLDER          redraw the figures of a finished run
     hnn-netpyne params FILE              validate (and show) a parameter file
+    hnn-netpyne export-json OUTDIR       the model as NetPyNE JSON (for the GUI)
+    hnn-netpyne export-sonata OUTDIR     the model as a SONATA circuit
 
 ``sim/init.py`` takes the same run options, so
 ``mpiexec -n 4 nrniv -python -mpi sim/init.py --preset erp`` and
@@ -148,6 +150,28 @@ def cmd_params(args, _raw):
     return 0
 
 
+def _export_config(args):
+    from hnn_netpyne.model.specs import build_sim_config
+
+    return build_sim_config(**config_options(args))
+
+
+def cmd_export_json(args, _raw):
+    from hnn_netpyne.export.netpyne_json import export_netpyne_json
+
+    for path in export_netpyne_json(_export_config(args), args.outdir, force=args.force):
+        print(path)
+    return 0
+
+
+def cmd_export_sonata(args, _raw):
+    from hnn_netpyne.export.sonata import export_sonata
+
+    for path in export_sonata(_export_config(args), args.outdir, force=args.force):
+        print(path)
+    return 0
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="hnn-netpyne",
@@ -165,6 +189,13 @@ def build_parser():
     params.add_argument("file")
     params.add_argument("--show", action="store_true", help="print every parameter")
     params.set_defaults(func=cmd_params)
+    for name, func, what in (("export-json", cmd_export_json, "NetPyNE JSON (netParams + simConfig)"),
+                             ("export-sonata", cmd_export_sonata, "a SONATA circuit")):
+        export = add_run_options(sub.add_parser(name, help=f"write the model as {what}"))
+        export.add_argument("outdir", help="output folder (must be empty unless --force)")
+        export.add_argument("--force", action="store_true",
+                            help="write into a non-empty folder, replacing its files")
+        export.set_defaults(func=func)
     return parser
 
 

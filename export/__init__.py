@@ -1,0 +1,1 @@
+"""Exports of the model for other tools: NetPyNE JSON (GUI) and SONATA."""

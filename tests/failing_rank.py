@@ -1,0 +1,30 @@
+"""Run the main job with one rank made to fail mid-run (started by the tests).
+
+Usage: ``mpiexec -n 2 nrniv -python -mpi failing_rank.py OUTDIR``. Rank 1
+raises when it reduces the dipoles, as a crash inside a real run would.
+"""
+
+import sys
+
+from hnn_netpyne.simulation import run
+from hnn_netpyne.simulation.job import guarded, run_job
+from hnn_netpyne.model.specs import build_net_params, build_sim_config
+
+_reduce = run._layer_dipoles
+
+
+def _failing_on_rank_1(sim, n_samples):
+    if sim.rank == 1:
+        raise RuntimeError("injected failure on rank 1")
+    return _reduce(sim, n_samples)
+
+
+run._layer_dipoles = _failing_on_rank_1
+
+
+def main():
+    cfg = build_sim_config("seed_bursty", tstop=20.0, mesh_shape=(3, 3), output_dir=sys.argv[-1])
+    run_job(cfg, build_net_params(cfg), plots=False, progress=False)
+
+
+guarded(main)
