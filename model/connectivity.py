@@ -146,9 +146,10 @@ def connection_rule(
         "postConds": {"pop": target},
         "synMech": synapse_label(target, receptor),
         "sec": loc,
+        # One synapse per section: the simConfig's connRandomSecFromList and
+        # distributeSynsUniformly are False (see build_sim_config). They are not
+        # repeated here: NetPyNE's validator (run by the GUI) rejects them in rules.
         "synsPerConn": len(sections),
-        "connRandomSecFromList": False,
-        "distributeSynsUniformly": False,
         "weight": weight_expression(weight_uS, lamtha),
         "delay": delay_expression(delay_ms, lamtha),
     }

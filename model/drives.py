@@ -24,6 +24,12 @@ from hnn_netpyne.errors import ParameterError
 from hnn_netpyne.model.connectivity import connection_rule
 
 DRIVE_TYPES = ("evoked", "poisson", "bursty")
+# Bounds that keep event generation finite: faster rates or more spikes than
+# these are not physiological and would exhaust memory or never end.
+MAX_RATE_HZ = 1e4
+MAX_SPIKES_PER_CELL = 100_000
+MAX_DRIVE_CELLS = 100_000
+MAX_SEED = 2**31 - 1
 _LONG_TO_SHORT = {long: short for short, long in HNN_CORE_NAMES.items()}
 
 
@@ -53,13 +59,21 @@ def _per_type(values, what):
     return out
 
 
-def _check_number(value, key, minimum=0.0, strict=False):
+def _check_number(value, key, minimum=0.0, strict=False, maximum=np.inf):
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not np.isfinite(value):
         raise ParameterError("expected a finite number", key=key, value=value)
     if value < minimum or (strict and value == minimum):
         relation = ">" if strict else ">="
         raise ParameterError(f"expected a value {relation} {minimum}", key=key, value=value)
+    if value > maximum:
+        raise ParameterError(f"expected a value <= {maximum:g}", key=key, value=value)
     return value
+
+
+def _check_count(value, key, maximum):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 1 <= value <= maximum:
+        raise ParameterError(f"expected a whole number from 1 to {maximum}", key=key, value=value)
+    return int(value)
 
 
 def _drive(name, drive_type, location, dynamics, weights_ampa, weights_nmda,
@@ -108,15 +122,14 @@ def _drive(name, drive_type, location, dynamics, weights_ampa, weights_nmda,
             f"drive {name!r}: cell_specific drives need n_drive_cells='n_cells'",
             key="n_drive_cells", value=n_drive_cells,
         )
-    if not cell_specific and (isinstance(n_drive_cells, bool) or not isinstance(n_drive_cells, int) or n_drive_cells < 1):
-        raise ParameterError(
-            f"drive {name!r}: n_drive_cells must be a positive integer", key="n_drive_cells",
-            value=n_drive_cells,
-        )
+    if not cell_specific:
+        n_drive_cells = _check_count(n_drive_cells, "n_drive_cells", MAX_DRIVE_CELLS)
     _check_number(space_constant, "space_constant", strict=True)
     for key, seed in (("event_seed", event_seed), ("conn_seed", conn_seed)):
-        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-            raise ParameterError("expected an integer seed", key=key, value=seed)
+        if (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))
+                or not -MAX_SEED <= seed <= MAX_SEED):
+            raise ParameterError(f"expected an integer seed of magnitude <= {MAX_SEED}",
+                                 key=key, value=seed)
     return {
         "name": name,
         "type": drive_type,
@@ -170,8 +183,7 @@ def evoked_drive(name, *, mu, sigma, numspikes, location, n_drive_cells="n_cells
     drive : dict
     """
     _check_number(sigma, "sigma")
-    if isinstance(numspikes, bool) or not isinstance(numspikes, int) or numspikes < 1:
-        raise ParameterError("numspikes must be a positive integer", key="numspikes", value=numspikes)
+    numspikes = _check_count(numspikes, "numspikes", MAX_SPIKES_PER_CELL)
     _check_number(mu, "mu", minimum=-np.inf)
     return _drive(name, "evoked", location, {"mu": float(mu), "sigma": float(sigma),
                   "numspikes": numspikes}, weights_ampa, weights_nmda, synaptic_delays,
@@ -195,14 +207,16 @@ def poisson_drive(name, *, rate_constant, location, tstart=0.0, tstop=None,
         if tstop < tstart:
             raise ParameterError("tstop must not be before tstart", key="tstop", value=tstop)
     if isinstance(rate_constant, dict):
-        rates = {cell_type_name(k): _check_number(v, f"rate_constant[{k!r}]", strict=True)
+        rates = {cell_type_name(k): _check_number(v, "rate_constant", strict=True,
+                                                  maximum=MAX_RATE_HZ)
                  for k, v in rate_constant.items()}
         if not cell_specific:
             raise ParameterError(
                 "per-cell-type rates need cell_specific=True", key="rate_constant", value=rate_constant
             )
     else:
-        rates = float(_check_number(rate_constant, "rate_constant", strict=True))
+        rates = float(_check_number(rate_constant, "rate_constant", strict=True,
+                                    maximum=MAX_RATE_HZ))
     drive = _drive(name, "poisson", location, {"tstart": float(tstart), "tstop": tstop,
                    "rate_constant": rates}, weights_ampa, weights_nmda, synaptic_delays,
                    space_constant, probability, n_drive_cells, cell_specific, event_seed,
@@ -235,14 +249,13 @@ def bursty_drive(name, *, burst_rate, location, tstart=0.0, tstart_std=0.0, tsto
     _check_number(tstart, "tstart")
     _check_number(tstart_std, "tstart_std")
     _check_number(burst_std, "burst_std")
-    _check_number(burst_rate, "burst_rate", strict=True)
+    _check_number(burst_rate, "burst_rate", strict=True, maximum=MAX_RATE_HZ)
     _check_number(spike_isi, "spike_isi")
     if tstop is not None:
         _check_number(tstop, "tstop")
         if tstop < tstart:
             raise ParameterError("tstop must not be before tstart", key="tstop", value=tstop)
-    if isinstance(numspikes, bool) or not isinstance(numspikes, int) or numspikes < 1:
-        raise ParameterError("numspikes must be a positive integer", key="numspikes", value=numspikes)
+    numspikes = _check_count(numspikes, "numspikes", MAX_SPIKES_PER_CELL)
     if (numspikes - 1) * spike_isi > 1000.0 / burst_rate:
         raise ParameterError(
             f"a burst ({(numspikes - 1) * spike_isi} ms) is longer than the burst period "
@@ -332,6 +345,9 @@ def drive_layout(drives, pop_sizes):
 
 def _prune(pairs, probability, seed):
     """Keep round(n * probability) pairs drawn without replacement (hnn-core)."""
+    if seed < 0:
+        raise ParameterError("conn_seed plus the target index must be >= 0", key="conn_seed",
+                             value=seed)
     rng = np.random.default_rng(seed)
     n_keep = int(np.round(len(pairs) * probability))
     keep = set(rng.choice(range(len(pairs)), n_keep, replace=False).tolist())
@@ -390,6 +406,11 @@ def drive_cell_times(drive, cell_index, target, trial, n_gids, tstop):
         Sorted times in (0, tstop].
     """
     seed = drive["event_seed"] + trial * n_gids
+    if not 0 <= seed + cell_index < 2**32:
+        raise ParameterError(
+            f"drive {drive['name']!r}: seed {seed + cell_index} of drive cell {cell_index}, "
+            f"trial {trial} is outside numpy's range [0, 2**32)", key="event_seed",
+            value=drive["event_seed"])
     prng = np.random.RandomState(seed + cell_index)
     dynamics = drive["dynamics"]
     if drive["type"] == "evoked":

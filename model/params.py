@@ -32,6 +32,7 @@ _INT_KEYS = re.compile(
     r"|events_per_cycle_\w+|repeats_\w+)$"
 )
 _BOOL_KEYS = {"sync_evinput"}
+_MAX_SEED = 2**31 - 1
 # Evoked-input keys exist for any number of inputs (evprox_1, evprox_2, ...).
 _EVOKED_KEY = re.compile(
     r"^(t|sigma_t|numspikes|prng_seedcore)_ev(prox|dist)_\d+$"
@@ -251,6 +252,9 @@ def validate_params(params, source="<in memory>"):
             raise ParameterError("expected a whole number", source, key, value)
         if value < 0 and not _NEGATIVE_ALLOWED.search(key):
             raise ParameterError("expected a value >= 0", source, key, value)
+        if key.startswith("prng_seedcore") and abs(value) > _MAX_SEED:
+            raise ParameterError(f"expected a seed of magnitude <= {_MAX_SEED}", source, key,
+                                 value)
     for key in ("tstop", "dt"):
         if params[key] <= 0:
             raise ParameterError("expected a value > 0", source, key, params[key])

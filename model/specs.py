@@ -29,6 +29,8 @@ DIPOLE_LAYERS = {"L2": ["L2Pyr"], "L5": ["L5Pyr"]}
 """Dipole label -> populations whose cells it sums."""
 
 DEFAULT_V_INIT_MV = -65.0
+MAX_TSTOP_MS = 1e6  # 1000 s of biological time: far beyond any HNN use
+MAX_MESH_SIDE = 1000
 
 
 def resolve_param_file(param_file):
@@ -67,10 +69,10 @@ def population_sizes(mesh_shape):
 def mesh_of(params, settings):
     """Grid shape: the simConfig's ``meshShape`` or the parameter file's N_pyr_x/y."""
     mesh = settings["meshShape"] or [params["N_pyr_x"], params["N_pyr_y"]]
-    if (len(mesh) != 2 or any(isinstance(n, bool) or not isinstance(n, int) or n < 1
-                              for n in mesh)):
-        raise ParameterError("meshShape must be two positive integers", key="meshShape",
-                             value=mesh)
+    if (len(mesh) != 2 or any(isinstance(n, bool) or not isinstance(n, int)
+                              or not 1 <= n <= MAX_MESH_SIDE for n in mesh)):
+        raise ParameterError(f"meshShape must be two integers from 1 to {MAX_MESH_SIDE}",
+                             key="meshShape", value=mesh)
     return list(mesh)
 
 
@@ -188,9 +190,11 @@ def build_sim_config(preset_name="seed_bursty", param_file=None, tstop=None, dt=
         tstop = chosen["tstop"] if chosen["tstop"] is not None else params["tstop"]
     dt = params["dt"] if dt is None else dt
     n_trials = params["N_trials"] if n_trials is None else n_trials
-    for key, value, minimum in (("tstop", tstop, 0.0), ("dt", dt, 0.0)):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > minimum:
-            raise ParameterError(f"{key} must be a number > {minimum} ms", key=key, value=value)
+    for key, value in (("tstop", tstop), ("dt", dt)):
+        if (isinstance(value, bool) or not isinstance(value, (int, float))
+                or not 0.0 < value <= MAX_TSTOP_MS):
+            raise ParameterError(f"{key} must be a number of ms in (0, {MAX_TSTOP_MS:g}]",
+                                 key=key, value=value)
     if dt > tstop:
         raise ParameterError(f"dt must not exceed tstop ({tstop} ms)", key="dt", value=dt)
     if isinstance(n_trials, bool) or not isinstance(n_trials, int) or n_trials < 1:
