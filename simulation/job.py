@@ -7,6 +7,7 @@ rank ends every rank with a non-zero status instead of a hang.
 """
 
 import os
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -113,20 +114,31 @@ def run_job(cfg, net_params, overwrite=False, plots=True, progress=True):
     return folder
 
 
+class Interrupted(BaseException):
+    """SIGTERM or SIGINT arrived; the run stops and its folder stays incomplete."""
+
+
+def _interrupt(signum, _frame):
+    raise Interrupted(f"interrupted by {signal.Signals(signum).name}")
+
+
 def guarded(entry, *args, **kwargs):
     """Run ``entry``; on any exception print it once and end every MPI rank.
 
-    On success NEURON is quit cleanly (no prompt is left waiting under
-    ``nrniv``) with exit status 0.
+    SIGTERM and SIGINT stop the run the same way (checked each time NEURON
+    hands control back, at least every 10 % of a trial). On success NEURON is
+    quit cleanly (no prompt is left waiting under ``nrniv``) with exit status 0.
     """
     from neuron import h
 
     rank, size = _rank_and_size()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, _interrupt)
     try:
         entry(*args, **kwargs)
     except BaseException as err:  # noqa: B902 -- any failure must end all ranks
         where = f"[rank {rank}] " if size > 1 else ""
-        if isinstance(err, HNNNetpyneError):
+        if isinstance(err, (HNNNetpyneError, Interrupted)):
             sys.stderr.write(f"{where}hnn-netpyne error: {err}\n")
         else:
             sys.stderr.write(f"{where}hnn-netpyne failed:\n{traceback.format_exc()}")

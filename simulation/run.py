@@ -40,11 +40,24 @@ def trial_drive_events(cfg, trial):
     }
 
 
+# NEURON returns to Python this often (ms of model time), so signals and
+# progress are handled promptly even in long runs.
+CHECK_INTERVAL_MS = 25.0
+PROGRESS_WALL_S = 10.0
+
+
 def _progress_reporter(sim, trial, n_trials, tstop, started, enabled):
+    """Interval function: print every 10 % of the trial or every 10 s of wall time."""
+    last = {"t": 0.0, "wall": started}
+
     def report(t_ms):
-        if enabled and sim.rank == 0:
+        now = time.time()
+        due = (t_ms - last["t"] >= tstop / 10.0 - 1e-9 or now - last["wall"] >= PROGRESS_WALL_S
+               or t_ms >= tstop - 1e-9)
+        if enabled and sim.rank == 0 and due:
             print(f"  trial {trial + 1}/{n_trials}: {t_ms:7.1f} / {tstop:.1f} ms simulated, "
-                  f"{time.time() - started:6.1f} s", flush=True)
+                  f"{now - started:6.1f} s", flush=True)
+            last["t"], last["wall"] = t_ms, now
     return report
 
 
@@ -157,7 +170,7 @@ def run_network(cfg, net_params, progress=True, save_netpyne_data=False):
         sim.simData["spkid"].resize(0)
         t0 = time.time()
         report = _progress_reporter(sim, trial, n_trials, tstop, t0, progress)
-        sim.runSimWithIntervalFunc(max(tstop / 10.0, dt), report)
+        sim.runSimWithIntervalFunc(max(min(tstop / 10.0, CHECK_INTERVAL_MS), dt), report)
         solve += time.time() - t0
         if time_vector.size() != n_samples:
             raise SimulationError(

@@ -1,5 +1,6 @@
 """The main job as users run it: sim/init.py under MPI, and the command line."""
 
+import signal
 import subprocess
 import sys
 import time
@@ -108,3 +109,28 @@ def test_init_runs_with_plain_python_and_writes_figures(tmp_path):
     assert not np.allclose(trials[0][:, 1], trials[1][:, 1])
     np.testing.assert_allclose(avg[:, 1:], (trials[0][:, 1:] + trials[1][:, 1:]) / 2, rtol=1e-8,
                                atol=1e-12)
+
+
+def test_interrupted_run_leaves_folder_marked_incomplete(tmp_path):
+    folder = tmp_path / "interrupted"
+    cmd = [sys.executable, str(INIT), "--preset", "erp", "--mesh", "2", "2", "--tstop", "20000",
+           "--output", str(folder), "--no-plots"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=mpi_environment(), stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, stdin=subprocess.DEVNULL)
+    for line in proc.stdout:
+        if "ms simulated" in line:
+            break
+    started = time.time()
+    proc.send_signal(signal.SIGTERM)
+    output = proc.communicate(timeout=60)[0]
+    assert proc.returncode != 0
+    assert time.time() - started < 30
+    assert "interrupted by SIGTERM" in output
+    assert (folder / "RUN_INCOMPLETE").exists()
+    assert not (folder / "manifest.json").exists()
+    assert not list(folder.glob("dipole*")) and not list(folder.glob("spikes*"))
+    # A rerun into the same folder refuses unless told to overwrite.
+    rerun = subprocess.run(cmd[:-1] + ["--tstop", "5"], cwd=ROOT, env=mpi_environment(),
+                           capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+    assert rerun.returncode != 0
+    assert "not empty" in rerun.stderr and "--overwrite" in rerun.stderr

@@ -1,0 +1,336 @@
+"""Run a configured network in this process, in a child process or under MPI.
+
+The parent side (:func:`simulate_config`) writes the simConfig and netParams
+dictionaries to a JSON file, starts
+
+* ``python -m hnn_netpyne.simulation.launcher CONFIG.json`` for one process, or
+* ``mpiexec -n N nrniv -python -mpi .../launcher.py CONFIG.json`` for N ranks,
+
+echoes the child's output line by line while it runs, and reads the run
+folder's ``results.npz`` back. The child is started in a session of its own,
+so an interrupt, a time-out or an error ends exactly the processes started
+here (the process group of that session) and nothing else.
+
+The child side (:func:`main`) is the same on every rank: read the file, call
+:func:`hnn_netpyne.simulation.job.run_job`, all under
+:func:`hnn_netpyne.simulation.job.guarded` so that a failure on any rank
+ends every rank with a non-zero status.
+"""
+
+import argparse
+import collections
+import contextlib
+import io
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+from hnn_netpyne.errors import ParameterError, SimulationError
+
+TAIL_LINES = 60
+"""Lines of child output quoted in the error of a failed run."""
+TERMINATE_GRACE_S = 10.0
+"""Seconds a child gets to exit after SIGTERM before it is killed."""
+
+
+def write_config(path, cfg, net_params=None):
+    """Write a launcher configuration file.
+
+    Parameters
+    ----------
+    path : str | pathlib.Path
+        JSON file to write.
+    cfg : dict
+        simConfig dictionary (see :func:`hnn_netpyne.model.specs.build_sim_config`).
+    net_params : dict | None
+        netParams dictionary; None lets the child build it from ``cfg``.
+    """
+    data = {"simConfig": cfg}
+    if net_params is not None:
+        data["netParams"] = net_params
+    Path(path).write_text(json.dumps(data))
+
+
+def read_config(path):
+    """The (cfg, net_params) of a launcher configuration file.
+
+    The file holds either ``{"simConfig": ..., "netParams": ...}`` (netParams
+    optional) or a bare simConfig dictionary; missing netParams are built
+    from the simConfig.
+    """
+    from hnn_netpyne.model.specs import build_net_params
+
+    try:
+        data = json.loads(Path(path).read_text())
+    except (OSError, ValueError) as err:
+        raise ParameterError(f"cannot read the run configuration ({err})", source=str(path)) from None
+    if not isinstance(data, dict):
+        raise ParameterError("a run configuration must be a JSON object", source=str(path))
+    cfg = data.get("simConfig", data)
+    net_params = data.get("netParams") or build_net_params(cfg)
+    return cfg, net_params
+
+
+def _check_n_procs(n_procs):
+    if isinstance(n_procs, bool) or not isinstance(n_procs, int) or n_procs < 1:
+        raise ParameterError("n_procs must be an integer >= 1", key="n_procs", value=n_procs)
+    return n_procs
+
+
+def find_mpiexec(mpi_cmd="mpiexec"):
+    """Full path of the MPI launcher ``mpi_cmd``.
+
+    A bare name is looked up first next to this Python (pip's ``mpich``
+    installs ``mpiexec`` there), then on ``PATH``.
+
+    Raises
+    ------
+    SimulationError
+        If no such program exists.
+    """
+    if os.sep not in mpi_cmd:
+        local = Path(sys.executable).parent / mpi_cmd
+        if local.exists():
+            return str(local)
+    found = shutil.which(mpi_cmd)
+    if found is None:
+        raise SimulationError(f"MPI launcher {mpi_cmd!r} not found (pip install mpich, or "
+                              "pass mpi_cmd= the path of your mpiexec)")
+    return found
+
+
+def launch_command(config_file, n_procs=1, mpi_cmd="mpiexec", options=()):
+    """Command line running ``config_file`` on ``n_procs`` processes.
+
+    Parameters
+    ----------
+    config_file : str | pathlib.Path
+        Launcher configuration file (see :func:`write_config`).
+    n_procs : int
+        1 runs this Python; more run ``nrniv -python -mpi`` under ``mpi_cmd``.
+    mpi_cmd : str
+        MPI launcher, a name or a path.
+    options : sequence of str
+        Options of :func:`main` (``--overwrite``, ``--plots``, ``--quiet``).
+
+    Returns
+    -------
+    cmd : list of str
+    """
+    if _check_n_procs(n_procs) == 1:
+        return [sys.executable, "-m", "hnn_netpyne.simulation.launcher", str(config_file),
+                *options]
+    nrniv = Path(sys.executable).parent / "nrniv"
+    if not nrniv.exists():
+        raise SimulationError(f"{nrniv} not found: NEURON is not installed in this environment")
+    return [find_mpiexec(mpi_cmd), "-n", str(n_procs), str(nrniv), "-nobanner", "-python",
+            "-mpi", str(Path(__file__).resolve()), str(config_file), *options]
+
+
+def _pump(stream, tail, echo):
+    """Copy the child's output lines to ``tail`` (and stdout if ``echo``) until EOF."""
+    for line in stream:
+        tail.append(line)
+        if echo:
+            sys.stdout.write(line)
+            sys.stdout.flush()
+
+
+def _end_process_group(proc):
+    """Terminate the child's session (its process group), then kill it if it lingers."""
+    for sig, grace in ((signal.SIGTERM, TERMINATE_GRACE_S), (signal.SIGKILL, None)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(timeout=grace)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def run_command(cmd, echo=True, timeout=None):
+    """Run ``cmd`` in a new session, streaming its output; raise if it fails.
+
+    Parameters
+    ----------
+    cmd : list of str
+        The command.
+    echo : bool
+        Copy the child's output (stdout and stderr) to this process's stdout
+        as it comes; without it, output is only quoted if the run fails.
+    timeout : float | None
+        Seconds before the child is ended and an error raised.
+
+    Raises
+    ------
+    SimulationError
+        If the child exits with a non-zero status or runs out of time.
+    """
+    from hnn_netpyne.simulation.mpienv import mpi_environment
+
+    tail = collections.deque(maxlen=TAIL_LINES)
+    # Unbuffered, so that NetPyNE's messages arrive as they are printed.
+    env = dict(mpi_environment(), PYTHONUNBUFFERED="1")
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, bufsize=1, env=env,
+                            start_new_session=True)
+    reader = threading.Thread(target=_pump, args=(proc.stdout, tail, echo), daemon=True)
+    reader.start()
+    try:
+        status = proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _end_process_group(proc)
+        raise SimulationError(f"the run took longer than {timeout} s and was stopped: "
+                              f"{' '.join(cmd)}") from None
+    except BaseException:
+        # Interrupted (Ctrl-C) or failed here: do not leave the ranks running.
+        _end_process_group(proc)
+        raise
+    finally:
+        reader.join(timeout=5.0)
+        proc.stdout.close()
+    if status != 0:
+        raise SimulationError(f"the run failed (exit status {status}): {' '.join(cmd)}\n"
+                              + "".join(tail))
+
+
+def run_in_process(cfg, net_params, overwrite=False, plots=False, progress=True, echo=True):
+    """Run ``cfg`` into its ``outputDir`` in this Python process.
+
+    NetPyNE's messages (stdout and its progress bars on stderr) are dropped
+    unless ``echo``; failures still raise. The run folder is the same as
+    with a child process.
+    """
+    from hnn_netpyne.simulation.job import run_job
+
+    with contextlib.ExitStack() as stack:
+        if not echo:
+            stack.enter_context(contextlib.redirect_stdout(io.StringIO()))
+            stack.enter_context(contextlib.redirect_stderr(io.StringIO()))
+        run_job(cfg, net_params, overwrite=overwrite, plots=plots, progress=progress)
+
+
+def load_results(folder):
+    """The arrays of a finished run folder's ``results.npz``.
+
+    Raises
+    ------
+    OutputError
+        If the folder holds no complete run.
+    """
+    import numpy as np
+
+    from hnn_netpyne.analysis.io import check_run_folder
+
+    check_run_folder(folder)
+    with np.load(Path(folder) / "results.npz") as data:
+        return {key: data[key] for key in data.files}
+
+
+def _run_options(overwrite, plots, progress):
+    """Options of :func:`main` for these settings."""
+    chosen = (("--overwrite", overwrite), ("--plots", plots), ("--quiet", not progress))
+    return [flag for flag, wanted in chosen if wanted]
+
+
+def simulate_config(cfg, net_params=None, n_procs=None, output_dir=None, overwrite=False,
+                    plots=False, progress=True, echo=True, mpi_cmd="mpiexec", timeout=None):
+    """Simulate a configured network and return its results.
+
+    Parameters
+    ----------
+    cfg : dict
+        simConfig dictionary.
+    net_params : dict | None
+        netParams dictionary; None builds it from ``cfg``.
+    n_procs : int | None
+        None runs in this Python process; 1 in one child process; more on
+        that many MPI ranks (``mpiexec -n N nrniv -python -mpi``).
+    output_dir : str | pathlib.Path | None
+        Run folder to keep (dipoles, spikes, configuration, NetPyNE data);
+        None uses a temporary folder that is removed afterwards.
+    overwrite : bool
+        Replace the contents of a non-empty ``output_dir``.
+    plots : bool
+        Also draw the run folder's figures.
+    progress : bool
+        Print progress of the simulated time.
+    echo : bool
+        Show the simulation's output (NetPyNE's messages and progress).
+    mpi_cmd : str
+        MPI launcher for ``n_procs > 1``.
+    timeout : float | None
+        Seconds a child process may run.
+
+    Returns
+    -------
+    results : dict
+        The arrays of ``results.npz``: ``times`` and, for trial k (from 1),
+        ``dipole_fAm_L2_k``, ``dipole_fAm_L5_k``, ``spike_times_k``,
+        ``spike_gids_k``.
+    """
+    from hnn_netpyne.model.specs import build_net_params
+
+    if n_procs is not None:
+        _check_n_procs(n_procs)
+    if net_params is None:
+        net_params = build_net_params(cfg)
+    scratch = Path(tempfile.mkdtemp(prefix="hnn_netpyne_run_"))
+    try:
+        folder = Path(output_dir) if output_dir is not None else scratch / "run"
+        cfg = dict(cfg, outputDir=str(folder.resolve()))
+        if n_procs is None:
+            run_in_process(cfg, net_params, overwrite, plots, progress, echo)
+        else:
+            config_file = scratch / "config.json"
+            write_config(config_file, cfg, net_params)
+            cmd = launch_command(config_file, n_procs, mpi_cmd,
+                                 _run_options(overwrite, plots, progress))
+            run_command(cmd, echo=echo, timeout=timeout)
+        return load_results(folder)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def main(argv=None):
+    """Child entry point: run one configuration file (every rank calls this).
+
+    Usage: ``[mpiexec -n N nrniv -python -mpi] launcher.py CONFIG.json
+    [--overwrite] [--plots] [--quiet]``.
+    """
+    from hnn_netpyne.cli import script_arguments
+    from hnn_netpyne.simulation.job import guarded, run_job
+
+    parser = argparse.ArgumentParser(prog="hnn_netpyne.simulation.launcher",
+                                     description="Run one hnn-netpyne configuration file.")
+    parser.add_argument("config", help="JSON file: a simConfig, or {simConfig, netParams}")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="replace the contents of a non-empty run folder")
+    parser.add_argument("--plots", action="store_true", help="draw the run folder's figures")
+    parser.add_argument("--quiet", dest="progress", action="store_false",
+                        help="no progress messages")
+    args = parser.parse_args(script_arguments(sys.argv if argv is None else argv))
+
+    def run():
+        cfg, net_params = read_config(args.config)
+        run_job(cfg, net_params, overwrite=args.overwrite, plots=args.plots,
+                progress=args.progress)
+
+    guarded(run)
+
+
+if __name__ == "__main__":
+    # Before anything creates a ParallelContext: start MPI when plain python
+    # runs under mpiexec (nrniv -mpi has started it already).
+    from hnn_netpyne.simulation.mpienv import init_mpi_if_launched
+
+    init_mpi_if_launched()
+    main()
