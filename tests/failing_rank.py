@@ -1,9 +1,12 @@
 """Run the main job with one rank made to fail mid-run (started by the tests).
 
-Usage: ``mpiexec -n 2 nrniv -python -mpi failing_rank.py OUTDIR``. Rank 1
-raises when it reduces the dipoles, as a crash inside a real run would.
+Usage: ``mpiexec -n 2 nrniv -python -mpi failing_rank.py raise|kill OUTDIR``.
+When it reduces the dipoles, rank 1 either raises, as a crash inside a real
+run would, or is killed outright (SIGKILL), as when a node dies.
 """
 
+import os
+import signal
 import sys
 
 from hnn_netpyne.simulation import run
@@ -15,6 +18,8 @@ _reduce = run._layer_dipoles
 
 def _failing_on_rank_1(sim, n_samples):
     if sim.rank == 1:
+        if sys.argv[-2] == "kill":
+            os.kill(os.getpid(), signal.SIGKILL)
         raise RuntimeError("injected failure on rank 1")
     return _reduce(sim, n_samples)
 

@@ -72,13 +72,25 @@ def test_erp_on_2_ranks_equals_1_rank(tmp_path):
     assert_rank_invariant(one, two)
 
 
-def test_failing_rank_ends_every_rank(tmp_path):
+def _run_failing(mode, folder):
     cmd = [str(BIN / "mpiexec"), "-n", "2", str(BIN / "nrniv"), "-python", "-mpi",
-           str(Path(__file__).parent / "failing_rank.py"), str(tmp_path / "out")]
+           str(Path(__file__).parent / "failing_rank.py"), mode, str(folder)]
     started = time.time()
     proc = subprocess.run(cmd, env=mpi_environment(), capture_output=True, text=True,
                           timeout=120, stdin=subprocess.DEVNULL)
-    elapsed = time.time() - started
+    return proc, time.time() - started
+
+
+def test_killed_rank_ends_every_rank(tmp_path):
+    proc, elapsed = _run_failing("kill", tmp_path / "out")
+    assert proc.returncode != 0
+    assert elapsed < 30, elapsed
+    assert "signal 9" in proc.stdout + proc.stderr  # mpiexec reports the killed rank
+    assert (tmp_path / "out" / "RUN_INCOMPLETE").exists()
+
+
+def test_failing_rank_ends_every_rank(tmp_path):
+    proc, elapsed = _run_failing("raise", tmp_path / "out")
     assert proc.returncode != 0
     assert elapsed < 30, elapsed
     output = proc.stdout + proc.stderr
