@@ -23,6 +23,7 @@ from hnn_netpyne.model.specs import (
     population_sizes,
     resolve_param_file,
 )
+from hnn_netpyne.simulation.connect import connect_cells
 from hnn_netpyne.simulation.mechanisms import load_mechanisms
 
 
@@ -145,7 +146,10 @@ def run_network(cfg, net_params, progress=True, save_netpyne_data=False):
     sim.initialize(netParams=specs.NetParams(net_params), simConfig=sim_config)
     sim.net.createPops()
     sim.net.createCells()
-    sim.net.connectCells()
+    if cfg.get("fastConnect", True):
+        connect_cells(sim, net_params)
+    else:
+        sim.net.connectCells()
     sim.net.addStims()
     sim.setupRecording()
     time_vector = h.Vector().record(h._ref_t)  # NEURON's own t, as hnn-core records it

@@ -1,8 +1,9 @@
 """Build a configured network in NetPyNE (no simulation) and dump its NetCons.
 
-Usage: ``python network_dump.py CONFIG.json OUT.npz``. For every synaptic
-NetCon: source and target gid, section, receptor, and the weight (µS) and
-delay (ms) read back from NEURON; plus the Exp2Syn count.
+Usage: ``python network_dump.py netpyne|fast CONFIG.json OUT.npz``: build
+with NetPyNE's ``connectCells`` or with our fast connector. For every
+synaptic NetCon: source and target gid, section, receptor, and the weight
+(µS) and delay (ms) read back from NEURON; plus the Exp2Syn count.
 """
 
 import json
@@ -13,30 +14,48 @@ from neuron import h
 from netpyne import sim, specs
 
 from hnn_netpyne.model.specs import build_net_params
+from hnn_netpyne.simulation.connect import connect_cells
 from hnn_netpyne.simulation.mechanisms import load_mechanisms
 
 
-def main(config_file, out_file):
+def _synapse_owners():
+    """hoc name of each synapse -> (cell gid, section, receptor)."""
+    owners = {}
+    for cell in sim.net.cells:
+        if not isinstance(getattr(cell, "secs", None), dict):
+            continue
+        for sec_name, sec in cell.secs.items():
+            for syn in sec.get("synMechs", []):
+                owners[syn["hObj"].hname()] = (cell.gid, sec_name, syn["label"].split("_", 1)[1])
+    return owners
+
+
+def main(mode, config_file, out_file):
     with open(config_file) as fid:
         cfg = json.load(fid)
     load_mechanisms()
-    sim.initialize(netParams=specs.NetParams(build_net_params(cfg)),
-                   simConfig=specs.SimConfig(cfg))
+    net_params = build_net_params(cfg)
+    sim.initialize(netParams=specs.NetParams(net_params), simConfig=specs.SimConfig(cfg))
     sim.net.createPops()
     sim.net.createCells()
-    sim.net.connectCells()
     rows = {"src": [], "tgt": [], "sec": [], "receptor": [], "weight": [], "delay": []}
-    for cell in sim.net.cells:
-        for conn in cell.conns:
-            netcon = conn["hObj"]
-            rows["src"].append(int(conn["preGid"]))
-            rows["tgt"].append(int(cell.gid))
-            rows["sec"].append(conn["sec"])
-            rows["receptor"].append(conn["synMech"].split("_", 1)[1])
-            rows["weight"].append(netcon.weight[0])
-            rows["delay"].append(netcon.delay)
+    if mode == "fast":
+        connect_cells(sim, net_params)
+        owners = _synapse_owners()
+        conns = [(nc.srcgid(), *owners[nc.syn().hname()], nc) for nc in sim.net.fastNetCons]
+    else:
+        sim.net.connectCells()
+        conns = [(conn["preGid"], cell.gid, conn["sec"], conn["synMech"].split("_", 1)[1],
+                  conn["hObj"]) for cell in sim.net.cells for conn in cell.conns]
+    for src, tgt, sec, receptor, netcon in conns:
+        rows["src"].append(int(src))
+        rows["tgt"].append(int(tgt))
+        rows["sec"].append(sec)
+        rows["receptor"].append(receptor)
+        rows["weight"].append(netcon.weight[0])
+        rows["delay"].append(netcon.delay)
     np.savez(out_file, n_exp2syn=int(h.List("Exp2Syn").count()),
              **{k: np.array(v) for k, v in rows.items()})
 
 
-main(sys.argv[-2], sys.argv[-1])
+main(sys.argv[-3], sys.argv[-2], sys.argv[-1])

@@ -14,14 +14,15 @@ from hnn_netpyne.model.specs import build_sim_config
 FACTS = json.loads((DATA / "erp_network_facts.json").read_text())
 
 
-@pytest.fixture(scope="module")
-def erp_netcons(tmp_path_factory):
+@pytest.fixture(scope="module", params=["fast", "netpyne"])
+def erp_netcons(request, tmp_path_factory):
+    """NetCons of the ERP network built by our connector and by NetPyNE's."""
     folder = tmp_path_factory.mktemp("netcons")
     config = folder / "cfg.json"
     config.write_text(json.dumps(build_sim_config("erp")))
     out = folder / "netcons.npz"
     script = Path(__file__).parent / "network_dump.py"
-    proc = subprocess.run([sys.executable, str(script), str(config), str(out)],
+    proc = subprocess.run([sys.executable, str(script), request.param, str(config), str(out)],
                           capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, proc.stderr[-3000:]
     with np.load(out) as z:

@@ -1,0 +1,108 @@
+"""Instantiate the model's connParams quickly, with NetPyNE's semantics.
+
+NetPyNE's ``connectCells`` spends most of its time in per-connection Python
+bookkeeping (about 30 s for the 191,025 NetCons of the HNN column). The
+rules this model declares are of four plain kinds — all-to-all, all-to-all
+without self-connections (``convergence`` = n - 1), and explicit
+``connList`` — with weights and delays as string expressions of the pre- and
+postsynaptic positions. This module reads the same rules, evaluates each
+expression once per rule for all pairs with numpy, creates the synapses
+through NetPyNE's own ``addSynMech`` (one per section, location and
+receptor) and connects with ``ParallelContext.gid_connect``, in NetPyNE's
+order. The specs stay the single, declarative description; the result is
+the same network (``tests/test_network.py`` checks both paths).
+"""
+
+import numpy as np
+
+from hnn_netpyne.errors import SimulationError
+
+_STRING_FUNCTIONS = {"exp": np.exp, "sqrt": np.sqrt, "__builtins__": {}}
+
+
+def _positions(net_params, pop):
+    cells = net_params["popParams"][pop]["cellsList"]
+    return np.array([c["x"] for c in cells]), np.array([c["y"] for c in cells])
+
+
+def _pairs(rule, n_pre, n_post, same_pop):
+    """(pre index, post index) arrays in NetPyNE's creation order."""
+    if "connList" in rule:
+        pairs = np.array(rule["connList"], dtype=int).reshape(-1, 2)
+        keep = ~(same_pop & (pairs[:, 0] == pairs[:, 1]))  # fromListConn skips self
+        return pairs[keep, 0], pairs[keep, 1]
+    post, pre = np.meshgrid(np.arange(n_post), np.arange(n_pre), indexing="ij")
+    pre, post = pre.ravel(), post.ravel()
+    if "convergence" in rule:
+        if not (same_pop and rule["convergence"] == n_pre - 1):
+            raise SimulationError("only convergence = n - 1 within a population is supported")
+        keep = pre != post
+        return pre[keep], post[keep]
+    return pre, post
+
+
+def _evaluate(expression, pre_x, pre_y, post_x, post_y):
+    if not isinstance(expression, str):
+        return np.full(pre_x.shape, float(expression))
+    namespace = dict(_STRING_FUNCTIONS, pre_x=pre_x, pre_y=pre_y, post_x=post_x, post_y=post_y)
+    return np.broadcast_to(eval(expression, namespace), pre_x.shape)  # noqa: S307
+
+
+def _sections(net_params, post_pop, sec):
+    rule = net_params["cellParams"][net_params["popParams"][post_pop]["cellType"]]
+    return list(rule["secLists"][sec]) if sec in rule["secLists"] else [sec]
+
+
+def connect_cells(sim, net_params):
+    """Create every connection of ``net_params['connParams']`` on this rank.
+
+    Parameters
+    ----------
+    sim : module
+        ``netpyne.sim`` after ``createCells``.
+    net_params : dict
+        The netParams dictionary the network was created from.
+
+    Returns
+    -------
+    n_netcons : int
+        NetCons created on this rank.
+    """
+    first_gid, start = {}, 0
+    for label, pop in net_params["popParams"].items():
+        first_gid[label] = start
+        start += len(pop["cellsList"])
+    local = {cell.gid: cell for cell in sim.net.cells}
+    allow_zero = sim.cfg.allowConnsWithWeight0
+    netcons = sim.net.fastNetCons = []
+    for label, rule in net_params["connParams"].items():
+        pre_pop, post_pop = rule["preConds"]["pop"], rule["postConds"]["pop"]
+        pre_x, pre_y = _positions(net_params, pre_pop)
+        post_x, post_y = _positions(net_params, post_pop)
+        pre, post = _pairs(rule, len(pre_x), len(post_x), pre_pop == post_pop)
+        post_gids = first_gid[post_pop] + post
+        on_rank = np.array([gid in local for gid in post_gids], dtype=bool)
+        pre, post, post_gids = pre[on_rank], post[on_rank], post_gids[on_rank]
+        args = (pre_x[pre], pre_y[pre], post_x[post], post_y[post])
+        weights = _evaluate(rule["weight"], *args) * sim.net.params.scaleConnWeight
+        delays = _evaluate(rule["delay"], *args)
+        sections = _sections(net_params, post_pop, rule["sec"])
+        loc = rule.get("loc", 0.5)
+        pre_gids = first_gid[pre_pop] + pre
+        synapses = {}
+        for pre_gid, post_gid, weight, delay in zip(pre_gids.tolist(), post_gids.tolist(),
+                                                    weights.tolist(), delays.tolist()):
+            if not allow_zero and weight == 0.0:
+                continue
+            if post_gid not in synapses:
+                cell = local[post_gid]
+                synapses[post_gid] = [cell.addSynMech(rule["synMech"], sec, loc)["hObj"]
+                                      for sec in sections]
+            for syn in synapses[post_gid]:
+                netcon = sim.pc.gid_connect(pre_gid, syn)
+                netcon.weight[0] = weight
+                netcon.delay = delay
+                netcons.append(netcon)
+        if sim.rank == 0 and sim.cfg.verbose:
+            print(f"  {label}: {len(pre_gids) * len(sections)} NetCons on rank 0")
+    return len(netcons)
