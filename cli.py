@@ -14,8 +14,6 @@
 import argparse
 import json
 import os
-import signal
-import subprocess
 import sys
 from pathlib import Path
 
@@ -83,27 +81,21 @@ def options_from_argv(argv=None):
 
 
 def _launch_mpi(n_procs, forwarded):
-    """Start ``mpiexec -n N nrniv -python -mpi sim/init.py`` and wait for it."""
-    from hnn_netpyne.simulation.mpienv import mpi_environment
+    """Run ``mpiexec -n N nrniv -python -mpi sim/init.py``, streaming its output.
 
-    bin_dir = Path(sys.executable).parent
-    mpiexec = bin_dir / "mpiexec"
-    nrniv = bin_dir / "nrniv"
-    for tool in (mpiexec, nrniv):
-        if not tool.exists():
-            raise HNNNetpyneError(f"{tool} not found: run the README's set-up first")
-    cmd = [str(mpiexec), "-n", str(n_procs), str(nrniv), "-python", "-mpi",
+    Only the processes this command started are stopped on Ctrl-C (their
+    own session and its descendants); nothing is killed by name.
+    """
+    from hnn_netpyne.simulation.launcher import find_mpiexec, run_command
+
+    nrniv = Path(sys.executable).parent / "nrniv"
+    if not nrniv.exists():
+        raise HNNNetpyneError(f"{nrniv} not found: run the README's set-up first")
+    cmd = [find_mpiexec(), "-n", str(n_procs), str(nrniv), "-python", "-mpi",
            str(SIM_DIR / "init.py")] + forwarded
     print("Running: " + " ".join(cmd), flush=True)
-    proc = subprocess.Popen(cmd, cwd=SIM_DIR, env=mpi_environment(), stdin=subprocess.DEVNULL,
-                            start_new_session=True)
-    try:
-        return proc.wait()
-    except KeyboardInterrupt:
-        # Stop only the processes this command started (its own session).
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait()
-        return 130
+    run_command(cmd)
+    return 0
 
 
 def _forwarded_run_args(argv):

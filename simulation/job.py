@@ -81,8 +81,10 @@ def write_outputs(folder, cfg, net_params, result, plots=True):
     return files
 
 
-def run_job(cfg, net_params, overwrite=False, plots=True, progress=True):
+def run_job(cfg, net_params, overwrite=False, plots=True, progress=True, netpyne_data=True):
     """Simulate and write the run folder ``cfg['outputDir']``; call on every rank.
+
+    ``netpyne_data=False`` skips gathering and saving NetPyNE's own data file.
 
     Returns
     -------
@@ -104,10 +106,13 @@ def run_job(cfg, net_params, overwrite=False, plots=True, progress=True):
         raise HNNNetpyneError(error)
     netpyne_cfg = dict(cfg, saveFolder=str(folder), simLabel=".netpyne", saveJson=True,
                        saveDataInclude=["simData", "simConfig", "netParams"])
-    result = run_network(netpyne_cfg, net_params, progress=progress, save_netpyne_data=True)
+    result = run_network(netpyne_cfg, net_params, progress=progress,
+                         save_netpyne_data=netpyne_data)
     if rank == 0:
-        os.replace(folder / ".netpyne_data.json", folder / "netpyne_data.json")
-        files = write_outputs(folder, cfg, net_params, result, plots=plots) + ["netpyne_data.json"]
+        files = write_outputs(folder, cfg, net_params, result, plots=plots)
+        if netpyne_data:
+            os.replace(folder / ".netpyne_data.json", folder / "netpyne_data.json")
+            files.append("netpyne_data.json")
         finish_run_folder(folder, files)
         print(f"Results written to {folder}", flush=True)
     pc.barrier()

@@ -7,9 +7,10 @@ dictionaries to a JSON file, starts
 * ``mpiexec -n N nrniv -python -mpi .../launcher.py CONFIG.json`` for N ranks,
 
 echoes the child's output line by line while it runs, and reads the run
-folder's ``results.npz`` back. The child is started in a session of its own,
-so an interrupt, a time-out or an error ends exactly the processes started
-here (the process group of that session) and nothing else.
+folder's ``results.npz`` back. The child is started in a session of its own;
+an interrupt or a time-out ends that session (mpiexec then stops its ranks)
+and, if it lingers, kills the processes below the child, found by their
+parent ids. Nothing is ever ended by name.
 
 The child side (:func:`main`) is the same on every rank: read the file, call
 :func:`hnn_netpyne.simulation.job.run_job`, all under
@@ -69,7 +70,8 @@ def read_config(path):
     try:
         data = json.loads(Path(path).read_text())
     except (OSError, ValueError) as err:
-        raise ParameterError(f"cannot read the run configuration ({err})", source=str(path)) from None
+        raise ParameterError(f"cannot read the run configuration ({err})",
+                             source=str(path)) from None
     if not isinstance(data, dict):
         raise ParameterError("a run configuration must be a JSON object", source=str(path))
     cfg = data.get("simConfig", data)
@@ -142,18 +144,48 @@ def _pump(stream, tail, echo):
             sys.stdout.flush()
 
 
-def _end_process_group(proc):
-    """Terminate the child's session (its process group), then kill it if it lingers."""
-    for sig, grace in ((signal.SIGTERM, TERMINATE_GRACE_S), (signal.SIGKILL, None)):
+def _descendants(pid):
+    """Pids of every process below ``pid`` (from /proc; empty where there is none).
+
+    Hydra's mpiexec puts its proxies and ranks in sessions of their own, so
+    a process group does not reach them; their parentage does.
+    """
+    children = collections.defaultdict(list)
+    for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            proc.wait(timeout=grace)
-            return
-        except subprocess.TimeoutExpired:
-            continue
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        children[int(fields[1])].append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        below = children.get(todo.pop(), [])
+        found += below
+        todo += below
+    return found
+
+
+def _end_child(proc):
+    """End the child and everything it started.
+
+    SIGTERM to the child's session lets mpiexec stop its ranks itself; if it
+    lingers, the child's session and every process below it are killed.
+    """
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=TERMINATE_GRACE_S)
+        return
+    except ProcessLookupError:
+        return
+    except subprocess.TimeoutExpired:
+        pass
+    below = _descendants(proc.pid)  # before the kill re-parents them
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    for pid in below:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    proc.wait()
 
 
 def run_command(cmd, echo=True, timeout=None):
@@ -187,12 +219,12 @@ def run_command(cmd, echo=True, timeout=None):
     try:
         status = proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
-        _end_process_group(proc)
+        _end_child(proc)
         raise SimulationError(f"the run took longer than {timeout} s and was stopped: "
                               f"{' '.join(cmd)}") from None
     except BaseException:
         # Interrupted (Ctrl-C) or failed here: do not leave the ranks running.
-        _end_process_group(proc)
+        _end_child(proc)
         raise
     finally:
         reader.join(timeout=5.0)

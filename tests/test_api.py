@@ -322,3 +322,19 @@ def test_a_timed_out_run_ends_every_process_it_started(tmp_path):
     assert time.time() - started < 60
     ranks = [int(p.name) for p in tmp_path.iterdir()]
     assert len(ranks) == 2 and not any(_alive(pid) for pid in ranks)
+
+
+def test_processes_that_ignore_sigterm_are_killed(tmp_path, monkeypatch):
+    # A child that ignores SIGTERM and starts a grandchild in a session of
+    # its own (as hydra's mpiexec does with its ranks); both leave their pid.
+    monkeypatch.setattr(launcher, "TERMINATE_GRACE_S", 1.0)
+    stubborn = ("import os, pathlib, signal, subprocess, sys, time; "
+                "signal.signal(signal.SIGTERM, signal.SIG_IGN); "
+                f"pathlib.Path({str(tmp_path)!r}, str(os.getpid())).touch(); "
+                "subprocess.Popen([sys.executable, '-c', sys.argv[1]], start_new_session=True) "
+                "if len(sys.argv) > 1 else None; time.sleep(120)")
+    cmd = [sys.executable, "-c", stubborn, stubborn]
+    with pytest.raises(SimulationError, match="took longer than 4 s"):
+        launcher.run_command(cmd, echo=False, timeout=4)
+    pids = [int(p.name) for p in tmp_path.iterdir()]
+    assert len(pids) == 2 and not any(_alive(pid) for pid in pids)
