@@ -5,22 +5,31 @@ connectivity and drives of the HNN model, all as plain specifications.
 """
 
 import importlib.util
+import sys
 from pathlib import Path
 
 from netpyne import specs
 
 from hnn_netpyne.model.specs import build_net_params
+from hnn_netpyne.simulation.mechanisms import load_mechanisms
 
 try:
     from __main__ import cfg  # set by init.py / sim.readCmdLineArgs
 except ImportError:
-    # Imported on its own (e.g. by the NetPyNE GUI): load cfg.py beside this file
-    # under a unique name, so a stale module called 'cfg' is never picked up.
+    # Imported on its own, as the NetPyNE GUI does. Build cfg from the cfg.py
+    # beside this file and register that module as 'cfg': the GUI imports
+    # 'cfg' by name next and so gets this very cfg, even when another model's
+    # 'cfg' is already in sys.modules or earlier on sys.path.
     _spec = importlib.util.spec_from_file_location(
-        "hnn_netpyne_sim_cfg", Path(__file__).resolve().parent / "cfg.py"
+        "cfg", Path(__file__).resolve().parent / "cfg.py"
     )
     _module = importlib.util.module_from_spec(_spec)
     _spec.loader.exec_module(_module)
+    sys.modules["cfg"] = _module
     cfg = _module.cfg
+    # The GUI loads only a build found inside the mod folder it is given; with
+    # none (compile unticked), compile (cached) and load the package's own.
+    # Does nothing if the GUI already loaded the mechanisms.
+    load_mechanisms()
 
 netParams = specs.NetParams(build_net_params(cfg))

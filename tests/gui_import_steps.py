@@ -56,7 +56,6 @@ import numpy as np
 # What jupyter_geppetto keeps in sync with the browser (json.dumps every 0.3 s).
 SYNCED_NET_PARAMS = ("cellParams", "popParams", "synMechParams", "connParams",
                      "subConnParams", "stimSourceParams", "stimTargetParams", "rxdParams")
-CELL_TYPES = ("L2Basket", "L2Pyr", "L5Basket", "L5Pyr")
 
 STALE_CFG = '''"""Another model's simConfig, imported before HNN in the same GUI session."""
 from netpyne import specs
@@ -271,20 +270,31 @@ def label_problems(net_params):
 # ---------------------------------------------------------------- results
 
 def network_facts(sim):
-    """Cells per population and every connection of the built network."""
-    counts = {}
-    rows = {"pre": [], "post": [], "sec": [], "loc": [], "mech": [], "weight": [], "delay": []}
+    """Cells per population and every synaptic NetCon, read back from NEURON.
+
+    Read from NEURON rather than from NetPyNE's ``cell.conns``, so the
+    package's fast connector (which keeps no ``conns``) compares too.
+    """
+    from neuron import h
+
+    counts, synapses = {}, {}
     for cell in sim.net.cells:
         pop = cell.tags["pop"]
         counts[pop] = counts.get(pop, 0) + 1
-        for conn in cell.conns:
-            rows["pre"].append(int(conn["preGid"]))
-            rows["post"].append(int(cell.gid))
-            rows["sec"].append(str(conn["sec"]))
-            rows["loc"].append(float(conn["loc"]))
-            rows["mech"].append(str(conn["synMech"]))
-            rows["weight"].append(float(conn["weight"]))
-            rows["delay"].append(float(conn["delay"]))
+        secs = getattr(cell, "secs", None)  # a method on NetPyNE's point cells
+        for sec_name, sec in (secs.items() if isinstance(secs, dict) else ()):
+            for syn in sec.get("synMechs", []):
+                synapses[syn["hObj"].hname()] = (int(cell.gid), sec_name, float(syn["loc"]),
+                                                 syn["label"])
+    rows = {"pre": [], "post": [], "sec": [], "loc": [], "mech": [], "weight": [], "delay": []}
+    for netcon in h.List("NetCon"):
+        target = netcon.syn()
+        if target is None or target.hname() not in synapses:
+            continue  # spike detectors and drive sources
+        post, sec, loc, mech = synapses[target.hname()]
+        for key, value in zip(rows, (int(netcon.srcgid()), post, sec, loc, mech,
+                                     float(netcon.weight[0]), float(netcon.delay))):
+            rows[key].append(value)
     arrays = {f"conn_{k}": np.array(v) for k, v in rows.items()}
     return counts, arrays
 

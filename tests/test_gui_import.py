@@ -156,7 +156,10 @@ def test_export_files(tmp_path):
                                    "index.npjson"])
     for mod in MOD_DIR.glob("*.mod"):
         assert (out / "mod" / mod.name).read_bytes() == mod.read_bytes()
-    load = lambda name: json.loads((out / name).read_text(), parse_constant=_reject_constant)
+
+    def load(name):
+        return json.loads((out / name).read_text(), parse_constant=_reject_constant)
+
     net, cfg, model = load("netParams.json"), load("simConfig.json"), load("model.json")
     # NetPyNE's layouts: NetParams.save / SimConfig.save / sim.saveData.
     assert set(net) == {"netpyne_version", "net"} and set(net["net"]) == {"params"}
@@ -254,9 +257,9 @@ def test_opened_model_is_the_package_model(runs, mode):
 
 
 def _sorted_connections(arrays):
-    order = np.lexsort((arrays["conn_delay"], arrays["conn_weight"], arrays["conn_loc"],
-                        arrays["conn_mech"], arrays["conn_sec"], arrays["conn_pre"],
-                        arrays["conn_post"]))
+    # (post, pre, section, receptor) is unique: one synapse per section and receptor.
+    order = np.lexsort((arrays["conn_loc"], arrays["conn_mech"], arrays["conn_sec"],
+                        arrays["conn_pre"], arrays["conn_post"]))
     return {k: v[order] for k, v in arrays.items() if k.startswith("conn_")}
 
 
@@ -267,10 +270,15 @@ def test_network_equals_normal_run(runs, mode):
     assert sum(counts[ct] for ct in CELL_TYPES) == N_REAL_CELLS
     assert counts == normal["report"]["cells_per_pop"]
     assert ours["report"]["netcons"] == normal["report"]["netcons"]
+    # The normal run connects with the package's fast connector, the GUI with
+    # NetPyNE's connectCells: same NetCons, weights/delays to rounding.
     mine, theirs = _sorted_connections(ours["arrays"]), _sorted_connections(normal["arrays"])
+    assert len(mine["conn_pre"]) == ours["report"]["netcons"]  # every NetCon read back
     assert len(mine["conn_pre"]) > 100_000
-    for key in mine:
+    for key in ("conn_pre", "conn_post", "conn_sec", "conn_loc", "conn_mech"):
         np.testing.assert_array_equal(mine[key], theirs[key], err_msg=key)
+    for key in ("conn_weight", "conn_delay"):
+        np.testing.assert_allclose(mine[key], theirs[key], rtol=1e-12, atol=0, err_msg=key)
 
 
 @pytest.mark.parametrize("mode", ["gui", "json"])

@@ -1,0 +1,158 @@
+"""Export the HNN column as a NetPyNE JSON model (for the NetPyNE GUI).
+
+The export folder holds NetPyNE's own files:
+
+* ``netParams.json``: ``{"net": {"params": ...}}``, the layout written by
+  ``NetParams.save`` and read by ``sim.loadNetParams``;
+* ``simConfig.json``: ``{"simConfig": ...}``, the layout written by
+  ``SimConfig.save`` and read by ``sim.loadSimCfg``;
+* ``model.json``: both in one file, as ``sim.saveData`` writes them, for
+  the NetPyNE GUI's *Load* dialog, which reads one file;
+* ``index.npjson``: NetPyNE's model index, so ``sim.loadModel(folder)``
+  finds both files and the mod folder;
+* ``mod/``: the model's NMODL files, to compile where the model is opened.
+
+Distance-dependent weights and delays stay NetPyNE string expressions and
+drive spike times stay in the drive populations' ``cellsList``, so the
+files are plain JSON without any Python code.
+"""
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from hnn_netpyne.analysis.io import atomic_write
+from hnn_netpyne.errors import HNNNetpyneError
+from hnn_netpyne.model.specs import build_net_params
+from hnn_netpyne.simulation.mechanisms import MOD_DIR
+
+NET_PARAMS_FILE = "netParams.json"
+SIM_CONFIG_FILE = "simConfig.json"
+MODEL_FILE = "model.json"
+INDEX_FILE = "index.npjson"
+MOD_FOLDER = "mod"
+
+
+class ExportError(HNNNetpyneError):
+    """An export folder or model that cannot be written."""
+
+
+def netpyne_json_documents(cfg):
+    """The netParams and simConfig documents of a configured run.
+
+    Parameters
+    ----------
+    cfg : dict
+        simConfig dictionary (see
+        :func:`hnn_netpyne.model.specs.build_sim_config`).
+
+    Returns
+    -------
+    net_doc, cfg_doc : dict
+        ``{"net": {"params": netParams}}`` and ``{"simConfig": simConfig}``,
+        each completed with NetPyNE's defaults (``NetParams(...).todict()``
+        and ``SimConfig(...).todict()``).
+    """
+    import netpyne
+    from netpyne import specs
+
+    net_params = specs.NetParams(build_net_params(cfg)).todict()
+    sim_config = specs.SimConfig(dict(cfg)).todict()
+    version = str(netpyne.__version__)
+    return ({"netpyne_version": version, "net": {"params": net_params}},
+            {"netpyne_version": version, "simConfig": sim_config})
+
+
+def _strict_json(document, name):
+    """``document`` as JSON text; NaN, infinity or non-JSON values are errors."""
+    try:
+        # Keys keep their order: NetPyNE numbers cells in popParams order.
+        return json.dumps(document, indent=1, allow_nan=False)
+    except (TypeError, ValueError) as err:
+        raise ExportError(f"{name}: the model is not plain JSON ({err})") from err
+
+
+def _copy_atomically(source, target):
+    """Copy ``source`` to ``target`` through a temporary file in its folder."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    os.close(fd)
+    try:
+        shutil.copyfile(source, tmp)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def export_netpyne_json(cfg, outdir, force=False):
+    """Write the model of ``cfg`` as NetPyNE JSON files into ``outdir``.
+
+    Parameters
+    ----------
+    cfg : dict
+        simConfig dictionary (see
+        :func:`hnn_netpyne.model.specs.build_sim_config`); its HNN fields
+        choose the network, as for a run.
+    outdir : str | pathlib.Path
+        Folder to write; created if missing.
+    force : bool
+        Write into a non-empty folder, replacing files of the same names
+        (other files are left alone).
+
+    Returns
+    -------
+    paths : list of str
+        The files written: one ``mod/*.mod`` per mechanism, then
+        ``netParams.json``, ``simConfig.json``, ``model.json`` and
+        ``index.npjson``.
+
+    Raises
+    ------
+    HNNNetpyneError
+        ``outdir`` is a file, or is not empty and ``force`` is False, or
+        the model does not serialise as strict JSON.
+
+    Notes
+    -----
+    Load the export with ``sim.loadNetParams(outdir/'netParams.json')`` and
+    ``sim.loadSimCfg(outdir/'simConfig.json')``, with
+    ``sim.loadModel(outdir)``, or in the NetPyNE GUI (*Load* ``model.json``
+    with netParams and simConfig ticked, mod folder ``outdir/mod``, compile
+    ticked the first time).
+    """
+    outdir = Path(outdir)
+    if outdir.exists() and not outdir.is_dir():
+        raise ExportError(f"{outdir} exists and is not a folder")
+    if outdir.is_dir() and any(outdir.iterdir()) and not force:
+        raise ExportError(f"{outdir} is not empty; choose an empty folder or use --force "
+                          "to replace the exported files in it")
+    mods = sorted(MOD_DIR.glob("*.mod"))
+    if not mods:
+        raise ExportError(f"no .mod files found in {MOD_DIR}")
+
+    net_doc, cfg_doc = netpyne_json_documents(cfg)
+    # Serialise everything before touching the folder, so a bad model writes nothing.
+    texts = {
+        NET_PARAMS_FILE: _strict_json(net_doc, NET_PARAMS_FILE),
+        SIM_CONFIG_FILE: _strict_json(cfg_doc, SIM_CONFIG_FILE),
+        MODEL_FILE: _strict_json(dict(net_doc, simConfig=cfg_doc["simConfig"]), MODEL_FILE),
+        INDEX_FILE: _strict_json({"netParams": NET_PARAMS_FILE, "simConfig": SIM_CONFIG_FILE,
+                                  "mod_folder": MOD_FOLDER}, INDEX_FILE),
+    }
+
+    (outdir / MOD_FOLDER).mkdir(parents=True, exist_ok=True)
+    written = []
+    for mod in mods:
+        target = outdir / MOD_FOLDER / mod.name
+        _copy_atomically(mod, target)
+        written.append(str(target))
+    # The index goes last: a folder with an index has all its files.
+    for name in (NET_PARAMS_FILE, SIM_CONFIG_FILE, MODEL_FILE, INDEX_FILE):
+        path = outdir / name
+        atomic_write(path, lambda fid, text=texts[name]: fid.write(text + "\n"))
+        written.append(str(path))
+    return written
