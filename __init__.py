@@ -12,7 +12,6 @@ from hnn_netpyne.api import (  # noqa: E402 -- after __version__, which setup.cf
     Dipole,
     JoblibBackend,
     MPIBackend,
-    ModelNotAvailableError,
     Network,
     Params,
     add_erp_drives_to_jones_model,

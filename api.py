@@ -48,7 +48,6 @@ __all__ = [
     "Dipole",
     "JoblibBackend",
     "MPIBackend",
-    "ModelNotAvailableError",
     "Network",
     "Params",
     "add_erp_drives_to_jones_model",
@@ -62,10 +61,6 @@ __all__ = [
     "simulate_dipole",
     "simulate_netpyne",
 ]
-
-
-class ModelNotAvailableError(HNNNetpyneError, NotImplementedError):
-    """A model of hnn-core that hnn-netpyne does not provide yet."""
 
 
 def _deprecated(where, old, new, note="", stacklevel=3):
@@ -484,18 +479,13 @@ def law_2021_model(params=None, add_drives_from_params=False, legacy_mode=False,
 
 def calcium_model(params=None, add_drives_from_params=False, legacy_mode=False,
                   mesh_shape=(10, 10)):
-    """hnn-core's model with L5 calcium dynamics (Kohl et al. 2022): not available yet.
+    """The Jones 2009 network with L5 calcium dynamics of Kohl et al. (2022).
 
-    Raises
-    ------
-    ModelNotAvailableError
-        Always.
+    L5 pyramidal dendrites get calcium, sodium and potassium densities that
+    vary with the distance from the soma; see :data:`hnn_netpyne.model.variants.CALCIUM`.
+    Arguments as in :func:`neymotin_2020_model`.
     """
-    raise ModelNotAvailableError(
-        "calcium_model is not available in hnn-netpyne yet: the L5 pyramidal calcium "
-        "dynamics of Kohl et al. (2022) are not implemented. Use jones_2009_model(), "
-        "neymotin_2020_model() or law_2021_model()."
-    )
+    return _model("calcium", params, add_drives_from_params, legacy_mode, mesh_shape)
 
 
 def default_network(params=None, add_drives_from_params=False):

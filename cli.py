@@ -31,7 +31,7 @@ def add_run_options(parser):
     parser.add_argument("--params", dest="param_file", default=None,
                         help="HNN parameter file (.json or .param); default: the preset's")
     parser.add_argument("--model", default=None,
-                        help="model variant: neymotin_2020, jones_2009 or law_2021")
+                        help="model variant: neymotin_2020 (= jones_2009), law_2021 or calcium")
     parser.add_argument("--tstop", type=float, default=None, help="simulation length (ms)")
     parser.add_argument("--dt", type=float, default=None, help="time step (ms)")
     parser.add_argument("--trials", dest="n_trials", type=int, default=None,

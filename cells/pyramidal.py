@@ -73,8 +73,7 @@ L5_V_INIT = {
 
 # L5 dendritic h-current density (S/cm²) grows with distance x (µm) from the
 # soma's 0 end as 1e-6 * exp(3e-3 * x) (Jones 2009).
-L5_AR_AT_SOMA = 1e-6
-L5_AR_LENGTH_CONSTANT = 3e-3
+L5_AR_PROFILE = {"shape": "exponential", "at_soma": 1e-6, "rate_per_um": 3e-3}
 
 # Where cad writes cai, NEURON derives eca from the Nernst equation with its
 # own constants; NEURON 9 has only modern ones, so ecalegacy (mod/) writes
@@ -142,7 +141,7 @@ def _pyramidal_rule(params, cell, directions, topology, channels, v_init):
                 "childX": 0.0,
             }
         secs[name] = sec
-    return {"secs": secs, "secLists": {k: list(v) for k, v in PYRAMIDAL_SECTION_LISTS.items()}}, lengths
+    return {"secs": secs, "secLists": {k: list(v) for k, v in PYRAMIDAL_SECTION_LISTS.items()}}
 
 
 def l2_pyramidal_rule(params):
@@ -159,26 +158,88 @@ def l2_pyramidal_rule(params):
         ``{'secs': ..., 'secLists': ...}`` with geometry in µm, ``cm`` in
         µF/cm², ``Ra`` in Ω·cm, conductances in S/cm² (``km`` in pS/µm²).
     """
-    rule, _ = _pyramidal_rule(params, "L2Pyr", L2_DIRECTIONS, L2_TOPOLOGY, L2_CHANNELS, L2_V_INIT)
-    return rule
+    return _pyramidal_rule(params, "L2Pyr", L2_DIRECTIONS, L2_TOPOLOGY, L2_CHANNELS, L2_V_INIT)
 
 
 def l5_pyramidal_rule(params):
     """NetPyNE cellParams rule of the layer 5 pyramidal cell.
 
     The dendritic h-current (``ar``) density is set per segment from the
-    path distance to the soma's 0 end; everything else as in
-    :func:`l2_pyramidal_rule`.
+    path distance to the soma's 0 end (see :func:`set_distance_profile`);
+    everything else as in :func:`l2_pyramidal_rule`.
     """
-    rule, lengths = _pyramidal_rule(
-        params, "L5Pyr", L5_DIRECTIONS, L5_TOPOLOGY, L5_CHANNELS, L5_V_INIT
-    )
-    for name, sec in rule["secs"].items():
-        if name == "soma":
-            continue
-        start = path_distance_from_soma_start(L5_TOPOLOGY, lengths, name)
-        sec["mechs"]["ar"]["gbar"] = [
-            float(L5_AR_AT_SOMA * np.exp(L5_AR_LENGTH_CONSTANT * (start + x * lengths[name])))
-            for x in segment_centres(sec["geom"]["nseg"])
-        ]
+    rule = _pyramidal_rule(params, "L5Pyr", L5_DIRECTIONS, L5_TOPOLOGY, L5_CHANNELS, L5_V_INIT)
+    set_distance_profile(rule, "ar", "gbar", L5_AR_PROFILE)
     return rule
+
+
+def profile_value(profile, distance_um):
+    """A channel density that depends on the distance from the soma.
+
+    Parameters
+    ----------
+    profile : dict
+        ``{'shape': 'exponential', 'at_soma': g0, 'rate_per_um': k,
+        'offset': c}`` gives ``g0 * (exp(k * x) + c)`` (``offset`` defaults
+        to 0); ``{'shape': 'linear', 'at_soma': g0, 'far': g1,
+        'plateau_um': xp}`` goes linearly from ``g0`` at the soma to ``g1``
+        at ``xp`` and stays at ``g1`` beyond.
+    distance_um : float
+        Path distance x (µm) from the soma's 0 end.
+
+    Returns
+    -------
+    value : float
+        The density, in the unit of ``at_soma``.
+    """
+    x = distance_um
+    if profile["shape"] == "exponential":
+        return float(profile["at_soma"]
+                     * (np.exp(profile["rate_per_um"] * x) + profile.get("offset", 0.0)))
+    if profile["shape"] == "linear":
+        g0, g1, plateau = profile["at_soma"], profile["far"], profile["plateau_um"]
+        return float(g0 + min(plateau, x) * (g1 - g0) / plateau)
+    raise ValueError(f"unknown distance profile shape {profile['shape']!r}")
+
+
+def segment_distances(rule):
+    """Path distance (µm) from the soma's 0 end to every segment centre.
+
+    This is the distance hnn-core's distance-dependent channel densities
+    use, computed from the rule's nominal lengths and topology.
+
+    Returns
+    -------
+    distances : dict of str -> list of float
+        Section name -> one distance per segment.
+    """
+    secs = rule["secs"]
+    topology = {name: (sec["topol"]["parentSec"], sec["topol"]["parentX"])
+                for name, sec in secs.items() if "topol" in sec}
+    lengths = {name: sec["geom"]["L"] for name, sec in secs.items()}
+    distances = {}
+    for name, sec in secs.items():
+        start = path_distance_from_soma_start(topology, lengths, name)
+        distances[name] = [start + x * lengths[name] for x in segment_centres(sec["geom"]["nseg"])]
+    return distances
+
+
+def set_distance_profile(rule, mech, param, profile):
+    """Give ``mech``'s ``param`` a per-segment value from ``profile`` on every dendrite.
+
+    The soma keeps its own value (hnn-core's distance rules are dendritic).
+    The values are written as explicit per-segment lists rather than as a
+    NetPyNE string function of ``dist_path``, because that variable is a
+    different distance: NetPyNE 1.1.1 evaluates it as
+    ``h.distance(soma(0.5), seg)``, i.e. from the soma's middle, not its 0
+    end (half a soma too far on basal dendrites, half a soma too short on
+    apical ones); on NEURON's lengths, which come from float32 3-D points
+    (255 µm reads 254.9999945 µm); and while the rule's sections are still
+    being built in order, so a section evaluated before the soma's geometry
+    is set measures from a soma of NEURON's default 100 µm length. Lists
+    also survive the JSON and SONATA exports unchanged.
+    """
+    distances = segment_distances(rule)
+    for name, sec in rule["secs"].items():
+        if name != "soma" and mech in sec["mechs"]:
+            sec["mechs"][mech][param] = [profile_value(profile, x) for x in distances[name]]

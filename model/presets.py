@@ -8,7 +8,9 @@ one hnn-core 0.6.1 example, with that example's seeds:
 * ``alpha``: 10 Hz proximal and distal bursty drives;
 * ``gamma``: Poisson drive on the weak-PING parameter set;
 * ``beta``: a beta event (simultaneous proximal and distal bursts) on the
-  Law 2021 network.
+  Law 2021 network;
+* ``calcium``: the ERP drives on the calcium network (Kohl et al. 2022), as
+  hnn-core's ``calcium_model()`` is used.
 """
 
 from hnn_netpyne.errors import ParameterError
@@ -108,6 +110,7 @@ PRESETS = {
     "gamma": {"param_file": "gamma_L5weak_L2weak.json", "model": "neymotin_2020",
               "tstop": 250.0, "drives": gamma_drives},
     "beta": {"param_file": None, "model": "law_2021", "tstop": 400.0, "drives": beta_drives},
+    "calcium": {"param_file": None, "model": "calcium", "tstop": 170.0, "drives": erp_drives},
     "params": {"param_file": None, "model": "neymotin_2020", "tstop": None, "drives": None},
 }
 """Preset name -> parameter file (in model/param; None: default.json), model,

@@ -5,11 +5,16 @@ variant is a dictionary that says which rules change and to what:
 
 * ``synapses``: synMechParams label -> new values;
 * ``remove_mechanisms``: cell type -> {mechanism: [sections]};
+* ``mechanism_values``: cell type -> {section: {mechanism: {param: value}}};
+* ``distance_profiles``: cell type -> {mechanism: {param: profile}}, a
+  density on every dendrite that depends on the distance from the soma
+  (profiles as in :func:`hnn_netpyne.cells.pyramidal.profile_value`);
 * ``pathway_weights``: pathway label -> new zero-distance weight (µS);
 * ``remove_pathways``: pathway labels to drop;
 * ``add_pathways``: new pathways (see :mod:`hnn_netpyne.model.connectivity`).
 """
 
+from hnn_netpyne.cells.pyramidal import set_distance_profile
 from hnn_netpyne.errors import ParameterError
 from hnn_netpyne.model.connectivity import LOCAL_PATHWAYS, pathway_label
 
@@ -35,10 +40,34 @@ LAW_2021 = {
     ],
 }
 
+# Kohl et al. (2022): denser somatic Na and K, and L5 dendritic Ca, Na and K
+# densities that follow the distance x (µm) from the soma's 0 end.
+CALCIUM_SOMA_GNABAR = 0.32  # S/cm²
+CALCIUM_SOMA_GKBAR = 0.06  # S/cm²
+CALCIUM = {
+    "reference": "Kohl et al. (2022) Brain Topogr 35:19, L5 pyramidal calcium dynamics",
+    "mechanism_values": {
+        "L5Pyr": {"soma": {"hh2": {"gnabar": CALCIUM_SOMA_GNABAR, "gkbar": CALCIUM_SOMA_GKBAR}}},
+    },
+    "distance_profiles": {"L5Pyr": {
+        # Ca (pS/µm²) rises from 10 at the soma to 40 where the tuft starts (1501 µm).
+        "ca": {"gbar": {"shape": "linear", "at_soma": 10.0, "far": 40.0, "plateau_um": 1501.0}},
+        "hh2": {
+            # Na falls from the somatic density to 28e-4 S/cm² at 962 µm.
+            "gnabar": {"shape": "linear", "at_soma": CALCIUM_SOMA_GNABAR, "far": 28e-4,
+                       "plateau_um": 962.0},
+            # K decays with a length constant of 1/0.006 µm to 1e-4 of the somatic density.
+            "gkbar": {"shape": "exponential", "at_soma": CALCIUM_SOMA_GKBAR,
+                      "rate_per_um": -0.006, "offset": 1e-4},
+        },
+    }},
+}
+
 MODEL_VARIANTS = {
     "neymotin_2020": {},
     "jones_2009": {},
     "law_2021": LAW_2021,
+    "calcium": CALCIUM,
 }
 """Model name -> its changes to the default network."""
 
@@ -67,10 +96,28 @@ def variant_pathways(variant):
 
 
 def apply_cell_changes(variant, cell_rules, syn_mechs):
-    """Apply a variant's mechanism and synapse changes in place."""
+    """Apply a variant's cell and synapse changes in place.
+
+    Parameters
+    ----------
+    variant : dict
+        A change set of :data:`MODEL_VARIANTS`.
+    cell_rules : dict
+        cellParams rules by cell type, changed in place.
+    syn_mechs : dict
+        synMechParams by label, changed in place.
+    """
     for label, values in variant.get("synapses", {}).items():
         syn_mechs[label].update(values)
     for cell, mechs in variant.get("remove_mechanisms", {}).items():
         for mech, sections in mechs.items():
             for sec in sections:
                 del cell_rules[cell]["secs"][sec]["mechs"][mech]
+    for cell, secs in variant.get("mechanism_values", {}).items():
+        for sec, mechs in secs.items():
+            for mech, values in mechs.items():
+                cell_rules[cell]["secs"][sec]["mechs"][mech].update(values)
+    for cell, mechs in variant.get("distance_profiles", {}).items():
+        for mech, params in mechs.items():
+            for param, profile in params.items():
+                set_distance_profile(cell_rules[cell], mech, param, profile)

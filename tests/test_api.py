@@ -80,9 +80,9 @@ def test_models():
     law = api.law_2021_model().to_netpyne()[1]
     assert law["synMechParams"]["L5Pyr_gabab"]["tau1"] == 45.0
     assert law["connParams"] != jones["connParams"]
-    with pytest.raises(api.ModelNotAvailableError, match="calcium_model is not available"):
-        api.calcium_model()
-    assert issubclass(api.ModelNotAvailableError, NotImplementedError)
+    calcium = api.calcium_model().to_netpyne()[1]
+    assert calcium["cellParams"]["L5Pyr"]["secs"]["soma"]["mechs"]["hh2"]["gnabar"] == 0.32
+    assert calcium["cellParams"]["L5Pyr"] != jones["cellParams"]["L5Pyr"]
     small = api.jones_2009_model(mesh_shape=SMALL_MESH).to_netpyne()[1]
     assert len(small["popParams"]["L5Pyr"]["cellsList"]) == 9
 
