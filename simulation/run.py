@@ -62,6 +62,24 @@ def _progress_reporter(sim, trial, n_trials, tstop, started, enabled):
     return report
 
 
+def _solve(sim, tstop, dt, report):
+    """Initialise (NetPyNE's preRun and finitialize) and integrate to ``tstop`` in chunks.
+
+    NetPyNE's own interval loop tests ``round(t) < tstop`` and so stops early
+    or fails for run lengths that are not whole milliseconds.
+    """
+    from neuron import h
+
+    sim.pc.barrier()
+    sim.preRun()
+    h.finitialize(float(sim.cfg.hParams["v_init"]))
+    interval = max(min(tstop / 10.0, CHECK_INTERVAL_MS), dt)
+    while h.t < tstop - dt / 2:
+        sim.pc.psolve(min(tstop, h.t + interval))
+        report(h.t)
+    sim.pc.barrier()
+
+
 def _set_drive_times(sim, events, ranges):
     """Give the VecStim drive cells on this rank their new spike times."""
     for cell in sim.net.cells:
@@ -162,7 +180,7 @@ def run_network(cfg, net_params, progress=True, save_netpyne_data=False):
     drive_names = [p for p in net_params["popParams"] if p not in CELL_TYPES]
     result = {"times": None, "dipoles": [], "spikes": [],
               "drive_events": [], "gid_ranges": ranges, "timings": timings}
-    solve = 0.0
+    solve = gather = 0.0
     for trial in range(n_trials):
         if trial == 0:
             events = {name: [c["spkTimes"] for c in net_params["popParams"][name]["cellsList"]]
@@ -174,20 +192,23 @@ def run_network(cfg, net_params, progress=True, save_netpyne_data=False):
         sim.simData["spkid"].resize(0)
         t0 = time.time()
         report = _progress_reporter(sim, trial, n_trials, tstop, t0, progress)
-        sim.runSimWithIntervalFunc(max(min(tstop / 10.0, CHECK_INTERVAL_MS), dt), report)
+        _solve(sim, tstop, dt, report)
         solve += time.time() - t0
         if time_vector.size() != n_samples:
             raise SimulationError(
                 f"recorded {int(time_vector.size())} time samples, expected {n_samples}"
             )
         result["times"] = np.array(time_vector)
+        t0 = time.time()
         dipoles = _layer_dipoles(sim, n_samples)
         spikes = _gather_spikes(sim)
+        gather += time.time() - t0
         if sim.rank == 0:
             result["dipoles"].append(dipoles)
             result["spikes"].append(spikes)
             result["drive_events"].append(events)
     timings["solve"] = solve
+    timings["gather"] = gather
     if save_netpyne_data:
         sim.cfg.gatherOnlySimData = True
         sim.gatherData()
