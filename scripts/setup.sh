@@ -14,7 +14,7 @@ fi
 if [ ! -f "$stamp" ] || [ setup.cfg -nt "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
     echo "== installing hnn-netpyne and its dependencies"
     "$PY" -m pip install --quiet --upgrade pip
-    "$PY" -m pip install --quiet -e '.[test]'
+    "$PY" -m pip install --quiet -e '.[test,sonata]'
     "$PY" -m hnn_netpyne.simulation.mpienv --install-pth
     touch "$stamp"
 fi

@@ -2,11 +2,11 @@
 
 Usage: ``python sonata_netpyne_run.py CONFIG.json EXPORT_DIR OUT.npz [--run]``
 
-Everything is read back from NEURON's own objects, not from the dictionaries
-the export reads: cells (gid, population, position), every synaptic NetCon
-(source gid from ``srcgid()``, target, the synapse's section and position,
-its Exp2Syn ``e``/``tau1``/``tau2``, weight, delay), and the spike times each
-drive VecStim plays. With ``--run`` the network is simulated first (one
+Everything is read back from NEURON's own objects: cells (gid, population,
+position), every synaptic NetCon in NEURON's list of NetCons (source gid
+from ``srcgid()``, the target cell, section and position of its synapse,
+the Exp2Syn's ``e``/``tau1``/``tau2``, weight, delay), and the spike times
+each drive VecStim plays. With ``--run`` the network is simulated first (one
 trial, hnn-netpyne's runner) and its spikes are saved.
 
 The export's hoc templates are then instantiated next to the NetPyNE cells
@@ -35,11 +35,16 @@ def build(cfg, net_params, run):
 
         result = run_network(cfg, net_params, progress=False)
         return sim, result
+    from hnn_netpyne.simulation.connect import connect_cells
+
     load_mechanisms()
     sim.initialize(netParams=specs.NetParams(net_params), simConfig=specs.SimConfig(cfg))
     sim.net.createPops()
     sim.net.createCells()
-    sim.net.connectCells()
+    if cfg.get("fastConnect", True):
+        connect_cells(sim, net_params)
+    else:
+        sim.net.connectCells()
     return sim, None
 
 
@@ -142,27 +147,39 @@ def main(config_file, export_dir, out_file, run):
     out["cell_gid"] = np.array([c.gid for c in cells])
     out["cell_pop"] = np.array([c.tags["pop"] for c in cells])
     out["cell_xyz"] = np.array([[c.tags["x"], c.tags["y"], c.tags["z"]] for c in cells])
+    # Every synapse NetPyNE made, with its owner; every NetCon NEURON holds.
+    owners = {}
+    for cell in cells:
+        if not isinstance(getattr(cell, "secs", None), dict):
+            continue  # drive sources (their secs is a method)
+        for sec in cell.secs.values():
+            for syn in sec.get("synMechs", []):
+                owners[syn["hObj"].hname()] = (cell.gid, syn["label"])
     rows = {k: [] for k in ("src", "tgt", "sec", "x", "weight", "delay", "e", "tau1", "tau2",
                              "syn_mech")}
+    for netcon in h.List("NetCon"):
+        syn = netcon.syn()
+        if syn is None or not syn.hname().startswith("Exp2Syn"):
+            continue  # spike detectors and drive sources
+        seg = syn.get_segment()
+        gid, label = owners[syn.hname()]
+        if seg.sec.cell().gid != gid:
+            raise RuntimeError(f"{syn.hname()} is not on the cell that owns it")
+        rows["src"].append(int(netcon.srcgid()))
+        rows["tgt"].append(int(gid))
+        rows["sec"].append(seg.sec.name().split(".")[-1])
+        rows["x"].append(seg.x)
+        rows["weight"].append(netcon.weight[0])
+        rows["delay"].append(netcon.delay)
+        rows["e"].append(syn.e)
+        rows["tau1"].append(syn.tau1)
+        rows["tau2"].append(syn.tau2)
+        rows["syn_mech"].append(label)  # the label only; values come from syn
     spike_gid, spike_time = [], []
     for cell in cells:
         if hasattr(cell, "hSpkTimes"):
             spike_time += list(cell.hSpkTimes)
             spike_gid += [cell.gid] * int(cell.hSpkTimes.size())
-        for conn in cell.conns:
-            netcon = conn["hObj"]
-            syn = netcon.syn()
-            seg = syn.get_segment()
-            rows["src"].append(int(netcon.srcgid()))
-            rows["tgt"].append(int(cell.gid))
-            rows["sec"].append(seg.sec.name().split(".")[-1])
-            rows["x"].append(seg.x)
-            rows["weight"].append(netcon.weight[0])
-            rows["delay"].append(netcon.delay)
-            rows["e"].append(syn.e)
-            rows["tau1"].append(syn.tau1)
-            rows["tau2"].append(syn.tau2)
-            rows["syn_mech"].append(conn["synMech"])  # the label only; values come from syn
     out.update({f"conn_{k}": np.array(v) for k, v in rows.items()})
     out["drive_gid"], out["drive_time"] = np.array(spike_gid, dtype=int), np.array(spike_time)
     compare_templates(sim, Path(export_dir), out)
