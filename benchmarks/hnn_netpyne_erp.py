@@ -1,0 +1,55 @@
+"""Time hnn-netpyne on the ERP scenario, stage by stage.
+
+``python benchmarks/hnn_netpyne_erp.py OUT.json [cfg overrides as JSON]`` on
+one process, or under ``mpiexec -n N nrniv -python -mpi``; rank 0 writes the
+timings (the slowest rank's peak RSS is reported, and the sum over ranks).
+"""
+
+import json
+import resource
+import sys
+import tempfile
+import time
+
+started = time.perf_counter()
+from hnn_netpyne.simulation.mpienv import init_mpi_if_launched  # noqa: E402
+
+init_mpi_if_launched()
+import netpyne  # noqa: E402,F401
+from neuron import h  # noqa: E402
+
+from hnn_netpyne.model.specs import build_net_params, build_sim_config  # noqa: E402
+from hnn_netpyne.simulation.job import write_outputs  # noqa: E402
+from hnn_netpyne.simulation.run import run_network  # noqa: E402
+
+timings = {"import": time.perf_counter() - started}
+args = [a for a in sys.argv[1:] if not a.startswith("-")]
+out_file = args[0]
+overrides = json.loads(args[1]) if len(args) > 1 else {}
+pc = h.ParallelContext()
+
+t0 = time.perf_counter()
+cfg = dict(build_sim_config("erp"), **overrides)
+net_params = build_net_params(cfg)
+timings["specs"] = time.perf_counter() - t0
+result = run_network(cfg, net_params, progress=False)
+rank = int(pc.id())
+if rank == 0:
+    timings["build"] = timings["specs"] + result["timings"]["build"]
+    timings["solve"] = result["timings"]["solve"]
+    timings["gather"] = result["timings"]["gather"]
+    t0 = time.perf_counter()
+    with tempfile.TemporaryDirectory() as folder:
+        write_outputs(folder, cfg, net_params, result, plots=False)
+    timings["gather_write"] = timings["gather"] + time.perf_counter() - t0
+    timings["total"] = time.perf_counter() - started
+    timings["n_spikes"] = int((result["spikes"][0][1] < 270).sum())
+rss = pc.py_gather(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0, 0)
+if rank == 0:
+    timings["peak_rss_mb"] = max(rss)
+    timings["peak_rss_mb_all_ranks"] = sum(rss)
+    timings["n_ranks"] = int(pc.nhost())
+    with open(out_file, "w") as fid:
+        json.dump(timings, fid)
+pc.barrier()
+h.quit()
