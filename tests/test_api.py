@@ -317,9 +317,10 @@ def test_a_timed_out_run_ends_every_process_it_started(tmp_path):
                f"pathlib.Path({str(tmp_path)!r}, str(os.getpid())).touch(); time.sleep(120)")
     cmd = [launcher.find_mpiexec(), "-n", "2", sys.executable, "-c", sleeper]
     started = time.time()
-    with pytest.raises(SimulationError, match="took longer than 8 s"):
-        launcher.run_command(cmd, echo=False, timeout=8)
-    assert time.time() - started < 60
+    # Long enough for both ranks to start on a loaded machine.
+    with pytest.raises(SimulationError, match="took longer than 20 s"):
+        launcher.run_command(cmd, echo=False, timeout=20)
+    assert time.time() - started < 80
     ranks = [int(p.name) for p in tmp_path.iterdir()]
     assert len(ranks) == 2 and not any(_alive(pid) for pid in ranks)
 
@@ -334,7 +335,7 @@ def test_processes_that_ignore_sigterm_are_killed(tmp_path, monkeypatch):
                 "subprocess.Popen([sys.executable, '-c', sys.argv[1]], start_new_session=True) "
                 "if len(sys.argv) > 1 else None; time.sleep(120)")
     cmd = [sys.executable, "-c", stubborn, stubborn]
-    with pytest.raises(SimulationError, match="took longer than 4 s"):
-        launcher.run_command(cmd, echo=False, timeout=4)
+    with pytest.raises(SimulationError, match="took longer than 10 s"):
+        launcher.run_command(cmd, echo=False, timeout=10)
     pids = [int(p.name) for p in tmp_path.iterdir()]
     assert len(pids) == 2 and not any(_alive(pid) for pid in pids)
