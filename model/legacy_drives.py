@@ -15,8 +15,12 @@ from hnn_netpyne.model.drives import bursty_drive, evoked_drive, poisson_drive, 
 from hnn_netpyne.model.params import evoked_input_indices
 
 _RHYTHMIC_DELAY_KEYS = {"L2Pyr": "L2", "L2Basket": "L2", "L5Pyr": "L5", "L5Basket": "L5"}
-# Evoked inputs: synaptic delay (ms) of each target cell type.
-_EVOKED_DELAYS_MS = {"L2Pyr": 0.1, "L2Basket": 0.1, "L5Pyr": 1.0, "L5Basket": 1.0}
+# Evoked inputs: synaptic delay (ms) of each target cell type; distal
+# inputs use 0.1 ms for every cell type.
+_EVOKED_DELAYS_MS = {
+    "prox": {"L2Pyr": 0.1, "L2Basket": 0.1, "L5Pyr": 1.0, "L5Basket": 1.0},
+    "dist": {"L2Pyr": 0.1, "L2Basket": 0.1, "L5Pyr": 0.1},
+}
 _EVOKED_TARGETS = {"prox": ("L2Pyr", "L2Basket", "L5Pyr", "L5Basket"),
                    "dist": ("L2Pyr", "L2Basket", "L5Pyr")}
 _LEGACY_SPACE_CONSTANT = 100.0
@@ -64,7 +68,7 @@ def _evoked(params, loc, idx):
         n_drive_cells=1 if sync else "n_cells", cell_specific=not sync,
         weights_ampa={c: params[f"gbar_{name}_{c}_ampa"] for c in targets},
         weights_nmda={c: params[f"gbar_{name}_{c}_nmda"] for c in targets},
-        synaptic_delays={c: _EVOKED_DELAYS_MS[c] for c in targets},
+        synaptic_delays={c: _EVOKED_DELAYS_MS[loc][c] for c in targets},
         space_constant=3.0, event_seed=int(params[f"prng_seedcore_{name}"]),
     )
 

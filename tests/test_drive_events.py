@@ -112,3 +112,29 @@ def test_bad_drive_definitions(factory, kwargs, key):
     with pytest.raises(ParameterError) as err:
         factory("drive", **kwargs)
     assert err.value.key == key
+
+
+def test_drives_from_parameter_file_match_hnn_core_definitions():
+    """Weights, delays, seeds and timing of default.json's drives, as hnn-core made them."""
+    import json
+    import warnings
+
+    from reference_data import DATA
+    from hnn_netpyne.cells import HNN_CORE_NAMES
+    from hnn_netpyne.model.legacy_drives import drives_from_params
+    from hnn_netpyne.model.params import load_params
+
+    reference = json.loads((DATA / "legacy_param_default.json").read_text())["drives"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ours = {d["name"]: d for d in drives_from_params(
+            load_params(), {"L2Basket": 35, "L2Pyr": 100, "L5Basket": 35, "L5Pyr": 100})}
+    assert sorted(ours) == sorted(reference)
+    for name, theirs in reference.items():
+        drive = ours[name]
+        for key in ("type", "location", "event_seed", "conn_seed", "cell_specific", "dynamics"):
+            assert drive[key] == theirs[key], (name, key)
+        for key in ("weights_ampa", "weights_nmda", "synaptic_delays"):
+            expected = {short: theirs[key][long] for short, long in HNN_CORE_NAMES.items()
+                        if long in (theirs[key] or {})}
+            assert drive[key] == expected, (name, key)
