@@ -179,10 +179,20 @@ def _end_child(proc):
         return
     except subprocess.TimeoutExpired:
         pass
-    below = _descendants(proc.pid)  # before the kill re-parents them
+    # Freeze the whole tree first (stopped processes cannot start new ones),
+    # then kill it; killing first would re-parent the grandchildren away.
+    frozen = set()
+    while True:
+        tree = {proc.pid, *_descendants(proc.pid)} - frozen
+        if not tree:
+            break
+        for pid in tree:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGSTOP)
+        frozen |= tree
     with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGKILL)
-    for pid in below:
+    for pid in frozen:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
     proc.wait()
