@@ -25,3 +25,23 @@ from hnn_netpyne.api import (  # noqa: E402 -- after __version__, which setup.cf
     simulate_dipole,
     simulate_netpyne,
 )
+
+__all__ = [
+    "PARAM_DIR",
+    "CellResponse",
+    "Dipole",
+    "JoblibBackend",
+    "MPIBackend",
+    "Network",
+    "Params",
+    "add_erp_drives_to_jones_model",
+    "average_dipoles",
+    "calcium_model",
+    "default_network",
+    "jones_2009_model",
+    "law_2021_model",
+    "neymotin_2020_model",
+    "read_params",
+    "simulate_dipole",
+    "simulate_netpyne",
+]

@@ -16,7 +16,7 @@ started = time.perf_counter()
 import hnn_core  # noqa: E402
 from hnn_core import jones_2009_model  # noqa: E402
 from hnn_core.network_models import add_erp_drives_to_jones_model  # noqa: E402
-from hnn_core.network_builder import NetworkBuilder, _simulate_single_trial  # noqa: E402,F401
+from hnn_core.network_builder import NetworkBuilder  # noqa: E402
 
 timings = {"import": time.perf_counter() - started}
 

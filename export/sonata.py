@@ -139,27 +139,16 @@ def _build(cfg, net_params):
 
     Returns NetPyNE's ``sim`` and every synaptic NetCon.
     """
-    from netpyne import sim, specs
+    from neuron import h
 
-    from hnn_netpyne.simulation.connect import connect_cells
-    from hnn_netpyne.simulation.mechanisms import load_mechanisms
+    from hnn_netpyne.simulation.run import build_network, network_netcons
 
-    load_mechanisms()
+    if int(h.ParallelContext().nhost()) > 1:
+        raise HNNNetpyneError("export-sonata runs on one process; start it without mpiexec")
     # NetPyNE reports progress on stdout, where the command lists its files.
     with contextlib.redirect_stdout(sys.stderr):
-        sim.initialize(netParams=specs.NetParams(net_params),
-                       simConfig=specs.SimConfig(dict(cfg)))
-        if sim.nhosts > 1:
-            raise HNNNetpyneError("export-sonata runs on one process; start it without mpiexec")
-        sim.net.createPops()
-        sim.net.createCells()
-        if cfg.get("fastConnect", True):
-            connect_cells(sim, net_params)
-            netcons = list(sim.net.fastNetCons)
-        else:
-            sim.net.connectCells()
-            netcons = [conn["hObj"] for cell in sim.net.cells for conn in cell.conns]
-    return sim, netcons
+        sim = build_network(cfg, net_params)
+    return sim, network_netcons(sim, cfg)
 
 
 def _rule_finder(net_params):

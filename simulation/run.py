@@ -131,6 +131,37 @@ def gid_ranges(net_params):
     return ranges
 
 
+def build_network(cfg, net_params):
+    """Load the mechanisms, then create the cells and connections in NetPyNE.
+
+    Connections are made by :func:`hnn_netpyne.simulation.connect.connect_cells`
+    unless ``cfg['fastConnect']`` is False (then by NetPyNE's ``connectCells``).
+
+    Returns
+    -------
+    sim : module
+        ``netpyne.sim``, holding the network.
+    """
+    from netpyne import sim, specs
+
+    load_mechanisms()
+    sim.initialize(netParams=specs.NetParams(net_params), simConfig=specs.SimConfig(dict(cfg)))
+    sim.net.createPops()
+    sim.net.createCells()
+    if cfg.get("fastConnect", True):
+        connect_cells(sim, net_params)
+    else:
+        sim.net.connectCells()
+    return sim
+
+
+def network_netcons(sim, cfg):
+    """Every synaptic NetCon on this rank, from whichever path made them."""
+    if cfg.get("fastConnect", True):
+        return list(sim.net.fastNetCons)
+    return [conn["hObj"] for cell in sim.net.cells for conn in cell.conns]
+
+
 def run_network(cfg, net_params, progress=True, save_netpyne_data=False):
     """Create the network in NetPyNE and simulate every trial.
 
@@ -154,20 +185,11 @@ def run_network(cfg, net_params, progress=True, save_netpyne_data=False):
         ``drive_events`` (per trial), ``gid_ranges``, ``timings`` (s).
         None on other ranks.
     """
-    from netpyne import sim, specs
     from neuron import h
 
     timings = {}
     started = time.time()
-    sim_config = specs.SimConfig(dict(cfg))
-    load_mechanisms()
-    sim.initialize(netParams=specs.NetParams(net_params), simConfig=sim_config)
-    sim.net.createPops()
-    sim.net.createCells()
-    if cfg.get("fastConnect", True):
-        connect_cells(sim, net_params)
-    else:
-        sim.net.connectCells()
+    sim = build_network(cfg, net_params)
     sim.net.addStims()
     sim.setupRecording()
     time_vector = h.Vector().record(h._ref_t)  # NEURON's own t, as hnn-core records it

@@ -11,11 +11,10 @@ import sys
 
 import numpy as np
 from neuron import h
-from netpyne import sim, specs
+from netpyne import sim
 
 from hnn_netpyne.model.specs import build_net_params
-from hnn_netpyne.simulation.connect import connect_cells
-from hnn_netpyne.simulation.mechanisms import load_mechanisms
+from hnn_netpyne.simulation.run import build_network
 
 
 def _synapse_owners():
@@ -33,18 +32,13 @@ def _synapse_owners():
 def main(mode, config_file, out_file):
     with open(config_file) as fid:
         cfg = json.load(fid)
-    load_mechanisms()
     net_params = build_net_params(cfg)
-    sim.initialize(netParams=specs.NetParams(net_params), simConfig=specs.SimConfig(cfg))
-    sim.net.createPops()
-    sim.net.createCells()
+    build_network(dict(cfg, fastConnect=mode == "fast"), net_params)
     rows = {"src": [], "tgt": [], "sec": [], "receptor": [], "weight": [], "delay": []}
     if mode == "fast":
-        connect_cells(sim, net_params)
         owners = _synapse_owners()
         conns = [(nc.srcgid(), *owners[nc.syn().hname()], nc) for nc in sim.net.fastNetCons]
     else:
-        sim.net.connectCells()
         conns = [(conn["preGid"], cell.gid, conn["sec"], conn["synMech"].split("_", 1)[1],
                   conn["hObj"]) for cell in sim.net.cells for conn in cell.conns]
     for src, tgt, sec, receptor, netcon in conns:

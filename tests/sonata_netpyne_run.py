@@ -24,28 +24,16 @@ import numpy as np
 from neuron import h
 
 from hnn_netpyne.model.specs import build_net_params
-from hnn_netpyne.simulation.mechanisms import load_mechanisms
 
 
 def build(cfg, net_params, run):
-    from netpyne import sim, specs
+    from netpyne import sim
+
+    from hnn_netpyne.simulation.run import build_network, run_network
 
     if run:
-        from hnn_netpyne.simulation.run import run_network
-
-        result = run_network(cfg, net_params, progress=False)
-        return sim, result
-    from hnn_netpyne.simulation.connect import connect_cells
-
-    load_mechanisms()
-    sim.initialize(netParams=specs.NetParams(net_params), simConfig=specs.SimConfig(cfg))
-    sim.net.createPops()
-    sim.net.createCells()
-    if cfg.get("fastConnect", True):
-        connect_cells(sim, net_params)
-    else:
-        sim.net.connectCells()
-    return sim, None
+        return sim, run_network(cfg, net_params, progress=False)
+    return build_network(cfg, net_params), None
 
 
 def section_state(sec):
