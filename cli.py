@@ -42,6 +42,8 @@ def add_run_options(parser):
                         help="run folder (default: output/<preset>)")
     parser.add_argument("--record-vsoma", dest="record_soma_voltage", action="store_true",
                         help="record every cell's somatic potential")
+    parser.add_argument("--coreneuron", action="store_true",
+                        help="solve with CoreNEURON (same results, about half the time)")
     parser.add_argument("--overwrite", action="store_true",
                         help="replace the contents of an existing run folder")
     parser.add_argument("--no-plots", dest="plots", action="store_false",
@@ -62,7 +64,7 @@ def config_options(args):
     return {"preset_name": args.preset, "param_file": args.param_file, "model": args.model,
             "tstop": args.tstop, "dt": args.dt, "n_trials": args.n_trials,
             "mesh_shape": args.mesh_shape, "output_dir": output,
-            "record_soma_voltage": args.record_soma_voltage}
+            "record_soma_voltage": args.record_soma_voltage, "coreneuron": args.coreneuron}
 
 
 def script_arguments(argv=None):

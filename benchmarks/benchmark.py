@@ -3,7 +3,8 @@
 Runs, alternately and ``--repeats`` times each, on this machine:
 
 * hnn-core 0.6.1 in its own environment, one process (its default backend);
-* hnn-netpyne on 1 rank in the default mode and in the fastest supported mode;
+* hnn-netpyne on 1 rank in the default mode and in the fastest supported mode
+  (CoreNEURON);
 * hnn-netpyne on 2 ranks (fastest mode).
 
 Prints the medians of import, build, solve, gather+write, total wall time and
@@ -26,7 +27,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
 STAGES = ("import", "build", "solve", "gather_write", "total", "peak_rss_mb")
-FASTEST = {"cache_efficient": True}
+FASTEST = {"coreneuron": True, "cache_efficient": True}
 
 
 def _run(cmd, env=None):

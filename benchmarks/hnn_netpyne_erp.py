@@ -1,6 +1,6 @@
 """Time hnn-netpyne on the ERP scenario, stage by stage.
 
-``python benchmarks/hnn_netpyne_erp.py OUT.json [cfg overrides as JSON]`` on
+``python benchmarks/hnn_netpyne_erp.py [CFG_OVERRIDES_JSON] OUT.json`` on
 one process, or under ``mpiexec -n N nrniv -python -mpi``; rank 0 writes the
 timings (the slowest rank's peak RSS is reported, and the sum over ranks).
 """
@@ -24,8 +24,8 @@ from hnn_netpyne.simulation.run import run_network  # noqa: E402
 
 timings = {"import": time.perf_counter() - started}
 args = [a for a in sys.argv[1:] if not a.startswith("-")]
-out_file = args[0]
-overrides = json.loads(args[1]) if len(args) > 1 else {}
+out_file = args[-1]
+overrides = json.loads(args[0]) if len(args) > 1 else {}
 pc = h.ParallelContext()
 
 t0 = time.perf_counter()

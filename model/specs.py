@@ -149,7 +149,8 @@ def build_net_params(cfg):
 
 def build_sim_config(preset_name="seed_bursty", param_file=None, tstop=None, dt=None,
                      n_trials=None, model=None, mesh_shape=None, drives=None,
-                     output_dir="output", record_soma_voltage=False, param_overrides=None):
+                     output_dir="output", record_soma_voltage=False, param_overrides=None,
+                     coreneuron=False):
     """The simConfig dictionary of an HNN run.
 
     Parameters
@@ -175,6 +176,9 @@ def build_sim_config(preset_name="seed_bursty", param_file=None, tstop=None, dt=
         Record every cell's somatic potential.
     param_overrides : dict | None
         Parameter values replacing the file's.
+    coreneuron : bool
+        Solve with CoreNEURON (mechanisms built for it, dipoles recorded
+        from point processes, NEURON's cache-efficient layout).
 
     Returns
     -------
@@ -232,6 +236,8 @@ def build_sim_config(preset_name="seed_bursty", param_file=None, tstop=None, dt=
         "simLabel": preset_name,
         "saveFolder": output_dir,
         "seeds": {"conn": 1, "stim": 1, "loc": 1, "cell": 1},
+        "coreneuron": bool(coreneuron),
+        "cache_efficient": bool(coreneuron),
         # HNN fields (read by build_net_params and the runner).
         "preset": preset_name,
         "paramFile": None if param_file is None else str(param_file),

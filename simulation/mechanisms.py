@@ -101,9 +101,14 @@ def load_mechanisms(mod_dir=MOD_DIR, coreneuron=False):
     from neuron import h, load_mechanisms as nrn_load
 
     key = (str(Path(mod_dir).resolve()), coreneuron)
-    if key in _loaded or hasattr(h, "Dipole"):
-        _loaded.setdefault(key, None)
+    if key in _loaded:
         return _loaded[key]
+    if hasattr(h, "Dipole"):
+        if coreneuron:
+            # CoreNEURON needs the library built beside the loaded mechanisms.
+            _loaded[key] = compile_mechanisms(mod_dir, coreneuron=True)
+            return _loaded[key]
+        return None
     build_dir = compile_mechanisms(mod_dir, coreneuron)
     if not nrn_load(str(build_dir), warn_if_already_loaded=False):
         raise SimulationError(f"NEURON could not load the mechanisms built in {build_dir}")

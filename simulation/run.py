@@ -7,6 +7,7 @@ raw layer dipoles (fAm), the spikes and the drive events of each trial.
 Other ranks return None.
 """
 
+import os
 import time
 
 import numpy as np
@@ -73,6 +74,11 @@ def _solve(sim, tstop, dt, report):
     sim.pc.barrier()
     sim.preRun()
     h.finitialize(float(sim.cfg.hParams["v_init"]))
+    if sim.cfg.coreneuron:
+        from neuron import coreneuron
+
+        coreneuron.enable = True
+        coreneuron.verbose = 0
     interval = max(min(tstop / 10.0, CHECK_INTERVAL_MS), dt)
     while h.t < tstop - dt / 2:
         sim.pc.psolve(min(tstop, h.t + interval))
@@ -144,7 +150,10 @@ def build_network(cfg, net_params):
     """
     from netpyne import sim, specs
 
-    load_mechanisms()
+    build_dir = load_mechanisms(coreneuron=bool(cfg.get("coreneuron")))
+    if cfg.get("coreneuron") and build_dir is not None:
+        # CoreNEURON loads the model's mechanisms from this library.
+        os.environ["CORENEURONLIB"] = str(build_dir / "x86_64" / "libcorenrnmech.so")
     sim.initialize(netParams=specs.NetParams(net_params), simConfig=specs.SimConfig(dict(cfg)))
     sim.net.createPops()
     sim.net.createCells()
@@ -153,6 +162,31 @@ def build_network(cfg, net_params):
     else:
         sim.net.connectCells()
     return sim
+
+
+def record_dipoles_in_point_processes(sim):
+    """Point each pyramidal cell's dipole sum at a DipoleTotal and record that.
+
+    NetPyNE's recordDipolesHNN sums into an element of a hoc Vector, which
+    CoreNEURON (and NEURON's threads) cannot carry; a variable of a point
+    process on the cell can, with the same values.
+    """
+    from neuron import h
+
+    pops = {pop for layer in DIPOLE_LAYERS.values() for pop in layer}
+    for cell in sim.net.cells:
+        if cell.tags["pop"] not in pops:
+            continue
+        total = h.DipoleTotal(cell.secs["soma"]["hObj"](0.5))
+        for sec in cell.secs.values():
+            if "hDipole_pp" not in sec:
+                continue
+            for seg in sec["hObj"]:
+                h.setpointer(total._ref_Qtotal, "Qtotal", seg.dipole)
+            h.setpointer(total._ref_Qtotal, "Qtotal", sec["hDipole_pp"])
+        record = h.Vector()
+        record.record(total._ref_Qtotal)
+        cell.dipole.update(total=total, hRec=record)
 
 
 def network_netcons(sim, cfg):
@@ -192,6 +226,8 @@ def run_network(cfg, net_params, progress=True, save_netpyne_data=False):
     sim = build_network(cfg, net_params)
     sim.net.addStims()
     sim.setupRecording()
+    if cfg.get("coreneuron"):
+        record_dipoles_in_point_processes(sim)
     time_vector = h.Vector().record(h._ref_t)  # NEURON's own t, as hnn-core records it
     timings["build"] = time.time() - started
 
