@@ -7,7 +7,6 @@ timings (the slowest rank's peak RSS is reported, and the sum over ranks).
 
 import json
 import resource
-import sys
 import tempfile
 import time
 
@@ -18,12 +17,13 @@ init_mpi_if_launched()
 import netpyne  # noqa: E402,F401
 from neuron import h  # noqa: E402
 
+from hnn_netpyne.cli import script_arguments  # noqa: E402
 from hnn_netpyne.model.specs import build_net_params, build_sim_config  # noqa: E402
 from hnn_netpyne.simulation.job import write_outputs  # noqa: E402
 from hnn_netpyne.simulation.run import run_network  # noqa: E402
 
 timings = {"import": time.perf_counter() - started}
-args = [a for a in sys.argv[1:] if not a.startswith("-")]
+args = script_arguments()
 out_file = args[-1]
 overrides = json.loads(args[0]) if len(args) > 1 else {}
 pc = h.ParallelContext()
