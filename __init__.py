@@ -6,42 +6,5 @@ NetPyNE specifications and checked against hnn-core 0.6.1.
 
 __version__ = "0.1.0"
 
-from hnn_netpyne.api import (  # noqa: E402 -- after __version__, which setup.cfg reads
-    PARAM_DIR,
-    CellResponse,
-    Dipole,
-    JoblibBackend,
-    MPIBackend,
-    Network,
-    Params,
-    add_erp_drives_to_jones_model,
-    average_dipoles,
-    calcium_model,
-    default_network,
-    jones_2009_model,
-    law_2021_model,
-    neymotin_2020_model,
-    read_params,
-    simulate_dipole,
-    simulate_netpyne,
-)
-
-__all__ = [
-    "PARAM_DIR",
-    "CellResponse",
-    "Dipole",
-    "JoblibBackend",
-    "MPIBackend",
-    "Network",
-    "Params",
-    "add_erp_drives_to_jones_model",
-    "average_dipoles",
-    "calcium_model",
-    "default_network",
-    "jones_2009_model",
-    "law_2021_model",
-    "neymotin_2020_model",
-    "read_params",
-    "simulate_dipole",
-    "simulate_netpyne",
-]
+from hnn_netpyne.api import *  # noqa: E402,F401,F403 -- the public API (see api.py)
+from hnn_netpyne.api import __all__  # noqa: E402
