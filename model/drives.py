@@ -23,7 +23,6 @@ from hnn_netpyne.cells import CELL_TYPES, HNN_CORE_NAMES
 from hnn_netpyne.errors import ParameterError
 from hnn_netpyne.model.connectivity import connection_rule
 
-DRIVE_TYPES = ("evoked", "poisson", "bursty")
 # Bounds that keep event generation finite: faster rates or more spikes than
 # these are not physiological and would exhaust memory or never end.
 MAX_RATE_HZ = 1e4
