@@ -6,5 +6,9 @@ NetPyNE specifications and checked against hnn-core 0.6.1.
 
 __version__ = "0.1.0"
 
+from hnn_netpyne.simulation.deferred_imports import defer_netpyne_extras
+
+defer_netpyne_extras()
+
 from hnn_netpyne.api import *  # noqa: E402,F401,F403 -- the public API (see api.py)
 from hnn_netpyne.api import __all__  # noqa: E402
