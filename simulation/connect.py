@@ -53,6 +53,33 @@ def _sections(net_params, post_pop, sec):
     return list(rule["secLists"][sec]) if sec in rule["secLists"] else [sec]
 
 
+def count_netcons(net_params, allow_zero_weight=False):
+    """Synaptic NetCons the network of ``net_params`` has, without creating it.
+
+    Parameters
+    ----------
+    net_params : dict
+        A netParams dictionary.
+    allow_zero_weight : bool
+        Count connections of weight 0 (NetPyNE's ``allowConnsWithWeight0``).
+
+    Returns
+    -------
+    n_netcons : int
+        One per (connection, target section), as :func:`connect_cells` makes.
+    """
+    total = 0
+    for rule in net_params["connParams"].values():
+        pre_pop, post_pop = rule["preConds"]["pop"], rule["postConds"]["pop"]
+        pre_x, pre_y = _positions(net_params, pre_pop)
+        post_x, post_y = _positions(net_params, post_pop)
+        pre, post = _pairs(rule, len(pre_x), len(post_x), pre_pop == post_pop)
+        weights = _evaluate(rule["weight"], pre_x[pre], pre_y[pre], post_x[post], post_y[post])
+        n_pairs = len(pre) if allow_zero_weight else int(np.count_nonzero(weights))
+        total += n_pairs * len(_sections(net_params, post_pop, rule["sec"]))
+    return total
+
+
 def connect_cells(sim, net_params):
     """Create every connection of ``net_params['connParams']`` on this rank.
 
@@ -74,7 +101,11 @@ def connect_cells(sim, net_params):
         start += len(pop["cellsList"])
     local = {cell.gid: cell for cell in sim.net.cells}
     allow_zero = sim.cfg.allowConnsWithWeight0
-    netcons = sim.net.fastNetCons = []
+    from neuron import h
+
+    # A hoc List keeps the NetCons alive without a Python wrapper for each
+    # (about 13 MB less for the 191,025 NetCons of the 10x10 column).
+    netcons = sim.net.fastNetCons = h.List()
     for label, rule in net_params["connParams"].items():
         pre_pop, post_pop = rule["preConds"]["pop"], rule["postConds"]["pop"]
         pre_x, pre_y = _positions(net_params, pre_pop)
@@ -105,4 +136,4 @@ def connect_cells(sim, net_params):
                 netcons.append(netcon)
         if sim.rank == 0 and sim.cfg.verbose:
             print(f"  {label}: {len(pre_gids) * len(sections)} NetCons on rank 0")
-    return len(netcons)
+    return int(netcons.count())
