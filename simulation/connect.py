@@ -101,11 +101,7 @@ def connect_cells(sim, net_params):
         start += len(pop["cellsList"])
     local = {cell.gid: cell for cell in sim.net.cells}
     allow_zero = sim.cfg.allowConnsWithWeight0
-    from neuron import h
-
-    # A hoc List keeps the NetCons alive without a Python wrapper for each
-    # (about 13 MB less for the 191,025 NetCons of the 10x10 column).
-    netcons = sim.net.fastNetCons = h.List()
+    netcons = sim.net.fastNetCons = []
     for label, rule in net_params["connParams"].items():
         pre_pop, post_pop = rule["preConds"]["pop"], rule["postConds"]["pop"]
         pre_x, pre_y = _positions(net_params, pre_pop)
@@ -136,4 +132,4 @@ def connect_cells(sim, net_params):
                 netcons.append(netcon)
         if sim.rank == 0 and sim.cfg.verbose:
             print(f"  {label}: {len(pre_gids) * len(sections)} NetCons on rank 0")
-    return int(netcons.count())
+    return len(netcons)
