@@ -44,6 +44,8 @@ def add_run_options(parser):
                         help="record every cell's somatic potential")
     parser.add_argument("--coreneuron", action="store_true",
                         help="solve with CoreNEURON (same results, about half the time)")
+    parser.add_argument("--threads", dest="n_threads", type=int, default=1,
+                        help="threads per MPI process (same results; default 1)")
     parser.add_argument("--overwrite", action="store_true",
                         help="replace the contents of an existing run folder")
     parser.add_argument("--no-plots", dest="plots", action="store_false",
@@ -64,7 +66,8 @@ def config_options(args):
     return {"preset_name": args.preset, "param_file": args.param_file, "model": args.model,
             "tstop": args.tstop, "dt": args.dt, "n_trials": args.n_trials,
             "mesh_shape": args.mesh_shape, "output_dir": output,
-            "record_soma_voltage": args.record_soma_voltage, "coreneuron": args.coreneuron}
+            "record_soma_voltage": args.record_soma_voltage, "coreneuron": args.coreneuron,
+            "n_threads": args.n_threads}
 
 
 def script_arguments(argv=None):

@@ -150,7 +150,7 @@ def build_net_params(cfg):
 def build_sim_config(preset_name="seed_bursty", param_file=None, tstop=None, dt=None,
                      n_trials=None, model=None, mesh_shape=None, drives=None,
                      output_dir="output", record_soma_voltage=False, param_overrides=None,
-                     coreneuron=False):
+                     coreneuron=False, n_threads=1):
     """The simConfig dictionary of an HNN run.
 
     Parameters
@@ -179,6 +179,9 @@ def build_sim_config(preset_name="seed_bursty", param_file=None, tstop=None, dt=
     coreneuron : bool
         Solve with CoreNEURON (mechanisms built for it, dipoles recorded
         from point processes, NEURON's cache-efficient layout).
+    n_threads : int
+        Threads per rank (``ParallelContext.nthread``); the cells of a rank
+        are shared among them, with results identical to one thread.
 
     Returns
     -------
@@ -203,6 +206,8 @@ def build_sim_config(preset_name="seed_bursty", param_file=None, tstop=None, dt=
         raise ParameterError(f"dt must not exceed tstop ({tstop} ms)", key="dt", value=dt)
     if isinstance(n_trials, bool) or not isinstance(n_trials, int) or n_trials < 1:
         raise ParameterError("n_trials must be an integer >= 1", key="n_trials", value=n_trials)
+    if isinstance(n_threads, bool) or not isinstance(n_threads, int) or n_threads < 1:
+        raise ParameterError("n_threads must be an integer >= 1", key="n_threads", value=n_threads)
     if drives is None:
         drives = chosen["drives"]() if chosen["drives"] is not None else []
     cfg = {
@@ -238,6 +243,7 @@ def build_sim_config(preset_name="seed_bursty", param_file=None, tstop=None, dt=
         "seeds": {"conn": 1, "stim": 1, "loc": 1, "cell": 1},
         "coreneuron": bool(coreneuron),
         "cache_efficient": bool(coreneuron),
+        "nThreads": n_threads,
         # HNN fields (read by build_net_params and the runner).
         "preset": preset_name,
         "paramFile": None if param_file is None else str(param_file),

@@ -1,17 +1,39 @@
-"""CoreNEURON as a run mode: one switch, the NEURON path's results."""
+"""The fast run modes (CoreNEURON, threads) give the default NEURON path's results."""
 
 import numpy as np
+import pytest
 
 from reference_data import run_scenario
+from hnn_netpyne.errors import ParameterError
 from hnn_netpyne.model.specs import build_sim_config
 
+TSTOP_MS = 40.0
 
-def test_coreneuron_equals_neuron(tmp_path):
-    neuron = run_scenario(build_sim_config("erp", tstop=40.0), tmp_path / "neuron")
-    core = run_scenario(build_sim_config("erp", tstop=40.0, coreneuron=True), tmp_path / "core")
-    assert len(neuron["spike_times_1"]) > 270  # cells fire, not only drives
-    np.testing.assert_array_equal(core["spike_gids_1"], neuron["spike_gids_1"])
-    np.testing.assert_allclose(core["spike_times_1"], neuron["spike_times_1"], rtol=0, atol=1e-9)
+
+@pytest.fixture(scope="module")
+def neuron_run(tmp_path_factory):
+    return run_scenario(build_sim_config("erp", tstop=TSTOP_MS),
+                        tmp_path_factory.mktemp("modes") / "neuron")
+
+
+def _assert_same_run(fast, default):
+    assert len(default["spike_times_1"]) > 270  # cells fire, not only drives
+    np.testing.assert_array_equal(fast["spike_gids_1"], default["spike_gids_1"])
+    np.testing.assert_allclose(fast["spike_times_1"], default["spike_times_1"], rtol=0, atol=1e-9)
     for layer in ("L2", "L5"):
-        ours, theirs = core[f"dipole_fAm_{layer}_1"], neuron[f"dipole_fAm_{layer}_1"]
+        ours, theirs = fast[f"dipole_fAm_{layer}_1"], default[f"dipole_fAm_{layer}_1"]
         assert np.max(np.abs(ours - theirs)) <= 1e-9 * np.max(np.abs(theirs))
+
+
+@pytest.mark.parametrize("options", [{"coreneuron": True}, {"n_threads": 2},
+                                     {"coreneuron": True, "n_threads": 2}],
+                         ids=["coreneuron", "threads", "coreneuron_threads"])
+def test_fast_mode_equals_neuron(options, neuron_run, tmp_path):
+    fast = run_scenario(build_sim_config("erp", tstop=TSTOP_MS, **options), tmp_path / "fast")
+    _assert_same_run(fast, neuron_run)
+
+
+@pytest.mark.parametrize("n_threads", [0, 1.5, True])
+def test_bad_thread_count_is_named(n_threads):
+    with pytest.raises(ParameterError, match="n_threads"):
+        build_sim_config("erp", n_threads=n_threads)
