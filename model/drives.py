@@ -380,6 +380,17 @@ def _bursty_times(dynamics, tstop, prng, prng_start):
     return burst_centres
 
 
+# Building a RandomState costs about 0.3 ms (0.2 s for the ERP's 775 drive
+# cells); reseeding an existing one gives the same stream 40 times faster.
+_EVENT_STREAM = np.random.RandomState()
+_BURST_STREAM = np.random.RandomState()
+
+
+def _reseeded(stream, seed):
+    stream.seed(seed)
+    return stream
+
+
 def drive_cell_times(drive, cell_index, target, trial, n_gids, tstop):
     """Spike times (ms) of one drive cell in one trial.
 
@@ -410,7 +421,7 @@ def drive_cell_times(drive, cell_index, target, trial, n_gids, tstop):
             f"drive {drive['name']!r}: seed {seed + cell_index} of drive cell {cell_index}, "
             f"trial {trial} is outside numpy's range [0, 2**32)", key="event_seed",
             value=drive["event_seed"])
-    prng = np.random.RandomState(seed + cell_index)
+    prng = _reseeded(_EVENT_STREAM, seed + cell_index)
     dynamics = drive["dynamics"]
     if drive["type"] == "evoked":
         times = _gaussian_times(dynamics, prng)
@@ -421,7 +432,7 @@ def drive_cell_times(drive, cell_index, target, trial, n_gids, tstop):
         times = _poisson_times(dynamics["tstart"], end, rate, prng)
     else:
         end = tstop if dynamics["tstop"] is None else dynamics["tstop"]
-        times = _bursty_times(dynamics, end, prng, np.random.RandomState(seed))
+        times = _bursty_times(dynamics, end, prng, _reseeded(_BURST_STREAM, seed))
     times = np.asarray(times, dtype=float)
     times = np.sort(times[(times > 0) & (times <= tstop)])
     return times.tolist()
