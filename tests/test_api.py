@@ -339,3 +339,13 @@ def test_processes_that_ignore_sigterm_are_killed(tmp_path, monkeypatch):
         launcher.run_command(cmd, echo=False, timeout=10)
     pids = [int(p.name) for p in tmp_path.iterdir()]
     assert len(pids) == 2 and not any(_alive(pid) for pid in pids)
+
+
+def test_fast_run_modes_reach_the_config():
+    net = api.jones_2009_model()
+    cfg, _ = net.to_netpyne(tstop=20.0, coreneuron=True, n_threads=2)
+    assert (cfg["coreneuron"], cfg["cache_efficient"], cfg["nThreads"]) == (True, True, 2)
+    cfg, _ = net.to_netpyne(tstop=20.0)
+    assert (cfg["coreneuron"], cfg["nThreads"]) == (False, 1)
+    with pytest.raises(ParameterError, match="n_threads"):
+        api.simulate_dipole(net, tstop=20.0, n_threads=0)
