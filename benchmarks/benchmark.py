@@ -5,7 +5,8 @@ Runs, alternately and ``--repeats`` times each, on this machine:
 * hnn-core 0.6.1 in its own environment, one process (its default backend);
 * hnn-netpyne on 1 rank in the default mode and in the fastest supported mode
   (CoreNEURON);
-* hnn-netpyne on 2 ranks (fastest mode).
+* hnn-netpyne on 2 ranks (fastest mode);
+* hnn-netpyne on 1 rank with 2 threads (fastest mode).
 
 Prints the medians of import, build, solve, gather+write, total wall time and
 peak RSS, with the ratios hnn-netpyne / hnn-core, and writes them to JSON.
@@ -52,6 +53,8 @@ def modes(hnn_core_python):
         "netpyne_1rank_default": lambda: _run(ours + ["{}"], env),
         "netpyne_1rank_fastest": lambda: _run(ours + [json.dumps(FASTEST)], env),
         "netpyne_2ranks_fastest": lambda: _run(two + [json.dumps(FASTEST)], env),
+        "netpyne_1rank_2threads_fastest": lambda: _run(ours + [json.dumps(dict(FASTEST, nThreads=2))],
+                                                       env),
     }
 
 
@@ -76,12 +79,14 @@ def main(argv=None):
               for name, m in medians.items() if name != "hnn_core"}
     ratios["2ranks_vs_1rank_total"] = (medians["netpyne_2ranks_fastest"]["total"]
                                        / medians["netpyne_1rank_fastest"]["total"])
-    print(f"\n{'stage':14s}" + "".join(f"{n:>24s}" for n in medians))
-    for stage in STAGES:
-        print(f"{stage:14s}" + "".join(
-            f"{medians[n].get(stage, float('nan')):>16.2f} ({ratios.get(n, {}).get(stage, 1.0):4.2f}x)"
-            for n in medians))
+    print(f"\nmedians (s; MB), ratio to hnn-core in parentheses\n{'mode':32s}"
+          + "".join(f"{stage:>20s}" for stage in STAGES))
+    for name, m in medians.items():
+        print(f"{name:32s}" + "".join(
+            f"{m[stage]:>12.2f} ({ratios.get(name, {}).get(stage, 1.0):4.2f}x)" for stage in STAGES))
     print(f"\n2 ranks / 1 rank total: {ratios['2ranks_vs_1rank_total']:.2f}")
+    spikes = {name: sorted({r["n_spikes"] for r in runs_}) for name, runs_ in samples.items()}
+    print("cell spikes per mode: " + ", ".join(f"{n} {v}" for n, v in spikes.items()))
     machine = {"platform": platform.platform(), "cpus": os.cpu_count(),
                "python": platform.python_version()}
     Path(args.out).write_text(json.dumps({"machine": machine, "repeats": args.repeats,

@@ -2,7 +2,8 @@
 
 ``python benchmarks/hnn_netpyne_erp.py [CFG_OVERRIDES_JSON] OUT.json`` on
 one process, or under ``mpiexec -n N nrniv -python -mpi``; rank 0 writes the
-timings (the slowest rank's peak RSS is reported, and the sum over ranks).
+timings (the largest peak RSS of any rank is reported, and the sum over
+ranks), the number of cells and of synaptic NetCons.
 """
 
 import json
@@ -17,6 +18,7 @@ init_mpi_if_launched()
 import netpyne  # noqa: E402,F401
 from neuron import h  # noqa: E402
 
+from hnn_netpyne.cells import CELL_TYPES  # noqa: E402
 from hnn_netpyne.cli import script_arguments  # noqa: E402
 from hnn_netpyne.model.specs import build_net_params, build_sim_config  # noqa: E402
 from hnn_netpyne.simulation.job import write_outputs  # noqa: E402
@@ -44,8 +46,14 @@ if rank == 0:
     timings["gather_write"] = timings["gather"] + time.perf_counter() - t0
     timings["total"] = time.perf_counter() - started
     timings["n_spikes"] = int((result["spikes"][0][1] < 270).sum())
+from netpyne import sim  # noqa: E402
+
+n_netcons = pc.allreduce(len(sim.net.fastNetCons), 1)
 rss = pc.py_gather(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0, 0)
 if rank == 0:
+    timings["n_cells"] = sum(stop - start for pop, (start, stop) in result["gid_ranges"].items()
+                             if pop in CELL_TYPES)
+    timings["n_netcons"] = int(n_netcons)
     timings["peak_rss_mb"] = max(rss)
     timings["peak_rss_mb_all_ranks"] = sum(rss)
     timings["n_ranks"] = int(pc.nhost())
