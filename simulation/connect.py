@@ -25,17 +25,22 @@ def _positions(net_params, pop):
     return np.array([c["x"] for c in cells]), np.array([c["y"] for c in cells])
 
 
-def _pairs(rule, n_pre, n_post, same_pop):
-    """(pre index, post index) arrays in NetPyNE's creation order."""
+def _pairs(rule, n_pre, posts, same_pop):
+    """(pre index, post index) arrays onto the post indices ``posts``, in NetPyNE's order.
+
+    ``posts`` (ascending) are the postsynaptic cells of this rank, so each
+    rank only builds its own share of an all-to-all rule.
+    """
     if "connList" in rule:
         pairs = np.array(rule["connList"], dtype=int).reshape(-1, 2)
         keep = ~(same_pop & (pairs[:, 0] == pairs[:, 1]))  # fromListConn skips self
+        keep &= np.isin(pairs[:, 1], posts)
         return pairs[keep, 0], pairs[keep, 1]
-    post, pre = np.meshgrid(np.arange(n_post), np.arange(n_pre), indexing="ij")
+    if "convergence" in rule and not (same_pop and rule["convergence"] == n_pre - 1):
+        raise SimulationError("only convergence = n - 1 within a population is supported")
+    post, pre = np.meshgrid(posts, np.arange(n_pre), indexing="ij")
     pre, post = pre.ravel(), post.ravel()
     if "convergence" in rule:
-        if not (same_pop and rule["convergence"] == n_pre - 1):
-            raise SimulationError("only convergence = n - 1 within a population is supported")
         keep = pre != post
         return pre[keep], post[keep]
     return pre, post
@@ -73,7 +78,7 @@ def count_netcons(net_params, allow_zero_weight=False):
         pre_pop, post_pop = rule["preConds"]["pop"], rule["postConds"]["pop"]
         pre_x, pre_y = _positions(net_params, pre_pop)
         post_x, post_y = _positions(net_params, post_pop)
-        pre, post = _pairs(rule, len(pre_x), len(post_x), pre_pop == post_pop)
+        pre, post = _pairs(rule, len(pre_x), np.arange(len(post_x)), pre_pop == post_pop)
         weights = _evaluate(rule["weight"], pre_x[pre], pre_y[pre], post_x[post], post_y[post])
         n_pairs = len(pre) if allow_zero_weight else int(np.count_nonzero(weights))
         total += n_pairs * len(_sections(net_params, post_pop, rule["sec"]))
@@ -100,16 +105,17 @@ def connect_cells(sim, net_params):
         first_gid[label] = start
         start += len(pop["cellsList"])
     local = {cell.gid: cell for cell in sim.net.cells}
+    local_gids = np.array(sorted(local), dtype=int)
     allow_zero = sim.cfg.allowConnsWithWeight0
     netcons = sim.net.fastNetCons = []
     for label, rule in net_params["connParams"].items():
         pre_pop, post_pop = rule["preConds"]["pop"], rule["postConds"]["pop"]
         pre_x, pre_y = _positions(net_params, pre_pop)
         post_x, post_y = _positions(net_params, post_pop)
-        pre, post = _pairs(rule, len(pre_x), len(post_x), pre_pop == post_pop)
-        post_gids = first_gid[post_pop] + post
-        on_rank = np.array([gid in local for gid in post_gids], dtype=bool)
-        pre, post, post_gids = pre[on_rank], post[on_rank], post_gids[on_rank]
+        first = first_gid[post_pop]
+        posts = local_gids[(local_gids >= first) & (local_gids < first + len(post_x))] - first
+        pre, post = _pairs(rule, len(pre_x), posts, pre_pop == post_pop)
+        post_gids = first + post
         args = (pre_x[pre], pre_y[pre], post_x[post], post_y[post])
         weights = _evaluate(rule["weight"], *args) * sim.net.params.scaleConnWeight
         delays = _evaluate(rule["delay"], *args)

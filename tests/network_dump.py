@@ -3,18 +3,24 @@
 Usage: ``python network_dump.py netpyne|fast CONFIG.json OUT.npz``: build
 with NetPyNE's ``connectCells`` or with our fast connector. For every
 synaptic NetCon: source and target gid, section, receptor, and the weight
-(µS) and delay (ms) read back from NEURON; plus the Exp2Syn count.
+(µS) and delay (ms) read back from NEURON; plus the Exp2Syn count. Under
+``mpiexec -n N nrniv -python -mpi`` each rank writes its own NetCons to
+``OUT_rank<k>.npz``.
 """
 
 import json
 import sys
+from pathlib import Path
 
-import numpy as np
-from neuron import h
-from netpyne import sim
+from hnn_netpyne.simulation.mpienv import init_mpi_if_launched
 
-from hnn_netpyne.model.specs import build_net_params
-from hnn_netpyne.simulation.run import build_network
+init_mpi_if_launched()
+import numpy as np  # noqa: E402
+from neuron import h  # noqa: E402
+from netpyne import sim  # noqa: E402
+
+from hnn_netpyne.model.specs import build_net_params  # noqa: E402
+from hnn_netpyne.simulation.run import build_network  # noqa: E402
 
 
 def _synapse_owners():
@@ -48,8 +54,12 @@ def main(mode, config_file, out_file):
         rows["receptor"].append(receptor)
         rows["weight"].append(netcon.weight[0])
         rows["delay"].append(netcon.delay)
+    if sim.nhosts > 1:
+        out_file = Path(out_file).with_name(f"{Path(out_file).stem}_rank{sim.rank}.npz")
     np.savez(out_file, n_exp2syn=int(h.List("Exp2Syn").count()),
              **{k: np.array(v) for k, v in rows.items()})
 
 
 main(sys.argv[-3], sys.argv[-2], sys.argv[-1])
+sim.pc.barrier()
+h.quit()

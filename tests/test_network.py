@@ -10,23 +10,32 @@ import pytest
 
 from reference_data import DATA
 from hnn_netpyne.model.specs import build_sim_config
+from hnn_netpyne.simulation.mpienv import mpi_environment
 
 FACTS = json.loads((DATA / "erp_network_facts.json").read_text())
 
 
-@pytest.fixture(scope="module", params=["fast", "netpyne"])
+@pytest.fixture(scope="module", params=["fast", "fast_2ranks", "netpyne"])
 def erp_netcons(request, tmp_path_factory):
-    """NetCons of the ERP network built by our connector and by NetPyNE's."""
+    """NetCons of the ERP network built by our connector (on 1 and 2 ranks) and by NetPyNE's."""
     folder = tmp_path_factory.mktemp("netcons")
     config = folder / "cfg.json"
     config.write_text(json.dumps(build_sim_config("erp")))
     out = folder / "netcons.npz"
     script = Path(__file__).parent / "network_dump.py"
-    proc = subprocess.run([sys.executable, str(script), request.param, str(config), str(out)],
-                          capture_output=True, text=True, timeout=900)
+    mode = request.param.split("_")[0]
+    cmd = [sys.executable, str(script), mode, str(config), str(out)]
+    if request.param == "fast_2ranks":
+        bin_dir = Path(sys.executable).parent
+        cmd = [str(bin_dir / "mpiexec"), "-n", "2", str(bin_dir / "nrniv"), "-python", "-mpi"] + cmd[1:]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=900,
+                          env=mpi_environment(), stdin=subprocess.DEVNULL)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    with np.load(out) as z:
-        return {k: z[k] for k in z.files}
+    parts = sorted(folder.glob("netcons_rank*.npz")) or [out]
+    loaded = [dict(np.load(part)) for part in parts]
+    netcons = {k: np.concatenate([p[k] for p in loaded]) for k in loaded[0] if k != "n_exp2syn"}
+    netcons["n_exp2syn"] = sum(int(p["n_exp2syn"]) for p in loaded)
+    return netcons
 
 
 def _keyed(src, tgt, sec_receptor, weight, delay):
