@@ -12,7 +12,7 @@ fits
 on the 1-rank runs, and uses the fits to say what a 64-rank run of mesh
 40x40 would need. Results go to ``scaling.json``.
 
-    python benchmarks/scaling.py [--meshes 10 15 20] [--ranks 1 2]
+    python benchmarks/scaling.py [--meshes 10 15 20] [--ranks 1 2] [--plot FILE]
 """
 
 import argparse
@@ -105,12 +105,42 @@ def estimate(runs_1rank, mesh=ESTIMATE_MESH, n_ranks=ESTIMATE_RANKS):
     }
 
 
+def plot_scaling(result, path):
+    """Build time, solve time and peak RSS per rank against the cell count, per rank count."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    panels = (("build", "build (s)"), ("solve", "solve, 170 ms (s)"),
+              ("peak_rss_mb", "peak RSS per rank (MB)"))
+    fig, axes = plt.subplots(1, 3, figsize=(11, 3.4), constrained_layout=True)
+    for n_ranks in sorted({r["n_ranks"] for r in result["runs"]}):
+        runs = sorted((r for r in result["runs"] if r["n_ranks"] == n_ranks),
+                      key=lambda r: r["n_cells"])
+        cells = [r["n_cells"] for r in runs]
+        for ax, (key, label) in zip(axes, panels):
+            ax.plot(cells, [r[key] for r in runs], "o-", label=f"{n_ranks} rank{'s' * (n_ranks > 1)}")
+            ax.set(xlabel="cells (mesh 10x10, 15x15, 20x20)", ylabel=label)
+    axes[0].legend()
+    fig.suptitle("hnn-netpyne, ERP in CoreNEURON mode: cost against network size")
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--meshes", type=int, nargs="+", default=[10, 15, 20])
     parser.add_argument("--ranks", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--out", default=str(HERE / "scaling.json"))
+    parser.add_argument("--plot", default=str(HERE.parent / "docs" / "gallery" / "scaling.png"),
+                        help="figure of the runs ('' for none)")
+    parser.add_argument("--replot", action="store_true",
+                        help="only redraw the figure from --out")
     args = parser.parse_args(argv)
+    if args.replot:
+        plot_scaling(json.loads(Path(args.out).read_text()), args.plot)
+        return
     runs = []
     print(f"{'mesh':>5s} {'ranks':>5s} {'cells':>6s} {'NetCons':>10s} {'build s':>8s} "
           f"{'solve s':>8s} {'total s':>8s} {'RSS MB/rank':>11s}", flush=True)
@@ -134,6 +164,9 @@ def main(argv=None):
               f"({e['total_memory_gb']:.1f} GB in all)")
     Path(args.out).write_text(json.dumps(result, indent=1))
     print(f"written {args.out}")
+    if args.plot:
+        plot_scaling(result, args.plot)
+        print(f"written {args.plot}")
 
 
 if __name__ == "__main__":

@@ -131,7 +131,8 @@ def guarded(entry, *args, **kwargs):
     """Run ``entry``; on any exception print it once and end every MPI rank.
 
     SIGTERM and SIGINT stop the run the same way (checked each time NEURON
-    hands control back, at least every 10 % of a trial). On success NEURON is
+    hands control back: at least every 10 % of a trial and every 25 ms of
+    model time, or every 250 ms under CoreNEURON). On success NEURON is
     quit cleanly (no prompt is left waiting under ``nrniv``) with exit status 0.
     """
     from neuron import h

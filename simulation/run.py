@@ -242,7 +242,8 @@ def run_network(cfg, net_params, progress=True, save_netpyne_data=False):
     net_params : dict
         netParams dictionary (see :func:`hnn_netpyne.model.specs.build_net_params`).
     progress : bool
-        Print progress on rank 0 every 10 % of each trial.
+        Print progress on rank 0 every 10 % of each trial (every 250 ms of
+        model time under CoreNEURON, which runs each chunk in one call).
     save_netpyne_data : bool
         After the last trial, gather and save NetPyNE's own data file into
         ``cfg['outputDir']``.
