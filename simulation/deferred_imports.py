@@ -1,12 +1,13 @@
 """Defer NetPyNE's plotting and batch sub-packages until they are first used.
 
 ``import netpyne`` loads ``netpyne.analysis``, ``netpyne.plotting`` and
-``netpyne.batch``, which pull in bokeh, scipy.signal, scipy.stats, pandas and
-matplotlib.pyplot: about 2.7 s and 100 MB per MPI rank, none of it needed to
-build or run a network. With :func:`defer_netpyne_extras` installed first,
-these three sub-packages are bound as lazy modules (``importlib.util.LazyLoader``)
-and are executed in full on their first attribute access, so
-``sim.analysis.plotRaster`` and the NetPyNE GUI work unchanged.
+``netpyne.batch``, which pull in bokeh's models and io, scipy.signal,
+scipy.stats, pandas and matplotlib.pyplot: about 2.7 s and 100 MB per MPI
+rank, none of it needed to build or run a network. With
+:func:`defer_netpyne_extras` installed first, these three sub-packages are
+bound as lazy modules (``importlib.util.LazyLoader``) and are executed in
+full on their first attribute access, so ``sim.analysis.plotRaster`` and the
+NetPyNE GUI work unchanged.
 """
 
 import importlib.machinery

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from reference_data import DATA
-from hnn_netpyne.model.specs import build_sim_config
+from hnn_netpyne.model.specs import build_net_params, build_sim_config
+from hnn_netpyne.simulation.connect import count_netcons
 from hnn_netpyne.simulation.mpienv import mpi_environment
 
 FACTS = json.loads((DATA / "erp_network_facts.json").read_text())
@@ -74,3 +75,11 @@ def test_one_synapse_per_section_and_receptor(erp_netcons):
     targets = set(zip(erp_netcons["tgt"].tolist(), sec_rec.tolist()))
     assert int(erp_netcons["n_exp2syn"]) == len(targets)
     assert len(targets) < 7000
+
+
+def test_netcon_count_without_building():
+    net_params = build_net_params(build_sim_config("erp"))
+    assert count_netcons(net_params) == FACTS["synaptic_netcons_total"]
+    # Doubling the grid side multiplies the all-to-all pyramidal NetCons by 16.
+    big = build_net_params(build_sim_config("erp", mesh_shape=(20, 20)))
+    assert count_netcons(big) > 15 * FACTS["synaptic_netcons_total"]
