@@ -40,13 +40,12 @@ saved value is exactly what the backend renormalised.
 """
 
 import argparse
-import datetime
 import json
-import platform
-import sys
 from pathlib import Path
 
 import numpy as np
+
+from provenance import provenance  # validation/provenance.py, beside this script
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = REPO / "tests" / "data"
@@ -239,20 +238,12 @@ def model_facts(model):
 
 def metadata(model, summary):
     """JSON-able description of how ``model``'s reference was made."""
-    import hnn_core
-    import neuron
-
     return {
         "model": f"hnn_core.network_models.{model}_model()",
         "drives": "hnn_core.network_models.add_erp_drives_to_jones_model(net)  # tstart=0",
         "simulate": f"simulate_dipole(net, tstop={TSTOP_MS}, dt={DT_MS}, n_trials=1, "
                     "postproc=False)  # JoblibBackend(n_jobs=1)",
-        "hnn_core_version": hnn_core.__version__,
-        "neuron_version": neuron.__version__,
-        "numpy_version": np.__version__,
-        "python_version": platform.python_version(),
-        "date_utc": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        "command": " ".join([Path(sys.executable).as_posix()] + sys.argv),
+        **provenance(),
         **summary,
     }
 

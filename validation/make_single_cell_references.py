@@ -66,13 +66,12 @@ Output
 """
 
 import argparse
-import datetime
 import json
-import platform
-import sys
 from pathlib import Path
 
 import numpy as np
+
+from provenance import provenance  # validation/provenance.py, beside this script
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = REPO / "tests" / "data" / "single_cell_reference.npz"
@@ -177,18 +176,10 @@ def simulate():
 
 def metadata():
     """JSON-able description of how the reference was made."""
-    import hnn_core
-    import neuron
-
     return {
         "description": "hnn-core single-cell somatic current steps "
                        "(see validation/make_single_cell_references.py)",
-        "hnn_core_version": hnn_core.__version__,
-        "neuron_version": neuron.__version__,
-        "numpy_version": np.__version__,
-        "python_version": platform.python_version(),
-        "date_utc": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        "command": " ".join([Path(sys.executable).as_posix()] + sys.argv),
+        **provenance(),
         "units": "ms, mV, nA",
         "nrnunit_use_legacy": 1,
         "dt_ms": DT_MS,
