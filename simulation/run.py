@@ -76,10 +76,6 @@ def _solve(sim, tstop, dt, report):
 
     sim.pc.barrier()
     sim.preRun()
-    n_threads = int(getattr(sim.cfg, "nThreads", 1))
-    sim.pc.nthread(n_threads)
-    if n_threads > 1:
-        balance_threads(sim, n_threads)
     h.finitialize(float(sim.cfg.hParams["v_init"]))
     if sim.cfg.coreneuron:
         from neuron import coreneuron
@@ -263,8 +259,12 @@ def run_network(cfg, net_params, progress=True, save_netpyne_data=False):
     sim = build_network(cfg, net_params)
     sim.net.addStims()
     sim.setupRecording()
-    if cfg.get("coreneuron") or cfg.get("nThreads", 1) > 1:
+    n_threads = int(cfg.get("nThreads", 1))
+    if cfg.get("coreneuron") or n_threads > 1:
         record_dipoles_in_point_processes(sim)
+    sim.pc.nthread(n_threads)
+    if n_threads > 1:
+        balance_threads(sim, n_threads)
     time_vector = h.Vector().record(h._ref_t)  # NEURON's own t, as hnn-core records it
     timings["build"] = time.time() - started
 
