@@ -6,7 +6,7 @@ NetPyNE specifications and checked against hnn-core 0.6.1.
 
 __version__ = "0.1.0"
 
-from hnn_netpyne.simulation.deferred_imports import defer_netpyne_extras
+from hnn_netpyne.runtime.deferred_imports import defer_netpyne_extras
 
 defer_netpyne_extras()
 

@@ -19,7 +19,7 @@ A :class:`Network` only records what the model is (parameter file, model
 variant, grid, drives); :meth:`Network.to_netpyne` turns that into the
 NetPyNE ``simConfig`` and ``netParams`` dictionaries of
 :mod:`hnn_netpyne.model.specs`, and :func:`simulate_dipole` runs them with
-:mod:`hnn_netpyne.simulation.launcher`. Argument names of older hnn-core
+:mod:`hnn_netpyne.runtime.launcher`. Argument names of older hnn-core
 versions (``repeats``, ``seedcore``, ``default_network`` ...) still work but
 warn with a :class:`DeprecationWarning` that names the replacement.
 """
@@ -262,7 +262,7 @@ class Network:
     @property
     def gid_ranges(self):
         """Population -> [first gid, last gid + 1), cells then drives."""
-        from hnn_netpyne.simulation.run import gid_ranges
+        from hnn_netpyne.runtime.run import gid_ranges
 
         return gid_ranges(self.to_netpyne()[1])
 
@@ -625,7 +625,7 @@ class JoblibBackend(_Backend):
 
 def _trial_dipoles(results, net_params):
     """Renormalised nAm Dipole of each trial of a run's results."""
-    from hnn_netpyne.simulation.job import n_pyramidal_per_layer
+    from hnn_netpyne.runtime.job import n_pyramidal_per_layer
 
     n_pyr = n_pyramidal_per_layer(net_params)
     n_trials = sum(1 for key in results if key.startswith("dipole_fAm_L2_"))
@@ -660,8 +660,8 @@ def simulate_netpyne(cfg, net_params, n_procs=None, output_dir=None, overwrite=F
     cell_response : CellResponse
         Spikes of each trial.
     """
-    from hnn_netpyne.simulation.launcher import simulate_config
-    from hnn_netpyne.simulation.run import gid_ranges
+    from hnn_netpyne.runtime.launcher import simulate_config
+    from hnn_netpyne.runtime.run import gid_ranges
 
     backend = _BACKENDS[-1] if _BACKENDS else _Backend()
     if n_procs is None:

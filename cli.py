@@ -91,7 +91,7 @@ def _launch_mpi(n_procs, forwarded):
     Only the processes this command started are stopped on Ctrl-C (their
     own session and its descendants); nothing is killed by name.
     """
-    from hnn_netpyne.simulation.launcher import find_mpiexec, run_command
+    from hnn_netpyne.runtime.launcher import find_mpiexec, run_command
 
     nrniv = Path(sys.executable).parent / "nrniv"
     if not nrniv.exists():
@@ -120,7 +120,7 @@ def cmd_run(args, raw_args):
     if args.np and args.np > 1:
         return _launch_mpi(args.np, _forwarded_run_args(raw_args))
     from hnn_netpyne.model.specs import build_net_params, build_sim_config
-    from hnn_netpyne.simulation.job import run_job
+    from hnn_netpyne.runtime.job import run_job
 
     cfg = build_sim_config(**config_options(args))
     net_params = build_net_params(cfg)

@@ -42,7 +42,7 @@ def _run(cmd, env=None):
 
 
 def modes(hnn_core_python):
-    from hnn_netpyne.simulation.mpienv import mpi_environment
+    from hnn_netpyne.runtime.mpienv import mpi_environment
 
     env = mpi_environment()
     ours = [sys.executable, str(HERE / "hnn_netpyne_erp.py")]

@@ -12,7 +12,7 @@ import tempfile
 import time
 
 started = time.perf_counter()
-from hnn_netpyne.simulation.mpienv import init_mpi_if_launched  # noqa: E402
+from hnn_netpyne.runtime.mpienv import init_mpi_if_launched  # noqa: E402
 
 init_mpi_if_launched()
 import netpyne  # noqa: E402,F401
@@ -21,8 +21,8 @@ from neuron import h  # noqa: E402
 from hnn_netpyne.cells import CELL_TYPES  # noqa: E402
 from hnn_netpyne.cli import script_arguments  # noqa: E402
 from hnn_netpyne.model.specs import build_net_params, build_sim_config  # noqa: E402
-from hnn_netpyne.simulation.job import write_outputs  # noqa: E402
-from hnn_netpyne.simulation.run import run_network  # noqa: E402
+from hnn_netpyne.runtime.job import write_outputs  # noqa: E402
+from hnn_netpyne.runtime.run import run_network  # noqa: E402
 
 timings = {"import": time.perf_counter() - started}
 args = script_arguments()

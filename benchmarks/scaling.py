@@ -35,7 +35,7 @@ ESTIMATE_RANKS = 64
 
 def run_once(mesh, n_ranks):
     """Timings of one run (dict written by hnn_netpyne_erp.py)."""
-    from hnn_netpyne.simulation.mpienv import mpi_environment
+    from hnn_netpyne.runtime.mpienv import mpi_environment
 
     overrides = json.dumps(dict(FASTEST, meshShape=[mesh, mesh]))
     script = str(HERE / "hnn_netpyne_erp.py")
@@ -57,7 +57,7 @@ def network_size(mesh):
     """(cells, synaptic NetCons) of the ERP network on a mesh x mesh grid."""
     from hnn_netpyne.cells import CELL_TYPES
     from hnn_netpyne.model.specs import build_net_params, build_sim_config
-    from hnn_netpyne.simulation.connect import count_netcons
+    from hnn_netpyne.runtime.connect import count_netcons
 
     net_params = build_net_params(dict(build_sim_config("erp"), meshShape=[mesh, mesh]))
     cells = sum(len(pop["cellsList"]) for label, pop in net_params["popParams"].items()

@@ -26,7 +26,7 @@ from pathlib import Path
 from hnn_netpyne.analysis.io import atomic_write
 from hnn_netpyne.errors import HNNNetpyneError
 from hnn_netpyne.model.specs import build_net_params
-from hnn_netpyne.simulation.mechanisms import MOD_DIR
+from hnn_netpyne.runtime.mechanisms import MOD_DIR
 
 NET_PARAMS_FILE = "netParams.json"
 SIM_CONFIG_FILE = "simConfig.json"

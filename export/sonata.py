@@ -55,7 +55,7 @@ from hnn_netpyne.export.sonata_files import (
     write_spikes,
     write_types_csv,
 )
-from hnn_netpyne.simulation.mechanisms import MOD_DIR
+from hnn_netpyne.runtime.mechanisms import MOD_DIR
 
 BIO_TYPE_BASE = 100
 VIRTUAL_TYPE_BASE = 200
@@ -135,13 +135,13 @@ def _commit(staging, outdir):
 
 
 def _build(cfg, net_params):
-    """Create the network as :func:`hnn_netpyne.simulation.run.run_network` does.
+    """Create the network as :func:`hnn_netpyne.runtime.run.run_network` does.
 
     Returns NetPyNE's ``sim`` and every synaptic NetCon.
     """
     from neuron import h
 
-    from hnn_netpyne.simulation.run import build_network, network_netcons
+    from hnn_netpyne.runtime.run import build_network, network_netcons
 
     if int(h.ParallelContext().nhost()) > 1:
         raise HNNNetpyneError("export-sonata runs on one process; start it without mpiexec")

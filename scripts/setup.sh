@@ -15,8 +15,8 @@ if [ ! -f "$stamp" ] || [ setup.cfg -nt "$stamp" ] || [ pyproject.toml -nt "$sta
     echo "== installing hnn-netpyne and its dependencies"
     "$PY" -m pip install --quiet --upgrade pip
     "$PY" -m pip install --quiet -e '.[test,sonata]'
-    "$PY" -m hnn_netpyne.simulation.mpienv --install-pth
+    "$PY" -m hnn_netpyne.runtime.mpienv --install-pth
     touch "$stamp"
 fi
 echo "== compiling mechanisms (cached)"
-"$PY" -c "from hnn_netpyne.simulation.mechanisms import compile_mechanisms as c; print(c())"
+"$PY" -c "from hnn_netpyne.runtime.mechanisms import compile_mechanisms as c; print(c())"

@@ -7,14 +7,14 @@ an error on any rank ends all of them with a non-zero status.
 
 from pathlib import Path
 
-from hnn_netpyne.simulation.mpienv import init_mpi_if_launched
+from hnn_netpyne.runtime.mpienv import init_mpi_if_launched
 
 init_mpi_if_launched()
 
 from netpyne import sim  # noqa: E402 -- after MPI start-up
 
 from hnn_netpyne.cli import options_from_argv  # noqa: E402
-from hnn_netpyne.simulation.job import guarded, run_job  # noqa: E402
+from hnn_netpyne.runtime.job import guarded, run_job  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 options = options_from_argv()

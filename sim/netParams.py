@@ -11,7 +11,7 @@ from pathlib import Path
 from netpyne import specs
 
 from hnn_netpyne.model.specs import build_net_params
-from hnn_netpyne.simulation.mechanisms import load_mechanisms
+from hnn_netpyne.runtime.mechanisms import load_mechanisms
 
 try:
     from __main__ import cfg  # set by init.py / sim.readCmdLineArgs

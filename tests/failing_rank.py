@@ -9,8 +9,8 @@ import os
 import signal
 import sys
 
-from hnn_netpyne.simulation import run
-from hnn_netpyne.simulation.job import guarded, run_job
+from hnn_netpyne.runtime import run
+from hnn_netpyne.runtime.job import guarded, run_job
 from hnn_netpyne.model.specs import build_net_params, build_sim_config
 
 _reduce = run._layer_dipoles

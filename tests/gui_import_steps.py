@@ -23,7 +23,7 @@ Usage: ``python gui_import_steps.py SPEC.json``, started by
     Steps 1 to 4 only, to check that the mechanisms are there afterwards
     (used with the repository's own ``mod/`` and compile unticked).
 ``normal``
-    The package's normal run (:func:`hnn_netpyne.simulation.run.run_network`)
+    The package's normal run (:func:`hnn_netpyne.runtime.run.run_network`)
     of the same configuration, for comparison.
 
 Before the GUI steps the process is made to look like NetPyNE-UI's kernel:
@@ -443,7 +443,7 @@ def run_normal(spec, report, timings):
 
     from hnn_netpyne.cli import config_options, run_parser
     from hnn_netpyne.model.specs import build_net_params, build_sim_config
-    from hnn_netpyne.simulation.run import run_network
+    from hnn_netpyne.runtime.run import run_network
 
     os.chdir(spec["work_dir"])
     # sim/cfg.py's configuration when no run options are given, run for `duration`.

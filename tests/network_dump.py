@@ -12,7 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-from hnn_netpyne.simulation.mpienv import init_mpi_if_launched
+from hnn_netpyne.runtime.mpienv import init_mpi_if_launched
 
 init_mpi_if_launched()
 import numpy as np  # noqa: E402
@@ -20,7 +20,7 @@ from neuron import h  # noqa: E402
 from netpyne import sim  # noqa: E402
 
 from hnn_netpyne.model.specs import build_net_params  # noqa: E402
-from hnn_netpyne.simulation.run import build_network  # noqa: E402
+from hnn_netpyne.runtime.run import build_network  # noqa: E402
 
 
 def _synapse_owners():

@@ -45,7 +45,7 @@ def run_scenario(cfg, folder, n_procs=1, timeout=1800):
     import subprocess
     import sys
 
-    from hnn_netpyne.simulation.mpienv import mpi_environment
+    from hnn_netpyne.runtime.mpienv import mpi_environment
 
     folder = Path(folder)
     cfg = dict(cfg, outputDir=str(folder))

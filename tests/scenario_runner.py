@@ -8,12 +8,12 @@ edited). The run folder is the config's ``outputDir``.
 import json
 import sys
 
-from hnn_netpyne.simulation.mpienv import init_mpi_if_launched
+from hnn_netpyne.runtime.mpienv import init_mpi_if_launched
 
 init_mpi_if_launched()
 
 from hnn_netpyne.model.specs import build_net_params  # noqa: E402
-from hnn_netpyne.simulation.job import guarded, run_job  # noqa: E402
+from hnn_netpyne.runtime.job import guarded, run_job  # noqa: E402
 
 
 def main():

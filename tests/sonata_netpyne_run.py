@@ -29,7 +29,7 @@ from hnn_netpyne.model.specs import build_net_params
 def build(cfg, net_params, run):
     from netpyne import sim
 
-    from hnn_netpyne.simulation.run import build_network, run_network
+    from hnn_netpyne.runtime.run import build_network, run_network
 
     if run:
         return sim, run_network(cfg, net_params, progress=False)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 def link_compiled_mechanisms(mech_dir):
     """Give ``mech_dir`` the ``x86_64`` build of its own mod files."""
-    from hnn_netpyne.simulation.mechanisms import compile_mechanisms
+    from hnn_netpyne.runtime.mechanisms import compile_mechanisms
 
     build = compile_mechanisms(mod_dir=mech_dir)
     for arch in build.iterdir():

@@ -17,7 +17,7 @@ from hnn_netpyne import api
 from hnn_netpyne.analysis.io import read_dipole_txt
 from hnn_netpyne.errors import ParameterError, SimulationError
 from hnn_netpyne.model.specs import build_net_params, build_sim_config
-from hnn_netpyne.simulation import launcher
+from hnn_netpyne.runtime import launcher
 
 SEED_WEIGHTS = {"L2_pyramidal": 5.4e-5, "L5_pyramidal": 5.4e-5}
 SMALL_MESH = (3, 3)
@@ -273,7 +273,7 @@ def test_edited_specs_run_with_simulate_netpyne(small_erp, in_process_run):
 
 def test_launch_commands():
     assert launcher.launch_command("c.json", 1, options=["--quiet"]) == [
-        sys.executable, "-m", "hnn_netpyne.simulation.launcher", "c.json", "--quiet"]
+        sys.executable, "-m", "hnn_netpyne.runtime.launcher", "c.json", "--quiet"]
     cmd = launcher.launch_command("c.json", 2)
     assert cmd[1:3] == ["-n", "2"] and Path(cmd[0]).name == "mpiexec"
     assert cmd[4:7] == ["-nobanner", "-python", "-mpi"] and cmd[7].endswith("launcher.py")

@@ -7,7 +7,7 @@ from reference_data import load_reference, reference_drive_events
 from hnn_netpyne.errors import ParameterError
 from hnn_netpyne.model.drives import bursty_drive, evoked_drive, poisson_drive
 from hnn_netpyne.model.specs import build_net_params, build_sim_config
-from hnn_netpyne.simulation.run import gid_ranges, trial_drive_events
+from hnn_netpyne.runtime.run import gid_ranges, trial_drive_events
 
 SCENARIOS = [
     ("erp", "erp"),

@@ -33,7 +33,7 @@ from hnn_netpyne.cli import config_options, run_parser
 from hnn_netpyne.errors import HNNNetpyneError
 from hnn_netpyne.export.netpyne_json import export_netpyne_json
 from hnn_netpyne.model.specs import build_net_params, build_sim_config
-from hnn_netpyne.simulation.mechanisms import MOD_DIR
+from hnn_netpyne.runtime.mechanisms import MOD_DIR
 
 HERE = Path(__file__).resolve().parent
 SIM_DIR = HERE.parent / "sim"

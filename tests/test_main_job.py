@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from reference_data import compare_with_reference, load_reference
-from hnn_netpyne.simulation.mpienv import mpi_environment
+from hnn_netpyne.runtime.mpienv import mpi_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent

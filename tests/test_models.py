@@ -174,7 +174,7 @@ def netpyne_segment_values(out_path):
     """
     from netpyne import sim, specs
 
-    from hnn_netpyne.simulation.mechanisms import load_mechanisms
+    from hnn_netpyne.runtime.mechanisms import load_mechanisms
 
     net = build_net_params(build_sim_config("calcium"))
     net_params = specs.NetParams()

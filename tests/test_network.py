@@ -10,8 +10,8 @@ import pytest
 
 from reference_data import DATA
 from hnn_netpyne.model.specs import build_net_params, build_sim_config
-from hnn_netpyne.simulation.connect import count_netcons
-from hnn_netpyne.simulation.mpienv import mpi_environment
+from hnn_netpyne.runtime.connect import count_netcons
+from hnn_netpyne.runtime.mpienv import mpi_environment
 
 FACTS = json.loads((DATA / "erp_network_facts.json").read_text())
 

@@ -51,7 +51,7 @@ def simulate_netpyne(reference_path, out_path):
 
     from hnn_netpyne.cells import cell_rules
     from hnn_netpyne.model.params import load_params
-    from hnn_netpyne.simulation.mechanisms import load_mechanisms
+    from hnn_netpyne.runtime.mechanisms import load_mechanisms
 
     ref = load_single_cell_reference(reference_path)
     dt, tstop, celsius = float(ref["dt"]), float(ref["tstop"]), float(ref["celsius"])

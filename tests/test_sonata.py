@@ -248,7 +248,7 @@ def test_edges_equal_netpyne_connections(erp):
 
 
 def test_input_spikes_equal_drive_events(erp):
-    from hnn_netpyne.simulation.run import trial_drive_events
+    from hnn_netpyne.runtime.run import trial_drive_events
 
     reader = libsonata.SpikeReader(erp["dir"] / "inputs/drive_spikes.h5")
     dump = erp["dump"]

@@ -23,7 +23,7 @@ from hnn_netpyne.analysis.io import (
     write_spikes_txt,
 )
 from hnn_netpyne.errors import HNNNetpyneError
-from hnn_netpyne.simulation.run import run_network
+from hnn_netpyne.runtime.run import run_network
 
 
 def _rank_and_size():

@@ -24,8 +24,8 @@ from hnn_netpyne.model.specs import (
     population_sizes,
     resolve_param_file,
 )
-from hnn_netpyne.simulation.connect import connect_cells
-from hnn_netpyne.simulation.mechanisms import load_mechanisms
+from hnn_netpyne.runtime.connect import connect_cells
+from hnn_netpyne.runtime.mechanisms import load_mechanisms
 
 
 def trial_drive_events(cfg, trial):
@@ -168,7 +168,7 @@ def gid_ranges(net_params):
 def build_network(cfg, net_params):
     """Load the mechanisms, then create the cells and connections in NetPyNE.
 
-    Connections are made by :func:`hnn_netpyne.simulation.connect.connect_cells`
+    Connections are made by :func:`hnn_netpyne.runtime.connect.connect_cells`
     unless ``cfg['fastConnect']`` is False (then by NetPyNE's ``connectCells``).
 
     Returns

@@ -3,7 +3,7 @@
 The parent side (:func:`simulate_config`) writes the simConfig and netParams
 dictionaries to a JSON file, starts
 
-* ``python -m hnn_netpyne.simulation.launcher CONFIG.json`` for one process, or
+* ``python -m hnn_netpyne.runtime.launcher CONFIG.json`` for one process, or
 * ``mpiexec -n N nrniv -python -mpi .../launcher.py CONFIG.json`` for N ranks,
 
 echoes the child's output line by line while it runs, and reads the run
@@ -13,8 +13,8 @@ and, if it lingers, kills the processes below the child, found by their
 parent ids. Nothing is ever ended by name.
 
 The child side (:func:`main`) is the same on every rank: read the file, call
-:func:`hnn_netpyne.simulation.job.run_job`, all under
-:func:`hnn_netpyne.simulation.job.guarded` so that a failure on any rank
+:func:`hnn_netpyne.runtime.job.run_job`, all under
+:func:`hnn_netpyne.runtime.job.guarded` so that a failure on any rank
 ends every rank with a non-zero status.
 """
 
@@ -126,7 +126,7 @@ def launch_command(config_file, n_procs=1, mpi_cmd="mpiexec", options=()):
     cmd : list of str
     """
     if _check_n_procs(n_procs) == 1:
-        return [sys.executable, "-m", "hnn_netpyne.simulation.launcher", str(config_file),
+        return [sys.executable, "-m", "hnn_netpyne.runtime.launcher", str(config_file),
                 *options]
     nrniv = Path(sys.executable).parent / "nrniv"
     if not nrniv.exists():
@@ -216,7 +216,7 @@ def run_command(cmd, echo=True, timeout=None):
     SimulationError
         If the child exits with a non-zero status or runs out of time.
     """
-    from hnn_netpyne.simulation.mpienv import mpi_environment
+    from hnn_netpyne.runtime.mpienv import mpi_environment
 
     tail = collections.deque(maxlen=TAIL_LINES)
     # Unbuffered, so that NetPyNE's messages arrive as they are printed.
@@ -251,7 +251,7 @@ def run_in_process(cfg, net_params, overwrite=False, plots=False, progress=True,
     unless ``echo``; failures still raise. The run folder is the same as
     with a child process.
     """
-    from hnn_netpyne.simulation.job import run_job
+    from hnn_netpyne.runtime.job import run_job
 
     with contextlib.ExitStack() as stack:
         if not echo:
@@ -349,9 +349,9 @@ def main(argv=None):
     [--overwrite] [--plots] [--quiet]``.
     """
     from hnn_netpyne.cli import script_arguments
-    from hnn_netpyne.simulation.job import guarded, run_job
+    from hnn_netpyne.runtime.job import guarded, run_job
 
-    parser = argparse.ArgumentParser(prog="hnn_netpyne.simulation.launcher",
+    parser = argparse.ArgumentParser(prog="hnn_netpyne.runtime.launcher",
                                      description="Run one hnn-netpyne configuration file.")
     parser.add_argument("config", help="JSON file: a simConfig, or {simConfig, netParams}")
     parser.add_argument("--overwrite", action="store_true",
@@ -372,7 +372,7 @@ def main(argv=None):
 if __name__ == "__main__":
     # Before anything creates a ParallelContext: start MPI when plain python
     # runs under mpiexec (nrniv -mpi has started it already).
-    from hnn_netpyne.simulation.mpienv import init_mpi_if_launched
+    from hnn_netpyne.runtime.mpienv import init_mpi_if_launched
 
     init_mpi_if_launched()
     main()
