@@ -18,16 +18,31 @@ from hnn_netpyne.analysis.io import (
     read_spikes_txt,
 )
 
-FIGURES = ("dipole.png", "raster.png", "spike_histogram.png", "spectrogram.png")
-
-
 SPECTROGRAM_FREQS_HZ = np.arange(5.0, 100.0, 1.0)
+# A spectrogram row needs this many periods of its frequency within the run.
+MIN_PERIODS_PER_RUN = 2.0
+
+
+def spectrogram_freqs(tstop_ms, freqs_hz=SPECTROGRAM_FREQS_HZ):
+    """The frequencies (Hz) of which the run holds ``MIN_PERIODS_PER_RUN`` periods."""
+    freqs_hz = np.asarray(freqs_hz, dtype=float)
+    return freqs_hz[freqs_hz * tstop_ms / 1000.0 >= MIN_PERIODS_PER_RUN]
 
 
 def spectrogram_cycles(freqs_hz, tstop_ms, most=7.0):
     """Wavelet cycles per frequency: ``most``, fewer where a wavelet (10 sigma_t) would not fit."""
     fit = 2.0 * np.pi * np.asarray(freqs_hz) * 0.95 * (tstop_ms / 1000.0) / 10.0
     return np.minimum(most, fit)
+
+
+def plotted_smooth_window(window_ms, dipole):
+    """HNN's smoothing window (ms) for a figure, or 0 where it is longer than the run.
+
+    A run shorter than the window (HNN's default is 30 ms) cannot be smoothed
+    with it; its figure shows the unsmoothed dipole instead of failing.
+    """
+    run_ms = dipole.times[-1] - dipole.times[0]
+    return window_ms if window_ms <= run_ms else 0.0
 
 
 def draw_figures(folder, dipoles, spike_times, spike_gids, gid_ranges, tstop_ms,
@@ -68,16 +83,23 @@ def draw_figures(folder, dipoles, spike_times, spike_gids, gid_ranges, tstop_ms,
     from hnn_netpyne.analysis.spectrogram import plot_tfr_morlet
 
     folder = Path(folder)
-    processed = [d.copy().postprocess(smooth_window_ms, scale_factor) for d in dipoles]
+    window_ms = plotted_smooth_window(smooth_window_ms, dipoles[0])
+    processed = [d.copy().postprocess(window_ms, scale_factor) for d in dipoles]
     figures = {
         "dipole.png": plot_dipole(processed, layers=("agg", "L2", "L5")),
         "raster.png": plot_spike_raster(spike_times, spike_gids, gid_ranges),
         "spike_histogram.png": plot_spike_histogram(spike_times, spike_gids, gid_ranges,
                                                     tstop_ms),
     }
-    avg = processed[0] if len(processed) == 1 else average_dipoles(processed)
-    figures["spectrogram.png"] = plot_tfr_morlet(
-        avg, SPECTROGRAM_FREQS_HZ, n_cycles=spectrogram_cycles(SPECTROGRAM_FREQS_HZ, tstop_ms))
+    if window_ms != smooth_window_ms:
+        figures["dipole.png"].axes[0].set_title(
+            f"not smoothed: the run is shorter than the {smooth_window_ms:g} ms window",
+            fontsize="medium")
+    freqs_hz = spectrogram_freqs(tstop_ms)
+    if freqs_hz.size:  # a run too short for any 5-100 Hz row gets no spectrogram
+        avg = processed[0] if len(processed) == 1 else average_dipoles(processed)
+        figures["spectrogram.png"] = plot_tfr_morlet(
+            avg, freqs_hz, n_cycles=spectrogram_cycles(freqs_hz, tstop_ms))
     for name, fig in figures.items():
         save_figure(fig, folder / name)
         plt.close(fig)

@@ -18,5 +18,5 @@ if [ ! -f "$stamp" ] || [ setup.cfg -nt "$stamp" ] || [ pyproject.toml -nt "$sta
     "$PY" -m hnn_netpyne.runtime.mpienv --install-pth
     touch "$stamp"
 fi
-echo "== compiling mechanisms (cached)"
-"$PY" -c "from hnn_netpyne.runtime.mechanisms import compile_mechanisms as c; print(c())"
+echo "== compiling mechanisms for NEURON and for CoreNEURON (cached)"
+"$PY" -c "from hnn_netpyne.runtime.mechanisms import compile_mechanisms as c; print(c()); print(c(coreneuron=True))"

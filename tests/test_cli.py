@@ -97,3 +97,19 @@ def test_dipole_reader_checks_shape_and_time(tmp_path):
     fname.write_text("0\t1\t2\t3\n0.05\t1\t2\t3\n0.025\t1\t2\t3\n")
     with pytest.raises(OutputError, match="evenly increasing"):
         read_dipole_txt(fname)
+
+
+def test_a_10_ms_run_draws_its_figures(tmp_path):
+    """Shorter than HNN's 30 ms smoothing window: unsmoothed dipole, no spectrogram."""
+    exe = Path(sys.executable).parent / "hnn-netpyne"
+    out = subprocess.run([str(exe), "run", "--preset", "erp", "--tstop", "10", "--quiet",
+                          "--output", str(tmp_path / "run")],
+                         capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr
+    run = tmp_path / "run"
+    written = json.loads((run / "manifest.json").read_text())["files"]
+    for name in ("dipole.png", "raster.png", "spike_histogram.png"):
+        assert name in written
+        assert (run / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "spectrogram.png" not in written and not (run / "spectrogram.png").exists()
+    assert len(read_dipole_txt(run / "dipole_1.txt").times) == 401  # 10 ms at 0.025 ms
