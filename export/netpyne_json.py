@@ -24,7 +24,7 @@ import tempfile
 from pathlib import Path
 
 from hnn_netpyne.analysis.io import atomic_write
-from hnn_netpyne.errors import HNNNetpyneError
+from hnn_netpyne.errors import ExportError
 from hnn_netpyne.model.specs import build_net_params
 from hnn_netpyne.runtime.mechanisms import MOD_DIR
 
@@ -33,10 +33,6 @@ SIM_CONFIG_FILE = "simConfig.json"
 MODEL_FILE = "model.json"
 INDEX_FILE = "index.npjson"
 MOD_FOLDER = "mod"
-
-
-class ExportError(HNNNetpyneError):
-    """An export folder or model that cannot be written."""
 
 
 def netpyne_json_documents(cfg):
@@ -112,7 +108,7 @@ def export_netpyne_json(cfg, outdir, force=False):
 
     Raises
     ------
-    HNNNetpyneError
+    ExportError
         ``outdir`` is a file, or is not empty and ``force`` is False, or
         the model does not serialise as strict JSON.
 

@@ -31,17 +31,13 @@ import itertools
 
 import numpy as np
 
-from hnn_netpyne.errors import HNNNetpyneError
+from hnn_netpyne.errors import ExportError
 
 SWC_TYPES = {"soma": 1, "axon": 2, "dend": 3, "apic": 4}
 """SWC structure identifier of each hoc section array."""
 
 EXCLUDED_MECHANISMS = ("dipole",)
 """Mechanisms left out of the templates (dipole recording only)."""
-
-
-class ExportError(HNNNetpyneError):
-    """A model that the SONATA export cannot represent."""
 
 
 def hoc_array(name, sec):
