@@ -46,7 +46,7 @@ from pathlib import Path
 
 import numpy as np
 
-from hnn_netpyne.cells import CELL_TYPES
+from hnn_netpyne.cells.registry import cell_type, cell_type_names, is_drive
 from hnn_netpyne.errors import HNNNetpyneError
 from hnn_netpyne.export.sonata_cells import hoc_template, section_layout, swc_text
 from hnn_netpyne.export.sonata_files import (
@@ -62,12 +62,6 @@ VIRTUAL_TYPE_BASE = 200
 EDGE_TYPE_BASE = 1000
 SPIKES_FILE = "inputs/drive_spikes.h5"
 EDGE_MODEL_TEMPLATE = "exp2syn"
-CELL_INFO = {
-    "L2Basket": {"ei": "i", "layer": "L2/3"},
-    "L2Pyr": {"ei": "e", "layer": "L2/3"},
-    "L5Basket": {"ei": "i", "layer": "L5"},
-    "L5Pyr": {"ei": "e", "layer": "L5"},
-}
 
 
 def edge_population_name(source, target):
@@ -191,9 +185,8 @@ def capture_network(cfg, net_params):
         arrays per cell (what the VecStims play).
     """
     sim, netcons = _build(cfg, net_params)
-    pops = {label: {"gids": [], "x": [], "y": [], "z": [],
-                    "virtual": spec.get("cellModel") == "VecStim"}
-            for label, spec in net_params["popParams"].items()}
+    pops = {label: {"gids": [], "x": [], "y": [], "z": [], "virtual": is_drive(label)}
+            for label in net_params["popParams"]}
     spikes, synapses, pop_of = {}, {}, {}
     for cell in sorted(sim.net.cells, key=lambda c: c.gid):
         label = cell.tags["pop"]
@@ -247,7 +240,6 @@ def _node_files(network, net_params):
                                   "model_type": "virtual"})
         else:
             type_id = BIO_TYPE_BASE + len(bio)
-            cell_type = net_params["popParams"][label]["cellType"]
             # Cells keep their rule's orientation (apical dendrite along +z): zero
             # rotation angles (the guide's form) and the identity quaternion (BBP's).
             n = len(pop["gids"])
@@ -256,10 +248,11 @@ def _node_files(network, net_params):
                 attrs[angle] = np.zeros(n, dtype=np.float64)
             attrs["orientation_w"] = np.ones(n, dtype=np.float64)
             bio[label] = {"node_type_id": type_id, "attributes": attrs}
-            info = CELL_INFO.get(cell_type, {"ei": None, "layer": None})
+            record = cell_type(label)
             bio_types.append({"node_type_id": type_id, "population": label, "pop_name": label,
-                              "model_type": "biophysical", "model_template": f"hoc:{cell_type}",
-                              "morphology": cell_type, "ei": info["ei"], "layer": info["layer"]})
+                              "model_type": "biophysical", "model_template": f"hoc:{label}",
+                              "morphology": label, "ei": "e" if record.excitatory else "i",
+                              "layer": record.sonata_layer})
     return bio, virtual, bio_types, virtual_types
 
 
@@ -542,8 +535,7 @@ def _write_all(folder, cfg, net_params, network):
                 "components/synaptic_models", "components/mechanisms"):
         (folder / sub).mkdir(parents=True)
 
-    cell_types = sorted({p["cellType"] for p in net_params["popParams"].values() if "cellType" in p},
-                        key=lambda ct: CELL_TYPES.index(ct) if ct in CELL_TYPES else len(CELL_TYPES))
+    cell_types = [ct for ct in cell_type_names() if ct in net_params["cellParams"]]
     layouts = {}
     for ct in cell_types:
         rule = net_params["cellParams"][ct]
