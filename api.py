@@ -42,6 +42,7 @@ from hnn_netpyne.model.params import read_params as _read_param_file
 from hnn_netpyne.model.positions import check_mesh_shape
 from hnn_netpyne.model.presets import erp_drives
 from hnn_netpyne.model.specs import build_net_params, build_sim_config
+from hnn_netpyne.runtime.options import check_n_procs
 
 __all__ = [
     "PARAM_DIR",
@@ -591,9 +592,7 @@ class MPIBackend(_Backend):
     def __init__(self, n_procs=None, mpi_cmd="mpiexec"):
         if n_procs is None:
             n_procs = os.cpu_count() or 1
-        if isinstance(n_procs, bool) or not isinstance(n_procs, int) or n_procs < 1:
-            raise ParameterError("n_procs must be an integer >= 1", key="n_procs", value=n_procs)
-        self.n_procs = n_procs
+        self.n_procs = check_n_procs(n_procs)
         self.mpi_cmd = mpi_cmd
 
 

@@ -48,7 +48,12 @@ import numpy as np
 
 from hnn_netpyne.cells.registry import cell_type, cell_type_names, is_drive
 from hnn_netpyne.errors import HNNNetpyneError
-from hnn_netpyne.export.sonata_cells import hoc_template, section_layout, swc_text
+from hnn_netpyne.export.sonata_cells import (
+    hoc_template,
+    section_ids,
+    section_layout,
+    swc_text,
+)
 from hnn_netpyne.export.sonata_files import (
     write_edges,
     write_nodes,
@@ -266,12 +271,8 @@ def _edge_files(network, net_params):
             gid_pop[gid] = label
             gid_index[gid] = i
     cell_rules = net_params["cellParams"]
-    sec_ids = {}
-    for label, pop in pops.items():
-        if not pop["virtual"]:
-            ct = net_params["popParams"][label]["cellType"]
-            sec_ids[label] = {name: i for i, name in
-                              enumerate(section_layout(ct, cell_rules[ct])["sections"])}
+    sec_ids = {label: section_ids(label, cell_rules[label])
+               for label, pop in pops.items() if not pop["virtual"]}
 
     rules = sorted(set(conns["rule"].tolist()), key=list(net_params["connParams"]).index)
     edge_types, type_of_rule = [], {}

@@ -29,9 +29,9 @@ SONATA guide recommends: a sphere would change the soma's area and the ends
 
 import itertools
 
-import numpy as np
-
-from hnn_netpyne.errors import ExportError
+from hnn_netpyne.cells.morphology import segment_centres
+from hnn_netpyne.checks import check_range
+from hnn_netpyne.errors import ExportError, ParameterError
 
 SWC_TYPES = {"soma": 1, "axon": 2, "dend": 3, "apic": 4}
 """SWC structure identifier of each hoc section array."""
@@ -208,16 +208,10 @@ def swc_text(cell_type, rule):
 
 def _num(value):
     """A float as hoc reads it back exactly."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)):
-        raise ExportError(f"expected a number, got {value!r}")
-    value = float(value)
-    if not np.isfinite(value):
-        raise ExportError(f"expected a finite number, got {value!r}")
-    return repr(value)
-
-
-def _segment_centres(nseg):
-    return [(2 * i + 1) / (2 * nseg) for i in range(nseg)]
+    try:
+        return repr(check_range("value", value))
+    except ParameterError as err:
+        raise ExportError(f"cannot write a hoc number: {err}") from None
 
 
 def _mechanism_lines(name, sec):
@@ -234,7 +228,7 @@ def _mechanism_lines(name, sec):
                     raise ExportError(f"section {name!r}: {param}_{mech} has {len(values)} "
                                       f"values for {nseg} segments")
                 # One value per segment, addressed by the segment's centre.
-                for x, v in zip(_segment_centres(nseg), values):
+                for x, v in zip(segment_centres(nseg), values):
                     lines.append(f"        {param}_{mech}({_num(x)}) = {_num(v)}")
             elif isinstance(value, str):
                 raise ExportError(f"section {name!r}: {param}_{mech} is a string expression, "

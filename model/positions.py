@@ -30,9 +30,13 @@ def check_mesh_shape(mesh_shape, name="mesh_shape"):
         If ``mesh_shape`` is not two such integers.
     """
     validate_type(mesh_shape, (list, tuple), name, "a pair of integers (n_x, n_y)")
-    if len(mesh_shape) != 2:
-        raise ParameterError("expected two integers (n_x, n_y)", key=name, value=mesh_shape)
-    return [check_range(name, n, 1, MAX_MESH_SIDE, integer=True) for n in mesh_shape]
+    try:
+        if len(mesh_shape) != 2:
+            raise ParameterError("two sides")
+        return [check_range(name, n, 1, MAX_MESH_SIDE, integer=True) for n in mesh_shape]
+    except ParameterError:
+        raise ParameterError(f"{name} must be two integers (n_x, n_y) from 1 to {MAX_MESH_SIDE}",
+                             key=name, value=mesh_shape) from None
 
 
 def pyramidal_positions(mesh_shape, z_um, inplane_um=INPLANE_DISTANCE_UM):
