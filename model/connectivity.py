@@ -92,19 +92,20 @@ def target_sections(cell_rules, target, loc):
     )
 
 
-def connection_rule(
-    cell_rules,
-    source,
-    target,
-    loc,
-    receptor,
-    weight_uS,
-    lamtha,
-    delay_ms=DEFAULT_DELAY_MS,
-    conn_list=None,
-    exclude_self=False,
-    n_source_cells=None,
-):
+def _receptor_sections(cell_rules, target, loc, receptor):
+    """Sections of ``target`` at ``loc``, checked to carry ``receptor``."""
+    sections = target_sections(cell_rules, target, loc)
+    for sec in sections:
+        if receptor not in cell_type(target).receptors_on(sec):
+            raise ParameterError(
+                f"receptor {receptor!r} does not exist on section {sec!r} of {target} cells"
+            )
+    return sections
+
+
+def connection_rule(cell_rules, source, target, loc, receptor, weight_uS, lamtha,
+                    delay_ms=DEFAULT_DELAY_MS, conn_list=None, exclude_self=False,
+                    n_source_cells=None):
     """One NetPyNE connParams rule of an HNN pathway.
 
     Parameters
@@ -133,12 +134,7 @@ def connection_rule(
     rule : dict
         A JSON-serialisable connParams entry.
     """
-    sections = target_sections(cell_rules, target, loc)
-    for sec in sections:
-        if receptor not in cell_type(target).receptors_on(sec):
-            raise ParameterError(
-                f"receptor {receptor!r} does not exist on section {sec!r} of {target} cells"
-            )
+    sections = _receptor_sections(cell_rules, target, loc, receptor)
     rule = {
         "preConds": {"pop": source},
         "postConds": {"pop": target},
