@@ -20,6 +20,7 @@ pruning connections of the k-th target cell type.
 import numpy as np
 
 from hnn_netpyne.cells.registry import cell_type, cell_type_names
+from hnn_netpyne.checks import check_range
 from hnn_netpyne.errors import ParameterError
 from hnn_netpyne.model.connectivity import connection_rule
 from hnn_netpyne.model.gids import first_drive_gid
@@ -47,31 +48,15 @@ def _per_type(values, what):
         return {}
     if not isinstance(values, dict):
         raise ParameterError(f"{what} must be a dict of cell type -> value", key=what, value=values)
-    out = {}
-    for name, value in values.items():
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not np.isfinite(value):
-            raise ParameterError(f"{what}[{name!r}] must be a finite number", key=what, value=value)
-        if value < 0:
-            raise ParameterError(f"{what}[{name!r}] must be >= 0", key=what, value=value)
-        out[cell_type_name(name)] = float(value)
-    return out
+    return {cell_type_name(name): check_range(what, value, 0.0) for name, value in values.items()}
 
 
 def _check_number(value, key, minimum=0.0, strict=False, maximum=np.inf):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not np.isfinite(value):
-        raise ParameterError("expected a finite number", key=key, value=value)
-    if value < minimum or (strict and value == minimum):
-        relation = ">" if strict else ">="
-        raise ParameterError(f"expected a value {relation} {minimum}", key=key, value=value)
-    if value > maximum:
-        raise ParameterError(f"expected a value <= {maximum:g}", key=key, value=value)
-    return value
+    return check_range(key, value, minimum, maximum, low_open=strict)
 
 
 def _check_count(value, key, maximum):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 1 <= value <= maximum:
-        raise ParameterError(f"expected a whole number from 1 to {maximum}", key=key, value=value)
-    return int(value)
+    return check_range(key, value, 1, maximum, integer=True)
 
 
 def _drive(name, drive_type, location, dynamics, weights_ampa, weights_nmda,
