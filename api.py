@@ -39,8 +39,10 @@ from hnn_netpyne.errors import HNNNetpyneError, ParameterError
 from hnn_netpyne.model import drives as _drives
 from hnn_netpyne.model.params import PARAM_DIR, load_params
 from hnn_netpyne.model.params import read_params as _read_param_file
+from hnn_netpyne.model.positions import check_mesh_shape
 from hnn_netpyne.model.presets import erp_drives
 from hnn_netpyne.model.specs import build_net_params, build_sim_config
+from hnn_netpyne.runtime.options import check_n_procs
 
 __all__ = [
     "PARAM_DIR",
@@ -186,15 +188,6 @@ def _parameter_source(params):
 # --- the network ---------------------------------------------------------------
 
 
-def _check_mesh_shape(mesh_shape):
-    if (not isinstance(mesh_shape, (tuple, list)) or len(mesh_shape) != 2
-            or any(isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1
-                   for n in mesh_shape)):
-        raise ParameterError("mesh_shape must be two positive integers (n_x, n_y)",
-                             key="mesh_shape", value=mesh_shape)
-    return [int(n) for n in mesh_shape]
-
-
 class Network:
     """An HNN network: parameters, model variant, grid and drives.
 
@@ -231,7 +224,7 @@ class Network:
                                  key="add_drives_from_params", value=add_drives_from_params)
         self._param_file, self._param_overrides = _parameter_source(params)
         self._params = load_params(self._param_file, self._param_overrides)
-        self._mesh_shape = _check_mesh_shape(mesh_shape)
+        self._mesh_shape = check_mesh_shape(mesh_shape)
         self._model = model
         self._drives_from_params = add_drives_from_params
         self._drives = []
@@ -252,12 +245,12 @@ class Network:
     @property
     def external_drives(self):
         """Spike-source drives by name (copies of their definitions)."""
-        return {d["name"]: copy.deepcopy(d) for d in self._drives if d["type"] != "tonic"}
+        return {d["name"]: copy.deepcopy(d) for d in self._drives if not _drives.is_bias(d)}
 
     @property
     def external_biases(self):
         """Tonic biases by name (copies of their definitions)."""
-        return {d["name"]: copy.deepcopy(d) for d in self._drives if d["type"] == "tonic"}
+        return {d["name"]: copy.deepcopy(d) for d in self._drives if _drives.is_bias(d)}
 
     @property
     def gid_ranges(self):
@@ -599,9 +592,7 @@ class MPIBackend(_Backend):
     def __init__(self, n_procs=None, mpi_cmd="mpiexec"):
         if n_procs is None:
             n_procs = os.cpu_count() or 1
-        if isinstance(n_procs, bool) or not isinstance(n_procs, int) or n_procs < 1:
-            raise ParameterError("n_procs must be an integer >= 1", key="n_procs", value=n_procs)
-        self.n_procs = n_procs
+        self.n_procs = check_n_procs(n_procs)
         self.mpi_cmd = mpi_cmd
 
 

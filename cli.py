@@ -13,122 +13,38 @@
 
 import argparse
 import json
-import os
 import sys
-from pathlib import Path
 
 from hnn_netpyne.errors import HNNNetpyneError
-
-SIM_DIR = Path(__file__).resolve().parent / "sim"
-
-
-def add_run_options(parser):
-    """Options shared by ``hnn-netpyne run`` and ``sim/init.py``."""
-    from hnn_netpyne.model.presets import PRESETS
-
-    parser.add_argument("--preset", default="seed_bursty", choices=sorted(PRESETS),
-                        help="drives and defaults of an hnn-core example (default: seed_bursty)")
-    parser.add_argument("--params", dest="param_file", default=None,
-                        help="HNN parameter file (.json or .param); default: the preset's")
-    parser.add_argument("--model", default=None,
-                        help="model variant: neymotin_2020 (= jones_2009), law_2021 or calcium")
-    parser.add_argument("--tstop", type=float, default=None, help="simulation length (ms)")
-    parser.add_argument("--dt", type=float, default=None, help="time step (ms)")
-    parser.add_argument("--trials", dest="n_trials", type=int, default=None,
-                        help="number of trials")
-    parser.add_argument("--mesh", dest="mesh_shape", type=int, nargs=2, default=None,
-                        metavar=("NX", "NY"), help="pyramidal grid shape")
-    parser.add_argument("--output", dest="output_dir", default=None,
-                        help="run folder (default: output/<preset>)")
-    parser.add_argument("--record-vsoma", dest="record_soma_voltage", action="store_true",
-                        help="record every cell's somatic potential")
-    parser.add_argument("--coreneuron", action="store_true",
-                        help="solve with CoreNEURON (same results, about half the time)")
-    parser.add_argument("--threads", dest="n_threads", type=int, default=1,
-                        help="threads per MPI process (same results; default 1)")
-    parser.add_argument("--overwrite", action="store_true",
-                        help="replace the contents of an existing run folder")
-    parser.add_argument("--no-plots", dest="plots", action="store_false",
-                        help="skip the PNG figures")
-    parser.add_argument("--quiet", dest="progress", action="store_false",
-                        help="no progress messages")
-    return parser
+from hnn_netpyne.runtime.options import n_procs_argument, add_run_options, config_options
 
 
-def run_parser():
-    """Parser of the run options alone (used by ``sim/cfg.py``)."""
-    return add_run_options(argparse.ArgumentParser(add_help=False))
+def _sim_config(args):
+    """The simConfig of the parsed run options."""
+    from hnn_netpyne.model.specs import build_sim_config
+
+    return build_sim_config(**config_options(args))
 
 
-def config_options(args):
-    """Keyword arguments of :func:`build_sim_config` from parsed run options."""
-    output = args.output_dir or os.path.join("output", args.preset)
-    return {"preset_name": args.preset, "param_file": args.param_file, "model": args.model,
-            "tstop": args.tstop, "dt": args.dt, "n_trials": args.n_trials,
-            "mesh_shape": args.mesh_shape, "output_dir": output,
-            "record_soma_voltage": args.record_soma_voltage, "coreneuron": args.coreneuron,
-            "n_threads": args.n_threads}
+def cmd_run(args):
+    """Simulate: here for one process, else through ``sim/init.py`` under mpiexec."""
+    cfg = _sim_config(args)
+    if args.np > 1:
+        from hnn_netpyne.runtime.launcher import run_config
 
-
-def script_arguments(argv=None):
-    """The arguments after the script name (skips ``nrniv -python -mpi``)."""
-    argv = list(sys.argv if argv is None else argv)
-    for i, arg in enumerate(argv):
-        if arg.endswith(".py"):
-            return argv[i + 1:]
-    return argv[1:]
-
-
-def options_from_argv(argv=None):
-    """Run options found on the command line; unknown arguments are left alone."""
-    args, _ = run_parser().parse_known_args(script_arguments(argv))
-    return args
-
-
-def _launch_mpi(n_procs, forwarded):
-    """Run ``mpiexec -n N nrniv -python -mpi sim/init.py``, streaming its output.
-
-    Only the processes this command started are stopped on Ctrl-C (their
-    own session and its descendants); nothing is killed by name.
-    """
-    from hnn_netpyne.runtime.launcher import find_mpiexec, run_command
-
-    nrniv = Path(sys.executable).parent / "nrniv"
-    if not nrniv.exists():
-        raise HNNNetpyneError(f"{nrniv} not found: run the README's set-up first")
-    cmd = [find_mpiexec(), "-n", str(n_procs), str(nrniv), "-python", "-mpi",
-           str(SIM_DIR / "init.py")] + forwarded
-    print("Running: " + " ".join(cmd), flush=True)
-    run_command(cmd)
-    return 0
-
-
-def _forwarded_run_args(argv):
-    """The command-line arguments of ``run`` without ``--np N``."""
-    out, skip = [], False
-    for arg in argv:
-        if skip:
-            skip = False
-        elif arg == "--np":
-            skip = True
-        elif not arg.startswith("--np="):
-            out.append(arg)
-    return out
-
-
-def cmd_run(args, raw_args):
-    if args.np and args.np > 1:
-        return _launch_mpi(args.np, _forwarded_run_args(raw_args))
-    from hnn_netpyne.model.specs import build_net_params, build_sim_config
+        run_config(cfg, n_procs=args.np, overwrite=args.overwrite, plots=args.plots,
+                   progress=args.progress)
+        return 0
+    from hnn_netpyne.model.specs import build_net_params
     from hnn_netpyne.runtime.job import run_job
 
-    cfg = build_sim_config(**config_options(args))
-    net_params = build_net_params(cfg)
-    run_job(cfg, net_params, overwrite=args.overwrite, plots=args.plots, progress=args.progress)
+    run_job(cfg, build_net_params(cfg), overwrite=args.overwrite, plots=args.plots,
+            progress=args.progress)
     return 0
 
 
-def cmd_plot(args, _raw):
+def cmd_plot(args):
+    """Redraw the figures of a finished run folder."""
     from hnn_netpyne.analysis.figures import redraw_run_figures
 
     for path in redraw_run_figures(args.folder):
@@ -136,7 +52,8 @@ def cmd_plot(args, _raw):
     return 0
 
 
-def cmd_params(args, _raw):
+def cmd_params(args):
+    """Validate a parameter file and say how many parameters it has."""
     from hnn_netpyne.model.params import read_params
 
     params = read_params(args.file)
@@ -147,36 +64,33 @@ def cmd_params(args, _raw):
     return 0
 
 
-def _export_config(args):
-    from hnn_netpyne.model.specs import build_sim_config
-
-    return build_sim_config(**config_options(args))
-
-
-def cmd_export_json(args, _raw):
+def cmd_export_json(args):
+    """Write the configured model as NetPyNE JSON."""
     from hnn_netpyne.export.netpyne_json import export_netpyne_json
 
-    for path in export_netpyne_json(_export_config(args), args.outdir, force=args.force):
+    for path in export_netpyne_json(_sim_config(args), args.outdir, force=args.force):
         print(path)
     return 0
 
 
-def cmd_export_sonata(args, _raw):
+def cmd_export_sonata(args):
+    """Write the configured model as a SONATA circuit."""
     from hnn_netpyne.export.sonata import export_sonata
 
-    for path in export_sonata(_export_config(args), args.outdir, force=args.force):
+    for path in export_sonata(_sim_config(args), args.outdir, force=args.force):
         print(path)
     return 0
 
 
 def build_parser():
+    """The parser of every sub-command."""
     parser = argparse.ArgumentParser(
         prog="hnn-netpyne",
         description="The HNN neocortical column (Jones 2009) as a NetPyNE model.",
     )
     sub = parser.add_subparsers(dest="command", required=True)
     run = add_run_options(sub.add_parser("run", help="simulate and write a run folder"))
-    run.add_argument("--np", type=int, default=1,
+    run.add_argument("--np", type=n_procs_argument, default=1,
                      help="number of MPI processes (starts mpiexec itself)")
     run.set_defaults(func=cmd_run)
     plot = sub.add_parser("plot", help="redraw the figures of a finished run folder")
@@ -197,10 +111,11 @@ def build_parser():
 
 
 def main(argv=None):
+    """Run the command ``argv`` (default: this process's); its exit status."""
     argv = sys.argv[1:] if argv is None else argv
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args, argv[1:])
+        return args.func(args)
     except HNNNetpyneError as err:
         print(f"hnn-netpyne: error: {err}", file=sys.stderr)
         return 2

@@ -41,3 +41,11 @@ class ParameterError(HNNNetpyneError, ValueError):
 
 class SimulationError(HNNNetpyneError, RuntimeError):
     """A run that could not start or finish (mechanisms, MPI, outputs)."""
+
+
+class ExportError(HNNNetpyneError):
+    """An export folder, or a model that an export format cannot represent."""
+
+
+class OutputError(HNNNetpyneError):
+    """An output folder or file that cannot be used."""

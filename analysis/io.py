@@ -20,14 +20,10 @@ from pathlib import Path
 
 import numpy as np
 
-from hnn_netpyne.errors import HNNNetpyneError
+from hnn_netpyne.errors import OutputError  # noqa: F401 -- re-exported for its importers
 
 MANIFEST = "manifest.json"
 INCOMPLETE_MARKER = "RUN_INCOMPLETE"
-
-
-class OutputError(HNNNetpyneError):
-    """An output folder or file that cannot be used."""
 
 
 def _umask_mode():

@@ -18,18 +18,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from hnn_netpyne.analysis.dipole import Dipole
-from hnn_netpyne.cells import CELL_TYPES
+from hnn_netpyne.cells.registry import cell_type, cell_type_names, dipole_populations, is_drive
 from hnn_netpyne.errors import HNNNetpyneError
 
-# hnn-core's raster colours (Matplotlib's first four), so figures compare at a glance.
-CELL_COLORS = {
-    "L2Basket": "tab:blue",
-    "L2Pyr": "tab:orange",
-    "L5Basket": "tab:green",
-    "L5Pyr": "tab:red",
-}
-# A layer's dipole takes the colour of the pyramidal cells that make it.
-LAYER_COLORS = {"agg": "black", "L2": CELL_COLORS["L2Pyr"], "L5": CELL_COLORS["L5Pyr"]}
+# A layer's dipole takes the colour of the (first) cell type that makes it.
+LAYER_COLORS = dict({"agg": "black"}, **{layer: cell_type(types[0]).color
+                                          for layer, types in dipole_populations().items()})
 LAYER_NAMES = {"agg": "Aggregate (L2/3 + L5)", "L2": "L2/3", "L5": "L5"}
 # Drives use the rest of the palette; past six, line styles tell them apart.
 DRIVE_COLORS = ("tab:purple", "tab:brown", "tab:pink", "tab:gray", "tab:olive", "tab:cyan")
@@ -193,7 +187,7 @@ def plot_spike_raster(spike_times, spike_gids, gid_ranges, ax=None, populations=
     ax : matplotlib.axes.Axes | None
         Axes to draw in; a new figure if None.
     populations : sequence of str | None
-        Populations to draw; the four cell types if None. Each gets a
+        Populations to draw; every cell type if None. Each gets a
         legend entry, even when silent.
     show : bool
         Call ``plt.show()`` (needs an interactive backend).
@@ -204,14 +198,14 @@ def plot_spike_raster(spike_times, spike_gids, gid_ranges, ax=None, populations=
         The figure holding ``ax``. Gid 0 is at the top, as in hnn-core.
     """
     times, gids = _check_spikes(spike_times, spike_gids, gid_ranges)
-    populations = list(CELL_TYPES if populations is None else populations)
+    populations = list(cell_type_names() if populations is None else populations)
     unknown = [p for p in populations if p not in gid_ranges]
     if unknown:
         raise HNNNetpyneError(f"populations {unknown} are not in gid_ranges {list(gid_ranges)}")
     ax = _new_axes(ax)
     extra_colors = itertools.cycle(DRIVE_COLORS)
     for population in populations:
-        color = CELL_COLORS.get(population) or next(extra_colors)
+        color = next(extra_colors) if is_drive(population) else cell_type(population).color
         mask = _in_population(gids, gid_ranges, population)
         ax.scatter(times[mask], gids[mask], s=12, marker="|", linewidths=0.8,
                    color=color, label=population)
@@ -248,7 +242,7 @@ def plot_spike_histogram(spike_times, spike_gids, gid_ranges, tstop, ax=None, bi
         Gid of each spike.
     gid_ranges : dict
         Population -> [first gid, last gid + 1); every population that is not
-        one of the four cell types is taken as a drive.
+        a registered cell type is a drive.
     tstop : float
         End of the time axis (ms).
     ax : matplotlib.axes.Axes | pair of Axes | None
@@ -269,14 +263,14 @@ def plot_spike_histogram(spike_times, spike_gids, gid_ranges, tstop, ax=None, bi
     times, gids = _check_spikes(spike_times, spike_gids, gid_ranges)
     edges = bin_ms * np.arange(int(np.ceil(tstop / bin_ms)) + 1)
     ax_drives, ax_cells = _histogram_axes(ax)
-    drives = [p for p in gid_ranges if p not in CELL_TYPES]
+    drives = [p for p in gid_ranges if is_drive(p)]
     styles = itertools.product(DRIVE_LINESTYLES, DRIVE_COLORS)
     for drive, (linestyle, color) in zip(drives, itertools.cycle(styles)):
         counts, _ = np.histogram(times[_in_population(gids, gid_ranges, drive)], edges)
         ax_drives.stairs(counts, edges, label=drive, lw=1.2, color=color, linestyle=linestyle)
-    for cell_type in (c for c in CELL_TYPES if c in gid_ranges):
-        counts, _ = np.histogram(times[_in_population(gids, gid_ranges, cell_type)], edges)
-        ax_cells.stairs(counts, edges, label=cell_type, lw=1.2, color=CELL_COLORS[cell_type])
+    for name in (c for c in cell_type_names() if c in gid_ranges):
+        counts, _ = np.histogram(times[_in_population(gids, gid_ranges, name)], edges)
+        ax_cells.stairs(counts, edges, label=name, lw=1.2, color=cell_type(name).color)
     ylabel = f"Spikes per {bin_ms:g} ms"
     if ax_drives is not ax_cells:
         ax_drives.set_title("Drive spikes", fontsize="medium")

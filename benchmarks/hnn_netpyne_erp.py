@@ -19,9 +19,9 @@ import netpyne  # noqa: E402,F401
 from neuron import h  # noqa: E402
 
 from hnn_netpyne.cells import CELL_TYPES  # noqa: E402
-from hnn_netpyne.cli import script_arguments  # noqa: E402
 from hnn_netpyne.model.specs import build_net_params, build_sim_config  # noqa: E402
 from hnn_netpyne.runtime.job import write_outputs  # noqa: E402
+from hnn_netpyne.runtime.options import script_arguments  # noqa: E402
 from hnn_netpyne.runtime.run import run_network  # noqa: E402
 
 timings = {"import": time.perf_counter() - started}

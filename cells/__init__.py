@@ -1,41 +1,47 @@
-"""HNN's four cell types as NetPyNE cell rules."""
+"""HNN's cell types as NetPyNE cell rules, described by one registry.
 
-from hnn_netpyne.cells.basket import basket_rule
-from hnn_netpyne.cells.pyramidal import l2_pyramidal_rule, l5_pyramidal_rule
-from hnn_netpyne.cells.synapses import synaptic_mechanisms, synapse_label
+Every fact about a cell type is in its record in
+:mod:`hnn_netpyne.cells.registry`; the names below read it.
+"""
 
-CELL_TYPES = ("L2Basket", "L2Pyr", "L5Basket", "L5Pyr")
-"""Cell types in hnn-core's gid order."""
+from hnn_netpyne.cells.registry import (
+    CellType,
+    cell_rules,
+    cell_type,
+    cell_type_names,
+    cell_types,
+    hnn_core_names,
+    is_drive,
+    register,
+    synaptic_mechanisms,
+    unregister,
+)
+from hnn_netpyne.cells.synapses import synapse_label
 
-HNN_CORE_NAMES = {
-    "L2Basket": "L2_basket",
-    "L2Pyr": "L2_pyramidal",
-    "L5Basket": "L5_basket",
-    "L5Pyr": "L5_pyramidal",
-}
-"""hnn-core's long name of each cell type."""
 
+def __getattr__(name):
+    """``CELL_TYPES`` and ``HNN_CORE_NAMES``: the registry as it is now.
 
-def cell_rules(params):
-    """The four cellParams rules, keyed by cell type.
-
-    Parameters
-    ----------
-    params : dict
-        Validated HNN parameter set.
+    Kept for code written against the former constants; new code calls
+    :func:`cell_type_names` and :func:`hnn_core_names`.
     """
-    return {
-        "L2Basket": basket_rule("L2Basket"),
-        "L2Pyr": l2_pyramidal_rule(params),
-        "L5Basket": basket_rule("L5Basket"),
-        "L5Pyr": l5_pyramidal_rule(params),
-    }
+    if name == "CELL_TYPES":
+        return cell_type_names()
+    if name == "HNN_CORE_NAMES":
+        return hnn_core_names()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [
-    "CELL_TYPES",
-    "HNN_CORE_NAMES",
+    "CellType",
     "cell_rules",
-    "synaptic_mechanisms",
+    "cell_type",
+    "cell_type_names",
+    "cell_types",
+    "hnn_core_names",
+    "is_drive",
+    "register",
     "synapse_label",
+    "synaptic_mechanisms",
+    "unregister",
 ]

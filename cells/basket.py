@@ -13,29 +13,26 @@ BASKET_SOMA = {
 }
 BASKET_V_INIT = -64.9737  # mV
 
-# L2/3 basket cells take both proximal and distal input at the soma; L5
-# basket cells take no distal input.
-BASKET_SECTION_LISTS = {
-    "L2Basket": {"proximal": ["soma"], "distal": ["soma"]},
-    "L5Basket": {"proximal": ["soma"], "distal": []},
-}
-
-
-def basket_rule(cell_type):
+def basket_rule(params=None, *, distal_input):
     """NetPyNE cellParams rule of a basket cell.
 
     Parameters
     ----------
-    cell_type : {'L2Basket', 'L5Basket'}
-        Which layer's basket cell.
+    params : dict | None
+        Parameter set; unused, as basket cells are fixed by the model (the
+        argument makes this a rule factory like the pyramidal ones).
+    distal_input : bool
+        The soma also counts as the cell's distal section (L2/3 basket
+        cells take distal input at the soma; L5 basket cells take none).
 
     Returns
     -------
     rule : dict
-        One ``soma`` section with ``hh2`` and the cell type's section lists.
+        One ``soma`` section with ``hh2``, and the section lists
+        ``proximal`` and ``distal``.
     """
     geom = dict(BASKET_SOMA, nseg=1)
     geom["pt3d"] = [[0.0, 0.0, 0.0, geom["diam"]], [0.0, 0.0, geom["L"], geom["diam"]]]
     soma = {"geom": geom, "mechs": {"hh2": {}}, "vinit": BASKET_V_INIT}
-    lists = BASKET_SECTION_LISTS[cell_type]
-    return {"secs": {"soma": soma}, "secLists": {k: list(v) for k, v in lists.items()}}
+    lists = {"proximal": ["soma"], "distal": ["soma"] if distal_input else []}
+    return {"secs": {"soma": soma}, "secLists": lists}

@@ -25,40 +25,27 @@ def synapse_label(cell_type, receptor):
     return f"{cell_type}_{receptor}"
 
 
-def synaptic_mechanisms(params):
-    """All synMechParams of the four cell types.
+def pyramidal_kinetics(cell_type, params):
+    """Receptor kinetics of a pyramidal cell type, from the parameter set.
 
     Parameters
     ----------
+    cell_type : str
+        The type whose keys (``<cell_type>_<receptor>_e``, ``_tau1``,
+        ``_tau2``) hold its kinetics.
     params : dict
         Validated HNN parameter set.
 
     Returns
     -------
-    syn_mech_params : dict
-        Label -> ``{'mod': 'Exp2Syn', 'e': mV, 'tau1': ms, 'tau2': ms}``.
+    kinetics : dict
+        Receptor -> ``{'e': mV, 'tau1': ms, 'tau2': ms}``.
     """
-    mechs = {}
-    for cell_type in ("L2Pyr", "L5Pyr"):
-        for receptor in PYRAMIDAL_RECEPTORS:
-            mechs[synapse_label(cell_type, receptor)] = {
-                "mod": "Exp2Syn",
-                "e": params[f"{cell_type}_{receptor}_e"],
-                "tau1": params[f"{cell_type}_{receptor}_tau1"],
-                "tau2": params[f"{cell_type}_{receptor}_tau2"],
-            }
-    for cell_type in ("L2Basket", "L5Basket"):
-        for receptor in BASKET_RECEPTORS:
-            mechs[synapse_label(cell_type, receptor)] = dict(
-                BASKET_KINETICS[receptor], mod="Exp2Syn"
-            )
-    return mechs
+    return {receptor: {key: params[f"{cell_type}_{receptor}_{key}"]
+                       for key in ("e", "tau1", "tau2")}
+            for receptor in PYRAMIDAL_RECEPTORS}
 
 
-def receptors_on_section(cell_type, section):
-    """Receptors that ``section`` of ``cell_type`` carries."""
-    if cell_type.endswith("Basket"):
-        return BASKET_RECEPTORS
-    if section == "soma":
-        return PYRAMIDAL_SOMA_RECEPTORS
-    return PYRAMIDAL_RECEPTORS
+def basket_kinetics(params=None):
+    """Receptor kinetics of basket cells (fixed by the model; ``params`` unused)."""
+    return {receptor: dict(BASKET_KINETICS[receptor]) for receptor in BASKET_RECEPTORS}

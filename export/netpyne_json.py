@@ -24,7 +24,7 @@ import tempfile
 from pathlib import Path
 
 from hnn_netpyne.analysis.io import atomic_write
-from hnn_netpyne.errors import HNNNetpyneError
+from hnn_netpyne.errors import ExportError
 from hnn_netpyne.model.specs import build_net_params
 from hnn_netpyne.runtime.mechanisms import MOD_DIR
 
@@ -33,10 +33,6 @@ SIM_CONFIG_FILE = "simConfig.json"
 MODEL_FILE = "model.json"
 INDEX_FILE = "index.npjson"
 MOD_FOLDER = "mod"
-
-
-class ExportError(HNNNetpyneError):
-    """An export folder or model that cannot be written."""
 
 
 def netpyne_json_documents(cfg):
@@ -112,7 +108,7 @@ def export_netpyne_json(cfg, outdir, force=False):
 
     Raises
     ------
-    HNNNetpyneError
+    ExportError
         ``outdir`` is a file, or is not empty and ``force`` is False, or
         the model does not serialise as strict JSON.
 
@@ -134,9 +130,14 @@ def export_netpyne_json(cfg, outdir, force=False):
     if not mods:
         raise ExportError(f"no .mod files found in {MOD_DIR}")
 
-    net_doc, cfg_doc = netpyne_json_documents(cfg)
     # Serialise everything before touching the folder, so a bad model writes nothing.
-    texts = {
+    return _write_export(outdir, mods, _json_texts(cfg))
+
+
+def _json_texts(cfg):
+    """File name -> strict JSON text of each document of the export."""
+    net_doc, cfg_doc = netpyne_json_documents(cfg)
+    return {
         NET_PARAMS_FILE: _strict_json(net_doc, NET_PARAMS_FILE),
         SIM_CONFIG_FILE: _strict_json(cfg_doc, SIM_CONFIG_FILE),
         MODEL_FILE: _strict_json(dict(net_doc, simConfig=cfg_doc["simConfig"]), MODEL_FILE),
@@ -144,6 +145,9 @@ def export_netpyne_json(cfg, outdir, force=False):
                                   "mod_folder": MOD_FOLDER}, INDEX_FILE),
     }
 
+
+def _write_export(outdir, mods, texts):
+    """Copy the mod files, then write the JSON documents, the index last; their paths."""
     (outdir / MOD_FOLDER).mkdir(parents=True, exist_ok=True)
     written = []
     for mod in mods:

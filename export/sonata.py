@@ -46,9 +46,14 @@ from pathlib import Path
 
 import numpy as np
 
-from hnn_netpyne.cells import CELL_TYPES
-from hnn_netpyne.errors import HNNNetpyneError
-from hnn_netpyne.export.sonata_cells import hoc_template, section_layout, swc_text
+from hnn_netpyne.cells.registry import cell_type, cell_type_names, is_drive
+from hnn_netpyne.errors import ExportError
+from hnn_netpyne.export.sonata_cells import (
+    hoc_template,
+    section_ids,
+    section_layout,
+    swc_text,
+)
 from hnn_netpyne.export.sonata_files import (
     write_edges,
     write_nodes,
@@ -62,12 +67,6 @@ VIRTUAL_TYPE_BASE = 200
 EDGE_TYPE_BASE = 1000
 SPIKES_FILE = "inputs/drive_spikes.h5"
 EDGE_MODEL_TEMPLATE = "exp2syn"
-CELL_INFO = {
-    "L2Basket": {"ei": "i", "layer": "L2/3"},
-    "L2Pyr": {"ei": "e", "layer": "L2/3"},
-    "L5Basket": {"ei": "i", "layer": "L5"},
-    "L5Pyr": {"ei": "e", "layer": "L5"},
-}
 
 
 def edge_population_name(source, target):
@@ -95,22 +94,22 @@ def check_output_folder(outdir, force=False):
 
     Raises
     ------
-    HNNNetpyneError
+    ExportError
         ``outdir`` is a file, is non-empty without ``force``, or holds the
         current working directory.
     """
     outdir = Path(outdir).expanduser().absolute()
     if outdir.exists() and not outdir.is_dir():
-        raise HNNNetpyneError(f"cannot export to {outdir}: it exists and is not a folder")
+        raise ExportError(f"cannot export to {outdir}: it exists and is not a folder")
     if outdir.is_dir() and any(outdir.iterdir()):
         if not force:
-            raise HNNNetpyneError(
+            raise ExportError(
                 f"cannot export to {outdir}: the folder is not empty; choose a new or empty "
                 "folder, or pass --force (force=True) to replace its contents"
             )
         cwd = Path.cwd().resolve()
         if cwd == outdir.resolve() or outdir.resolve() in cwd.parents:
-            raise HNNNetpyneError(
+            raise ExportError(
                 f"cannot replace {outdir}: it holds the current working directory"
             )
     return outdir
@@ -144,7 +143,7 @@ def _build(cfg, net_params):
     from hnn_netpyne.runtime.run import build_network, network_netcons
 
     if int(h.ParallelContext().nhost()) > 1:
-        raise HNNNetpyneError("export-sonata runs on one process; start it without mpiexec")
+        raise ExportError("export-sonata runs on one process; start it without mpiexec")
     # NetPyNE reports progress on stdout, where the command lists its files.
     with contextlib.redirect_stdout(sys.stderr):
         sim = build_network(cfg, net_params)
@@ -161,7 +160,7 @@ def _rule_finder(net_params):
         for sec in sections:
             key = (rule["preConds"]["pop"], post, rule["synMech"], sec)
             if key in rules:
-                raise HNNNetpyneError(f"connection rules {rules[key]} and {label} make the same "
+                raise ExportError(f"connection rules {rules[key]} and {label} make the same "
                                       "kind of synapse; their edges cannot be told apart")
             rules[key] = label
     return rules
@@ -191,25 +190,50 @@ def capture_network(cfg, net_params):
         arrays per cell (what the VecStims play).
     """
     sim, netcons = _build(cfg, net_params)
-    pops = {label: {"gids": [], "x": [], "y": [], "z": [],
-                    "virtual": spec.get("cellModel") == "VecStim"}
-            for label, spec in net_params["popParams"].items()}
-    spikes, synapses, pop_of = {}, {}, {}
+    pops, spikes, synapses = _read_cells(sim, net_params)
+    pop_of = {gid: label for label, pop in pops.items() for gid in pop["gids"]}
+    conns = _read_connections(netcons, synapses, pop_of, _rule_finder(net_params))
+    for label, pop in pops.items():
+        gids = np.array(pop["gids"], dtype=int)
+        if len(gids) and not np.array_equal(gids, np.arange(gids[0], gids[0] + len(gids))):
+            raise ExportError(f"population {label}: gids are not contiguous")
+    # Populations without cells (e.g. a 1 x 1 grid has no basket cells) are left out.
+    pops = {label: pop for label, pop in pops.items() if pop["gids"]}
+    return {"populations": pops, "spikes": spikes,
+            "conns": {k: np.array(v) for k, v in conns.items()}}
+
+
+def _read_cells(sim, net_params):
+    """Populations (gids and positions), drive spike times and synapses of this process.
+
+    Returns
+    -------
+    pops, spikes, synapses : dict, dict, dict
+        ``synapses`` maps each synapse's hoc name to (post gid, section,
+        position, synMech label).
+    """
+    pops = {label: {"gids": [], "x": [], "y": [], "z": [], "virtual": is_drive(label)}
+            for label in net_params["popParams"]}
+    spikes, synapses = {}, {}
     for cell in sorted(sim.net.cells, key=lambda c: c.gid):
-        label = cell.tags["pop"]
-        pop = pops[label]
-        pop_of[cell.gid] = label
+        pop = pops[cell.tags["pop"]]
         pop["gids"].append(int(cell.gid))
         for axis in "xyz":
             pop[axis].append(float(cell.tags[axis]))
         if pop["virtual"]:
-            spikes.setdefault(label, []).append(np.array(cell.hSpkTimes, dtype=float))
+            spikes.setdefault(cell.tags["pop"], []).append(
+                np.array(cell.hSpkTimes, dtype=float))
             continue
         for sec_name, sec in cell.secs.items():
             for syn in sec.get("synMechs", []):
                 synapses[syn["hObj"].hname()] = (int(cell.gid), sec_name, float(syn["loc"]),
                                                  syn["label"])
-    rule_of = _rule_finder(net_params)
+    return pops, spikes, synapses
+
+
+def _read_connections(netcons, synapses, pop_of, rule_of):
+    """Columns (lists) of every NetCon: pre and post gid, section, position,
+    synMech, weight (µS), delay (ms) and the rule that made it."""
     conns = {k: [] for k in ("pre_gid", "post_gid", "sec", "loc", "syn_mech", "weight",
                              "delay", "rule")}
     for netcon in netcons:
@@ -223,14 +247,7 @@ def capture_network(cfg, net_params):
         conns["weight"].append(float(netcon.weight[0]))
         conns["delay"].append(float(netcon.delay))
         conns["rule"].append(rule_of[(pop_of[pre], pop_of[post], syn_mech, sec)])
-    for label, pop in pops.items():
-        gids = np.array(pop["gids"], dtype=int)
-        if len(gids) and not np.array_equal(gids, np.arange(gids[0], gids[0] + len(gids))):
-            raise HNNNetpyneError(f"population {label}: gids are not contiguous")
-    # Populations without cells (e.g. a 1 x 1 grid has no basket cells) are left out.
-    pops = {label: pop for label, pop in pops.items() if pop["gids"]}
-    return {"populations": pops, "spikes": spikes,
-            "conns": {k: np.array(v) for k, v in conns.items()}}
+    return conns
 
 
 # --- writing ---------------------------------------------------------------
@@ -247,7 +264,6 @@ def _node_files(network, net_params):
                                   "model_type": "virtual"})
         else:
             type_id = BIO_TYPE_BASE + len(bio)
-            cell_type = net_params["popParams"][label]["cellType"]
             # Cells keep their rule's orientation (apical dendrite along +z): zero
             # rotation angles (the guide's form) and the identity quaternion (BBP's).
             n = len(pop["gids"])
@@ -256,11 +272,32 @@ def _node_files(network, net_params):
                 attrs[angle] = np.zeros(n, dtype=np.float64)
             attrs["orientation_w"] = np.ones(n, dtype=np.float64)
             bio[label] = {"node_type_id": type_id, "attributes": attrs}
-            info = CELL_INFO.get(cell_type, {"ei": None, "layer": None})
+            record = cell_type(label)
             bio_types.append({"node_type_id": type_id, "population": label, "pop_name": label,
-                              "model_type": "biophysical", "model_template": f"hoc:{cell_type}",
-                              "morphology": cell_type, "ei": info["ei"], "layer": info["layer"]})
+                              "model_type": "biophysical", "model_template": f"hoc:{label}",
+                              "morphology": label, "ei": "e" if record.excitatory else "i",
+                              "layer": record.sonata_layer})
     return bio, virtual, bio_types, virtual_types
+
+
+def _edge_types(conns, net_params):
+    """One edge type per connection rule that made a NetCon, in connParams order."""
+    rules = sorted(set(conns["rule"].tolist()), key=list(net_params["connParams"]).index)
+    edge_types = []
+    for i, rule in enumerate(rules):
+        spec = net_params["connParams"][rule]
+        source, target = spec["preConds"]["pop"], spec["postConds"]["pop"]
+        edge_types.append({
+            "edge_type_id": EDGE_TYPE_BASE + i,
+            "population": edge_population_name(source, target),
+            "model_template": EDGE_MODEL_TEMPLATE,
+            "dynamics_params": f"{spec['synMech']}.json",
+            "syn_mech": spec["synMech"],
+            "receptor": spec["synMech"].split("_", 1)[-1],
+            "location": spec["sec"],
+            "conn_rule": rule,
+        })
+    return edge_types
 
 
 def _edge_files(network, net_params):
@@ -273,29 +310,10 @@ def _edge_files(network, net_params):
             gid_pop[gid] = label
             gid_index[gid] = i
     cell_rules = net_params["cellParams"]
-    sec_ids = {}
-    for label, pop in pops.items():
-        if not pop["virtual"]:
-            ct = net_params["popParams"][label]["cellType"]
-            sec_ids[label] = {name: i for i, name in
-                              enumerate(section_layout(ct, cell_rules[ct])["sections"])}
-
-    rules = sorted(set(conns["rule"].tolist()), key=list(net_params["connParams"]).index)
-    edge_types, type_of_rule = [], {}
-    for i, rule in enumerate(rules):
-        spec = net_params["connParams"][rule]
-        source, target = spec["preConds"]["pop"], spec["postConds"]["pop"]
-        type_of_rule[rule] = EDGE_TYPE_BASE + i
-        edge_types.append({
-            "edge_type_id": EDGE_TYPE_BASE + i,
-            "population": edge_population_name(source, target),
-            "model_template": EDGE_MODEL_TEMPLATE,
-            "dynamics_params": f"{spec['synMech']}.json",
-            "syn_mech": spec["synMech"],
-            "receptor": spec["synMech"].split("_", 1)[-1],
-            "location": spec["sec"],
-            "conn_rule": rule,
-        })
+    sec_ids = {label: section_ids(label, cell_rules[label])
+               for label, pop in pops.items() if not pop["virtual"]}
+    edge_types = _edge_types(conns, net_params)
+    type_of_rule = {row["conn_rule"]: row["edge_type_id"] for row in edge_types}
 
     src_pop = np.array([gid_pop[g] for g in conns["pre_gid"].tolist()], dtype=object)
     tgt_pop = np.array([gid_pop[g] for g in conns["post_gid"].tolist()], dtype=object)
@@ -311,7 +329,7 @@ def _edge_files(network, net_params):
             secs = np.array([sec_ids[target][s] for s in conns["sec"][mask].tolist()], dtype=np.int64)
             name = edge_population_name(source, target)
             if any(edge_types[t - EDGE_TYPE_BASE]["population"] != name for t in set(types.tolist())):
-                raise HNNNetpyneError(f"a connection rule of {name} spans several populations")
+                raise ExportError(f"a connection rule of {name} spans several populations")
             # Group edges by target, then source: compact target_to_source ranges.
             order = np.lexsort((secs, types, src, tgt))
             populations[name] = {
@@ -515,7 +533,7 @@ def export_sonata(cfg, outdir, force=False):
 
     Raises
     ------
-    HNNNetpyneError
+    ExportError
         Bad output folder, or a model the export cannot represent.
     """
     from hnn_netpyne.model.specs import build_net_params
@@ -541,25 +559,45 @@ def _write_all(folder, cfg, net_params, network):
     for sub in ("network", "inputs", "components/hoc_templates", "components/morphologies",
                 "components/synaptic_models", "components/mechanisms"):
         (folder / sub).mkdir(parents=True)
+    layouts = _write_components(folder, net_params)
+    bio, virtual, edges = _write_network(folder, network, net_params)
+    circuit = _circuit_config(list(bio), list(virtual), list(edges))
+    if not virtual:
+        circuit["networks"]["nodes"].pop()
+    tonic = _tonic_inputs(net_params, layouts)
+    configs = {
+        "circuit_config.json": circuit,
+        "simulation_config.json": _simulation_config(cfg, net_params, list(virtual), tonic),
+        "simulation_config_bmtk.json": _bmtk_simulation_config(cfg, net_params, list(virtual),
+                                                               tonic),
+    }
+    for name, content in configs.items():
+        (folder / name).write_text(json.dumps(content, indent=2) + "\n")
+    _write_readme(folder, cfg, network, len(bio), len(virtual), bool(tonic))
 
-    cell_types = sorted({p["cellType"] for p in net_params["popParams"].values() if "cellType" in p},
-                        key=lambda ct: CELL_TYPES.index(ct) if ct in CELL_TYPES else len(CELL_TYPES))
+
+def _write_components(folder, net_params):
+    """hoc templates, SWC morphologies, synapse models and mod files; the section layouts."""
     layouts = {}
-    for ct in cell_types:
+    for ct in (ct for ct in cell_type_names() if ct in net_params["cellParams"]):
         rule = net_params["cellParams"][ct]
         layouts[ct] = section_layout(ct, rule)
         (folder / "components/hoc_templates" / f"{ct}.hoc").write_text(hoc_template(ct, rule))
         (folder / "components/morphologies" / f"{ct}.swc").write_text(swc_text(ct, rule))
     for label, mech in net_params["synMechParams"].items():
         if mech.get("mod") != "Exp2Syn":
-            raise HNNNetpyneError(f"synapse {label}: only Exp2Syn synapses are exported")
+            raise ExportError(f"synapse {label}: only Exp2Syn synapses are exported")
         params = {"level_of_detail": "exp2syn", "erev": float(mech["e"]),
                   "tau1": float(mech["tau1"]), "tau2": float(mech["tau2"])}
         (folder / "components/synaptic_models" / f"{label}.json").write_text(
             json.dumps(params, indent=2) + "\n")
     for mod in sorted(MOD_DIR.glob("*.mod")):
         shutil.copy2(mod, folder / "components/mechanisms" / mod.name)
+    return layouts
 
+
+def _write_network(folder, network, net_params):
+    """Nodes, edges, drive spikes and node sets; the bio, virtual and edge populations."""
     bio, virtual, bio_types, virtual_types = _node_files(network, net_params)
     write_nodes(folder / "network/nodes.h5", bio)
     write_types_csv(folder / "network/node_types.csv", bio_types)
@@ -571,33 +609,25 @@ def _write_all(folder, cfg, net_params, network):
     write_types_csv(folder / "network/edge_types.csv", edge_types)
     if virtual:
         write_spikes(folder / SPIKES_FILE, _drive_spikes(network))
-
     node_sets = {name: {"population": name} for name in list(bio) + list(virtual)}
     node_sets["cells"] = list(bio)
     if virtual:
         node_sets["drives"] = list(virtual)
     (folder / "node_sets.json").write_text(json.dumps(node_sets, indent=2) + "\n")
+    return bio, virtual, edges
 
-    circuit = _circuit_config(list(bio), list(virtual), list(edges))
-    if not virtual:
-        circuit["networks"]["nodes"].pop()
-    tonic = _tonic_inputs(net_params, layouts)
-    configs = {
-        "circuit_config.json": circuit,
-        "simulation_config.json": _simulation_config(cfg, net_params, list(virtual), tonic),
-        "simulation_config_bmtk.json": _bmtk_simulation_config(cfg, net_params, list(virtual), tonic),
-    }
-    for name, content in configs.items():
-        (folder / name).write_text(json.dumps(content, indent=2) + "\n")
 
+def _write_readme(folder, cfg, network, n_bio, n_virtual, has_tonic):
+    """The export's README.md."""
     tonic_note = ""
-    if tonic:
+    if has_tonic:
         tonic_note = ("\nTonic biases are current clamps: in `simulation_config.json` as SONATA "
                       "`linear` clamps (on the soma), in `simulation_config_bmtk.json` as IClamps "
                       "on the section HNN uses.\n")
-    n_cells = sum(len(p["gids"]) for p in network["populations"].values() if not p["virtual"])
+    pops = network["populations"].values()
     (folder / "README.md").write_text(README.format(
-        preset=cfg.get("preset"), model=cfg.get("model"), n_cells=n_cells, n_bio=len(bio),
-        n_drive_cells=sum(len(p["gids"]) for p in network["populations"].values() if p["virtual"]),
-        n_virtual=len(virtual), n_edges=len(network["conns"]["pre_gid"]),
+        preset=cfg.get("preset"), model=cfg.get("model"),
+        n_cells=sum(len(p["gids"]) for p in pops if not p["virtual"]), n_bio=n_bio,
+        n_drive_cells=sum(len(p["gids"]) for p in pops if p["virtual"]),
+        n_virtual=n_virtual, n_edges=len(network["conns"]["pre_gid"]),
         tstop=cfg["duration"], dt=cfg["dt"], tonic_note=tonic_note))

@@ -29,19 +29,15 @@ SONATA guide recommends: a sphere would change the soma's area and the ends
 
 import itertools
 
-import numpy as np
-
-from hnn_netpyne.errors import HNNNetpyneError
+from hnn_netpyne.cells.morphology import segment_centres
+from hnn_netpyne.checks import check_range
+from hnn_netpyne.errors import ExportError, ParameterError
 
 SWC_TYPES = {"soma": 1, "axon": 2, "dend": 3, "apic": 4}
 """SWC structure identifier of each hoc section array."""
 
 EXCLUDED_MECHANISMS = ("dipole",)
 """Mechanisms left out of the templates (dipole recording only)."""
-
-
-class ExportError(HNNNetpyneError):
-    """A model that the SONATA export cannot represent."""
 
 
 def hoc_array(name, sec):
@@ -212,16 +208,10 @@ def swc_text(cell_type, rule):
 
 def _num(value):
     """A float as hoc reads it back exactly."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)):
-        raise ExportError(f"expected a number, got {value!r}")
-    value = float(value)
-    if not np.isfinite(value):
-        raise ExportError(f"expected a finite number, got {value!r}")
-    return repr(value)
-
-
-def _segment_centres(nseg):
-    return [(2 * i + 1) / (2 * nseg) for i in range(nseg)]
+    try:
+        return repr(check_range("value", value))
+    except ParameterError as err:
+        raise ExportError(f"cannot write a hoc number: {err}") from None
 
 
 def _mechanism_lines(name, sec):
@@ -238,7 +228,7 @@ def _mechanism_lines(name, sec):
                     raise ExportError(f"section {name!r}: {param}_{mech} has {len(values)} "
                                       f"values for {nseg} segments")
                 # One value per segment, addressed by the segment's centre.
-                for x, v in zip(_segment_centres(nseg), values):
+                for x, v in zip(segment_centres(nseg), values):
                     lines.append(f"        {param}_{mech}({_num(x)}) = {_num(v)}")
             elif isinstance(value, str):
                 raise ExportError(f"section {name!r}: {param}_{mech} is a string expression, "
@@ -248,6 +238,106 @@ def _mechanism_lines(name, sec):
     if sec.get("ions"):
         raise ExportError(f"section {name!r}: ion parameters are not exported")
     return lines
+
+
+def _header_lines(cell_type, rule, layout):
+    """Comment, declarations and ``init`` of the template."""
+    arrays = [a for a, n in layout["counts"].items() if n]
+    lists = "".join(f", {lst}" for lst in rule.get("secLists", {}))
+    out = [
+        f"// {cell_type}: hnn-netpyne (HNN) cell, written by hnn-netpyne export-sonata from the",
+        "// NetPyNE cell rule. Sections (afferent_section_id: hoc name = hnn-netpyne name):",
+    ]
+    out += [f"//   {i}: {layout['hoc'][name]} = {name}" for i, name in enumerate(layout["sections"])]
+    return out + [
+        "",
+        '{load_file("stdlib.hoc")}  // String, for hnn_names',
+        "",
+        f"begintemplate {cell_type}",
+        "public " + ", ".join(arrays) + ", all, somatic, axonal, basal, apical" + lists
+        + ", hnn_names, init_v, morphology",
+        "create " + ", ".join(f"{a}[{layout['counts'][a]}]" for a in arrays),
+        "objref all, somatic, axonal, basal, apical, hnn_names, fih, this" + lists,
+        "strdef morphology",
+        "",
+        "proc init() {",
+        "    // bmtk passes the morphology file; the geometry below is authoritative.",
+        "    if (numarg() > 0) { morphology = $s1 }",
+        "    build_topology()",
+        "    build_geometry()",
+        "    build_biophysics()",
+        "    build_section_lists()",
+        "    // Type 0: after finitialize has set every v to v_init, before INITIAL blocks.",
+        '    fih = new FInitializeHandler(0, "init_v()", this)',
+        "}",
+        "",
+    ]
+
+
+def _topology_lines(secs, hoc):
+    """``proc build_topology``: each child's ``connect`` to its parent."""
+    out = ["proc build_topology() {"]
+    for name, sec in secs.items():
+        topol = sec.get("topol") or {}
+        if topol:
+            out.append(f"    connect {hoc[name]}({_num(topol.get('childX', 0.0))}), "
+                       f"{hoc[topol['parentSec']]}({_num(topol['parentX'])})")
+    return out + ["}", ""]
+
+
+def _geometry_lines(secs, hoc):
+    """``proc build_geometry``: cable properties and 3-D points of every section."""
+    out = ["proc build_geometry() {"]
+    for name, sec in secs.items():
+        geom = sec["geom"]
+        out.append(f"    {hoc[name]} {{  // {name}")
+        for key in ("L", "diam", "Ra", "cm", "nseg"):
+            if key in geom:
+                value = int(geom[key]) if key == "nseg" else _num(geom[key])
+                out.append(f"        {key} = {value}")
+        out.append("        pt3dclear()")
+        for x, y, z, d in geom["pt3d"]:
+            out.append(f"        pt3dadd({_num(x)}, {_num(y)}, {_num(z)}, {_num(d)})")
+        out.append("    }")
+    return out + ["}", ""]
+
+
+def _biophysics_lines(secs, hoc):
+    """``proc build_biophysics``: the mechanisms of every section."""
+    out = ["proc build_biophysics() {"]
+    for name, sec in secs.items():
+        out.append(f"    {hoc[name]} {{  // {name}")
+        out += _mechanism_lines(name, sec)
+        out.append("    }")
+    return out + ["}", ""]
+
+
+def _section_list_lines(rule, layout):
+    """``proc build_section_lists``: SONATA's standard lists, the rule's, and HNN names."""
+    hoc = layout["hoc"]
+    out = ["proc build_section_lists() {", "    all = new SectionList()",
+           "    hnn_names = new List()"]
+    for name in layout["sections"]:
+        out.append(f"    {hoc[name]} all.append()")
+        out.append(f'    hnn_names.append(new String("{name}"))')
+    lists = {"somatic": "soma", "axonal": "axon", "basal": "dend", "apical": "apic"}
+    for lst, array in lists.items():
+        out.append(f"    {lst} = new SectionList()")
+        out += [f"    {hoc[name]} {lst}.append()" for name in layout["sections"]
+                if hoc[name].startswith(array + "[")]
+    for lst, members in rule.get("secLists", {}).items():
+        out.append(f"    {lst} = new SectionList()")
+        out += [f"    {hoc[name]} {lst}.append()" for name in members]
+    return out + ["}", ""]
+
+
+def _init_v_lines(secs, hoc):
+    """``proc init_v``: each section's initial potential (mV)."""
+    out = ["// Initial potential of each section, in NetPyNE's order (shared end",
+           "// nodes take the value of the section set last).", "proc init_v() {"]
+    out += [f"    {hoc[name]}.v = {_num(sec['vinit'])}" for name, sec in secs.items()
+            if "vinit" in sec]
+    return out + ["}", ""]
 
 
 def hoc_template(cell_type, rule):
@@ -275,82 +365,9 @@ def hoc_template(cell_type, rule):
     text : str
     """
     layout = section_layout(cell_type, rule)
-    secs = rule["secs"]
-    hoc = layout["hoc"]
-    arrays = [a for a, n in layout["counts"].items() if n]
-    out = [
-        f"// {cell_type}: hnn-netpyne (HNN) cell, written by hnn-netpyne export-sonata from the",
-        "// NetPyNE cell rule. Sections (afferent_section_id: hoc name = hnn-netpyne name):",
-    ]
-    out += [f"//   {i}: {hoc[name]} = {name}" for i, name in enumerate(layout["sections"])]
-    out += [
-        "",
-        '{load_file("stdlib.hoc")}  // String, for hnn_names',
-        "",
-        f"begintemplate {cell_type}",
-        "public " + ", ".join(arrays)
-        + ", all, somatic, axonal, basal, apical"
-        + "".join(f", {lst}" for lst in rule.get("secLists", {}))
-        + ", hnn_names, init_v, morphology",
-        "create " + ", ".join(f"{a}[{layout['counts'][a]}]" for a in arrays),
-        "objref all, somatic, axonal, basal, apical, hnn_names, fih, this"
-        + "".join(f", {lst}" for lst in rule.get("secLists", {})),
-        "strdef morphology",
-        "",
-        "proc init() {",
-        "    // bmtk passes the morphology file; the geometry below is authoritative.",
-        "    if (numarg() > 0) { morphology = $s1 }",
-        "    build_topology()",
-        "    build_geometry()",
-        "    build_biophysics()",
-        "    build_section_lists()",
-        "    // Type 0: after finitialize has set every v to v_init, before INITIAL blocks.",
-        '    fih = new FInitializeHandler(0, "init_v()", this)',
-        "}",
-        "",
-        "proc build_topology() {",
-    ]
-    for name, sec in secs.items():
-        topol = sec.get("topol") or {}
-        if topol:
-            out.append(f"    connect {hoc[name]}({_num(topol.get('childX', 0.0))}), "
-                       f"{hoc[topol['parentSec']]}({_num(topol['parentX'])})")
-    out += ["}", "", "proc build_geometry() {"]
-    for name, sec in secs.items():
-        geom = sec["geom"]
-        out.append(f"    {hoc[name]} {{  // {name}")
-        for key in ("L", "diam", "Ra", "cm", "nseg"):
-            if key in geom:
-                value = int(geom[key]) if key == "nseg" else _num(geom[key])
-                out.append(f"        {key} = {value}")
-        out.append("        pt3dclear()")
-        for x, y, z, d in geom["pt3d"]:
-            out.append(f"        pt3dadd({_num(x)}, {_num(y)}, {_num(z)}, {_num(d)})")
-        out.append("    }")
-    out += ["}", "", "proc build_biophysics() {"]
-    for name, sec in secs.items():
-        out.append(f"    {hoc[name]} {{  // {name}")
-        out += _mechanism_lines(name, sec)
-        out.append("    }")
-    out += ["}", "", "proc build_section_lists() {", "    all = new SectionList()",
-            "    hnn_names = new List()"]
-    for name in layout["sections"]:
-        out.append(f"    {hoc[name]} all.append()")
-        out.append(f'    hnn_names.append(new String("{name}"))')
-    lists = {"somatic": "soma", "axonal": "axon", "basal": "dend", "apical": "apic"}
-    for lst, array in lists.items():
-        out.append(f"    {lst} = new SectionList()")
-        for name in layout["sections"]:
-            if hoc[name].startswith(array + "["):
-                out.append(f"    {hoc[name]} {lst}.append()")
-    for lst, members in rule.get("secLists", {}).items():
-        out.append(f"    {lst} = new SectionList()")
-        for name in members:
-            out.append(f"    {hoc[name]} {lst}.append()")
-    out += ["}", "", "// Initial potential of each section, in NetPyNE's order (shared end",
-            "// nodes take the value of the section set last).", "proc init_v() {"]
-    for name, sec in secs.items():
-        if "vinit" in sec:
-            out.append(f"    {hoc[name]}.v = {_num(sec['vinit'])}")
-    out += ["}", "", f"endtemplate {cell_type}", ""]
+    secs, hoc = rule["secs"], layout["hoc"]
+    out = (_header_lines(cell_type, rule, layout) + _topology_lines(secs, hoc)
+           + _geometry_lines(secs, hoc) + _biophysics_lines(secs, hoc)
+           + _section_list_lines(rule, layout) + _init_v_lines(secs, hoc)
+           + [f"endtemplate {cell_type}", ""])
     return "\n".join(out)

@@ -12,9 +12,9 @@ target location ('proximal', 'distal' or 'soma'); all connections onto a
 section and receptor share that one synapse, as in hnn-core.
 """
 
-import numpy as np
-
-from hnn_netpyne.cells.synapses import receptors_on_section, synapse_label
+from hnn_netpyne.cells.registry import cell_type, cell_types
+from hnn_netpyne.cells.synapses import synapse_label
+from hnn_netpyne.checks import check_range
 from hnn_netpyne.errors import ParameterError
 from hnn_netpyne.model.positions import INPLANE_DISTANCE_UM
 
@@ -57,9 +57,7 @@ _DISTANCE = "sqrt((post_x - pre_x)**2 + (post_y - pre_y)**2)"
 
 def _number(value, what):
     """Format a checked finite float for a NetPyNE string expression."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not np.isfinite(value):
-        raise ParameterError(f"{what} must be a finite number", key=what, value=value)
-    return repr(float(value))
+    return repr(check_range(what, value))
 
 
 def weight_expression(a_weight_uS, lamtha):
@@ -94,19 +92,20 @@ def target_sections(cell_rules, target, loc):
     )
 
 
-def connection_rule(
-    cell_rules,
-    source,
-    target,
-    loc,
-    receptor,
-    weight_uS,
-    lamtha,
-    delay_ms=DEFAULT_DELAY_MS,
-    conn_list=None,
-    exclude_self=False,
-    n_source_cells=None,
-):
+def _receptor_sections(cell_rules, target, loc, receptor):
+    """Sections of ``target`` at ``loc``, checked to carry ``receptor``."""
+    sections = target_sections(cell_rules, target, loc)
+    for sec in sections:
+        if receptor not in cell_type(target).receptors_on(sec):
+            raise ParameterError(
+                f"receptor {receptor!r} does not exist on section {sec!r} of {target} cells"
+            )
+    return sections
+
+
+def connection_rule(cell_rules, source, target, loc, receptor, weight_uS, lamtha,
+                    delay_ms=DEFAULT_DELAY_MS, conn_list=None, exclude_self=False,
+                    n_source_cells=None):
     """One NetPyNE connParams rule of an HNN pathway.
 
     Parameters
@@ -135,12 +134,7 @@ def connection_rule(
     rule : dict
         A JSON-serialisable connParams entry.
     """
-    sections = target_sections(cell_rules, target, loc)
-    for sec in sections:
-        if receptor not in receptors_on_section(target, sec):
-            raise ParameterError(
-                f"receptor {receptor!r} does not exist on section {sec!r} of {target} cells"
-            )
+    sections = _receptor_sections(cell_rules, target, loc, receptor)
     rule = {
         "preConds": {"pop": source},
         "postConds": {"pop": target},
@@ -176,7 +170,8 @@ def local_connectivity(params, cell_rules, pop_sizes, pathways=LOCAL_PATHWAYS):
     pop_sizes : dict of str -> int
         Number of cells per population.
     pathways : sequence of dict
-        Pathway table (default: HNN's default network).
+        Pathway table (default: HNN's default network); the pathways that
+        registered cell types bring are added to it.
 
     Returns
     -------
@@ -184,7 +179,7 @@ def local_connectivity(params, cell_rules, pop_sizes, pathways=LOCAL_PATHWAYS):
         :func:`pathway_label` -> connParams rule.
     """
     rules = {}
-    for path in pathways:
+    for path in tuple(pathways) + tuple(p for ct in cell_types() for p in ct.pathways):
         weight = path["weight"]
         same_pop = path["source"] == path["target"]
         rules[pathway_label(path)] = connection_rule(

@@ -19,9 +19,11 @@ pruning connections of the k-th target cell type.
 
 import numpy as np
 
-from hnn_netpyne.cells import CELL_TYPES, HNN_CORE_NAMES
+from hnn_netpyne.cells.registry import cell_type, cell_type_names
+from hnn_netpyne.checks import check_range
 from hnn_netpyne.errors import ParameterError
 from hnn_netpyne.model.connectivity import connection_rule
+from hnn_netpyne.model.gids import first_drive_gid
 
 # Bounds that keep event generation finite: faster rates or more spikes than
 # these are not physiological and would exhaust memory or never end.
@@ -29,18 +31,16 @@ MAX_RATE_HZ = 1e4
 MAX_SPIKES_PER_CELL = 100_000
 MAX_DRIVE_CELLS = 100_000
 MAX_SEED = 2**31 - 1
-_LONG_TO_SHORT = {long: short for short, long in HNN_CORE_NAMES.items()}
 
 
 def cell_type_name(name):
     """Our cell-type label for ``name`` (accepts hnn-core's 'L2_pyramidal' too)."""
-    short = _LONG_TO_SHORT.get(name, name)
-    if short not in CELL_TYPES:
-        raise ParameterError(
-            f"unknown cell type {name!r}; expected one of {list(CELL_TYPES)} "
-            f"or {list(_LONG_TO_SHORT)}"
-        )
-    return short
+    return cell_type(name).name
+
+
+def is_bias(definition):
+    """True for a tonic bias (a current clamp), False for a drive (spike sources)."""
+    return definition["type"] == "tonic"
 
 
 def _per_type(values, what):
@@ -48,31 +48,15 @@ def _per_type(values, what):
         return {}
     if not isinstance(values, dict):
         raise ParameterError(f"{what} must be a dict of cell type -> value", key=what, value=values)
-    out = {}
-    for name, value in values.items():
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not np.isfinite(value):
-            raise ParameterError(f"{what}[{name!r}] must be a finite number", key=what, value=value)
-        if value < 0:
-            raise ParameterError(f"{what}[{name!r}] must be >= 0", key=what, value=value)
-        out[cell_type_name(name)] = float(value)
-    return out
+    return {cell_type_name(name): check_range(what, value, 0.0) for name, value in values.items()}
 
 
 def _check_number(value, key, minimum=0.0, strict=False, maximum=np.inf):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not np.isfinite(value):
-        raise ParameterError("expected a finite number", key=key, value=value)
-    if value < minimum or (strict and value == minimum):
-        relation = ">" if strict else ">="
-        raise ParameterError(f"expected a value {relation} {minimum}", key=key, value=value)
-    if value > maximum:
-        raise ParameterError(f"expected a value <= {maximum:g}", key=key, value=value)
-    return value
+    return check_range(key, value, minimum, maximum, low_open=strict)
 
 
 def _check_count(value, key, maximum):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 1 <= value <= maximum:
-        raise ParameterError(f"expected a whole number from 1 to {maximum}", key=key, value=value)
-    return int(value)
+    return check_range(key, value, 1, maximum, integer=True)
 
 
 def _drive(name, drive_type, location, dynamics, weights_ampa, weights_nmda,
@@ -85,14 +69,15 @@ def _drive(name, drive_type, location, dynamics, weights_ampa, weights_nmda,
         )
     weights_ampa = _per_type(weights_ampa, "weights_ampa")
     weights_nmda = _per_type(weights_nmda, "weights_nmda")
-    targets = [ct for ct in CELL_TYPES if ct in weights_ampa or ct in weights_nmda]
+    targets = [ct for ct in cell_type_names() if ct in weights_ampa or ct in weights_nmda]
     if not targets:
         raise ParameterError(
             f"drive {name!r}: no target cell type has a synaptic weight", key="weights_ampa"
         )
-    if location == "distal" and "L5Basket" in targets:
+    no_distal = [ct for ct in targets if not cell_type(ct).distal_input]
+    if location == "distal" and no_distal:
         raise ParameterError(
-            f"drive {name!r}: a distal drive cannot target L5Basket cells (they have "
+            f"drive {name!r}: a distal drive cannot target {no_distal[0]} cells (they have "
             "no distal dendrites)", key="weights_ampa"
         )
     if isinstance(synaptic_delays, (int, float)) and not isinstance(synaptic_delays, bool):
@@ -229,7 +214,7 @@ def poisson_drive(name, *, rate_constant, location, tstart=0.0, tstop=None,
                 value=rate_constant,
             )
     elif cell_specific:
-        drive["dynamics"]["rate_constant"] = {ct: rates for ct in CELL_TYPES if ct in targets}
+        drive["dynamics"]["rate_constant"] = {ct: rates for ct in cell_type_names() if ct in targets}
     return drive
 
 
@@ -314,10 +299,10 @@ def drive_layout(drives, pop_sizes):
         'pairs': {target: [[src_idx, tgt_idx], ...]}}}}``, pairs already
         pruned by ``probability``.
     """
-    next_gid = sum(pop_sizes[ct] for ct in CELL_TYPES)
+    next_gid = first_drive_gid(pop_sizes)
     layout = {}
     for drive in drives:
-        targets = [ct for ct in CELL_TYPES
+        targets = [ct for ct in cell_type_names()
                    if ct in drive["weights_ampa"] or ct in drive["weights_nmda"]]
         if drive["cell_specific"]:
             n_cells = sum(pop_sizes[ct] for ct in targets)

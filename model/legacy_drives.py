@@ -9,21 +9,18 @@ them into drive definitions the way hnn-core 0.6.1 does with
 ``event_seed`` is offset by the drive's first gid.
 """
 
-from hnn_netpyne.cells import CELL_TYPES
+from hnn_netpyne.cells.registry import cell_type, legacy_cell_types
 from hnn_netpyne.errors import ParameterError
 from hnn_netpyne.model.drives import bursty_drive, evoked_drive, poisson_drive, tonic_bias
-from hnn_netpyne.model.params import evoked_input_indices
+from hnn_netpyne.model.gids import first_drive_gid
+from hnn_netpyne.model.params import evoked_input_indices, legacy_targets
 
-_RHYTHMIC_DELAY_KEYS = {"L2Pyr": "L2", "L2Basket": "L2", "L5Pyr": "L5", "L5Basket": "L5"}
-# Evoked inputs: synaptic delay (ms) of each target cell type; distal
-# inputs use 0.1 ms for every cell type.
-_EVOKED_DELAYS_MS = {
-    "prox": {"L2Pyr": 0.1, "L2Basket": 0.1, "L5Pyr": 1.0, "L5Basket": 1.0},
-    "dist": {"L2Pyr": 0.1, "L2Basket": 0.1, "L5Pyr": 0.1},
-}
-_EVOKED_TARGETS = {"prox": ("L2Pyr", "L2Basket", "L5Pyr", "L5Basket"),
-                   "dist": ("L2Pyr", "L2Basket", "L5Pyr")}
 _LEGACY_SPACE_CONSTANT = 100.0
+
+
+def _fixed_delays(targets, which):
+    """Synaptic delay (ms) of input ``which`` per target (from the cell-type registry)."""
+    return {c: cell_type(c).legacy_input_delays_ms[which] for c in targets}
 
 
 def _rhythmic(params, loc, index):
@@ -32,11 +29,9 @@ def _rhythmic(params, loc, index):
     tstop = min(params[f"tstop_input_{suffix}"], params["tstop"])
     if tstop < t0:
         return None
-    targets = ("L2Pyr", "L5Pyr", "L2Basket", "L5Basket") if suffix == "prox" else (
-        "L2Pyr", "L5Pyr", "L2Basket")
     weights_ampa, weights_nmda, delays = {}, {}, {}
-    for cell in targets:
-        delay_key = f"input_{suffix}_A_delay_{_RHYTHMIC_DELAY_KEYS[cell]}"
+    for cell in legacy_targets(suffix):
+        delay_key = f"input_{suffix}_A_delay_{cell_type(cell).layer}"
         if params[delay_key] < 0:
             raise ParameterError(
                 "negative rhythmic-input delays are not supported", params["_source"],
@@ -59,7 +54,7 @@ def _rhythmic(params, loc, index):
 
 def _evoked(params, loc, idx):
     name = f"ev{loc}_{idx}"
-    targets = _EVOKED_TARGETS[loc]
+    targets = legacy_targets(loc)
     sync = bool(params["sync_evinput"])
     return evoked_drive(
         f"ev{loc}{idx}", mu=params[f"t_{name}"], sigma=params[f"sigma_t_{name}"],
@@ -68,7 +63,8 @@ def _evoked(params, loc, idx):
         n_drive_cells=1 if sync else "n_cells", cell_specific=not sync,
         weights_ampa={c: params[f"gbar_{name}_{c}_ampa"] for c in targets},
         weights_nmda={c: params[f"gbar_{name}_{c}_nmda"] for c in targets},
-        synaptic_delays={c: _EVOKED_DELAYS_MS[loc][c] for c in targets},
+        synaptic_delays=_fixed_delays(
+            targets, "evoked_proximal" if loc == "prox" else "evoked_distal"),
         space_constant=3.0, event_seed=int(params[f"prng_seedcore_{name}"]),
     )
 
@@ -79,9 +75,9 @@ def _gaussian(params):
     return evoked_drive(
         "extgauss", mu=params["L2Basket_Gauss_mu"], sigma=params["L2Basket_Gauss_sigma"],
         numspikes=50, location="proximal",
-        weights_ampa={c: params[f"{c}_Gauss_A_weight"] for c in CELL_TYPES},
+        weights_ampa={c: params[f"{c}_Gauss_A_weight"] for c in legacy_cell_types()},
         # hnn-core takes each cell type's Gaussian mean as its delay.
-        synaptic_delays={c: params[f"{c}_Gauss_mu"] for c in CELL_TYPES},
+        synaptic_delays={c: params[f"{c}_Gauss_mu"] for c in legacy_cell_types()},
         space_constant=_LEGACY_SPACE_CONSTANT,
         event_seed=int(params["prng_seedcore_extgauss"]),
     )
@@ -91,13 +87,13 @@ def _poisson(params):
     if params["T_pois"] < params["t0_pois"]:
         return None
     rates = {c: params[f"{c}_Pois_lamtha"] if params[f"{c}_Pois_lamtha"] > 0 else 1.0
-             for c in CELL_TYPES}
+             for c in legacy_cell_types()}
     delays = {"L2Basket": 1.0, "L2Pyr": 0.1, "L5Basket": 1.0, "L5Pyr": 1.0}
     return poisson_drive(
         "extpois", rate_constant=rates, location="proximal",
         tstart=max(0.0, params["t0_pois"]), tstop=max(0.0, params["T_pois"]),
-        weights_ampa={c: params[f"{c}_Pois_A_weight_ampa"] for c in CELL_TYPES},
-        weights_nmda={c: params[f"{c}_Pois_A_weight_nmda"] for c in CELL_TYPES},
+        weights_ampa={c: params[f"{c}_Pois_A_weight_ampa"] for c in legacy_cell_types()},
+        weights_nmda={c: params[f"{c}_Pois_A_weight_nmda"] for c in legacy_cell_types()},
         synaptic_delays=delays, space_constant=_LEGACY_SPACE_CONSTANT,
         event_seed=int(params["prng_seedcore_extpois"]),
     )
@@ -105,7 +101,7 @@ def _poisson(params):
 
 def _tonic(params):
     present = {}
-    for cell in CELL_TYPES:
+    for cell in legacy_cell_types():
         keys = [f"Itonic_{p}_{cell}_soma" for p in ("A", "t0", "T")]
         found = [k in params for k in keys]
         if any(found) and not all(found):
@@ -151,7 +147,7 @@ def drives_from_params(params, pop_sizes):
         if drive is not None:
             found[drive["name"]] = drive
     drives = [found[name] for name in sorted(found)]
-    gid = sum(pop_sizes[c] for c in CELL_TYPES)
+    gid = first_drive_gid(pop_sizes)
     for drive in drives:
         targets = set(drive["weights_ampa"]) | set(drive["weights_nmda"])
         n_cells = (sum(pop_sizes[c] for c in targets) if drive["cell_specific"]

@@ -15,6 +15,7 @@ import re
 import warnings
 from pathlib import Path
 
+from hnn_netpyne.cells.registry import cell_type, legacy_cell_types
 from hnn_netpyne.errors import ParameterError
 
 PARAM_DIR = Path(__file__).parent / "param"
@@ -33,13 +34,14 @@ _INT_KEYS = re.compile(
 )
 _BOOL_KEYS = {"sync_evinput"}
 _MAX_SEED = 2**31 - 1
+_LEGACY_TYPES = "|".join(legacy_cell_types())
 # Evoked-input keys exist for any number of inputs (evprox_1, evprox_2, ...).
 _EVOKED_KEY = re.compile(
     r"^(t|sigma_t|numspikes|prng_seedcore)_ev(prox|dist)_\d+$"
-    r"|^gbar_ev(prox|dist)_\d+_(L2Pyr|L5Pyr|L2Basket|L5Basket)(_ampa|_nmda)?$"
+    rf"|^gbar_ev(prox|dist)_\d+_({_LEGACY_TYPES})(_ampa|_nmda)?$"
 )
 # Tonic bias keys (Itonic_A_L2Pyr_soma, ...).
-_TONIC_KEY = re.compile(r"^Itonic_(A|t0|T)_(L2Pyr|L5Pyr|L2Basket|L5Basket)_soma$")
+_TONIC_KEY = re.compile(rf"^Itonic_(A|t0|T)_({_LEGACY_TYPES})_soma$")
 # Keys that HNN's files carry but that do not change the network (basket
 # tonic keys without '_soma' were never read by HNN).
 _IGNORED_KEYS = {"save_vsoma", "save_dpl", "save_figs", "save_spec_data", "prng_seedcore_opt"}
@@ -193,12 +195,15 @@ def complete_params(file_params, source="<in memory>"):
     return params
 
 
+def legacy_targets(loc):
+    """Cell types that the ``'prox'`` or ``'dist'`` inputs of HNN parameter files reach."""
+    return tuple(c for c in legacy_cell_types() if loc == "prox" or cell_type(c).distal_input)
+
+
 def _fill_evoked_defaults(params):
     """Give every evoked input the keys hnn-core fills in for it."""
-    for loc, cell_types in (
-        ("prox", ("L2Pyr", "L5Pyr", "L2Basket", "L5Basket")),
-        ("dist", ("L2Pyr", "L5Pyr", "L2Basket")),
-    ):
+    for loc in ("prox", "dist"):
+        cell_types = legacy_targets(loc)
         for idx in evoked_input_indices(params, loc):
             name = f"ev{loc}_{idx}"
             params.setdefault(f"t_{name}", 0.0)

@@ -11,8 +11,32 @@ import itertools
 
 import numpy as np
 
+from hnn_netpyne.cells.registry import cell_types
+from hnn_netpyne.checks import check_range, validate_type
+from hnn_netpyne.errors import ParameterError
+
 INPLANE_DISTANCE_UM = 1.0
 LAYER_SEPARATION_UM = 1307.4
+MAX_MESH_SIDE = 1000
+"""Largest grid side: 10^6 pyramidal cells per layer, far beyond any HNN use."""
+
+
+def check_mesh_shape(mesh_shape, name="mesh_shape"):
+    """The grid shape as [n_x, n_y], each an integer from 1 to :data:`MAX_MESH_SIDE`.
+
+    Raises
+    ------
+    ParameterError
+        If ``mesh_shape`` is not two such integers.
+    """
+    validate_type(mesh_shape, (list, tuple), name, "a pair of integers (n_x, n_y)")
+    try:
+        if len(mesh_shape) != 2:
+            raise ParameterError("two sides")
+        return [check_range(name, n, 1, MAX_MESH_SIDE, integer=True) for n in mesh_shape]
+    except ParameterError:
+        raise ParameterError(f"{name} must be two integers (n_x, n_y) from 1 to {MAX_MESH_SIDE}",
+                             key=name, value=mesh_shape) from None
 
 
 def pyramidal_positions(mesh_shape, z_um, inplane_um=INPLANE_DISTANCE_UM):
@@ -59,17 +83,20 @@ def column_origin(mesh_shape, inplane_um=INPLANE_DISTANCE_UM, layer_um=LAYER_SEP
     ]
 
 
+GRID_POSITIONS = {"pyramidal": pyramidal_positions, "basket": basket_positions}
+"""Soma layout (a cell type's ``grid``) -> function of (mesh_shape, z_um)."""
+
+
 def cell_positions(mesh_shape, layer_um=LAYER_SEPARATION_UM):
-    """Soma positions of all four cell types.
+    """Soma positions of every registered cell type.
+
+    Each type takes its ``grid`` layout at its ``depth`` times the layer
+    separation ``layer_um``.
 
     Returns
     -------
     positions : dict of str -> list of [x, y, z]
-        Keyed by 'L2Basket', 'L2Pyr', 'L5Basket', 'L5Pyr'.
+        Keyed by cell type, in gid order.
     """
-    return {
-        "L2Basket": basket_positions(mesh_shape, 0.8 * layer_um),
-        "L2Pyr": pyramidal_positions(mesh_shape, layer_um),
-        "L5Basket": basket_positions(mesh_shape, 0.2 * layer_um),
-        "L5Pyr": pyramidal_positions(mesh_shape, 0.0),
-    }
+    return {ct.name: GRID_POSITIONS[ct.grid](mesh_shape, ct.depth * layer_um)
+            for ct in cell_types()}

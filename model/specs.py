@@ -11,26 +11,29 @@ Both results are plain JSON-serialisable dictionaries; ``sim/cfg.py`` and
 
 from pathlib import Path
 
-from hnn_netpyne.cells import CELL_TYPES, cell_rules, synaptic_mechanisms
+from hnn_netpyne.cells.registry import (
+    cell_rules,
+    cell_type_names,
+    check_populations,
+    dipole_populations,
+    synaptic_mechanisms,
+)
 from hnn_netpyne.errors import ParameterError
 from hnn_netpyne.model.connectivity import DEFAULT_DELAY_MS, local_connectivity
-from hnn_netpyne.model.drives import drive_specs, tonic_specs
+from hnn_netpyne.model.drives import drive_specs, is_bias, tonic_specs
 from hnn_netpyne.model.legacy_drives import drives_from_params
 from hnn_netpyne.model.params import PARAM_DIR, load_params
 from hnn_netpyne.model.positions import (
     LAYER_SEPARATION_UM,
     cell_positions,
+    check_mesh_shape,
     column_origin,
 )
 from hnn_netpyne.model.presets import preset
 from hnn_netpyne.model.variants import apply_cell_changes, model_variant, variant_pathways
 
-DIPOLE_LAYERS = {"L2": ["L2Pyr"], "L5": ["L5Pyr"]}
-"""Dipole label -> populations whose cells it sums."""
-
 DEFAULT_V_INIT_MV = -65.0
 MAX_TSTOP_MS = 1e6  # 1000 s of biological time: far beyond any HNN use
-MAX_MESH_SIDE = 1000
 
 
 def resolve_param_file(param_file):
@@ -68,12 +71,8 @@ def population_sizes(mesh_shape):
 
 def mesh_of(params, settings):
     """Grid shape: the simConfig's ``meshShape`` or the parameter file's N_pyr_x/y."""
-    mesh = settings["meshShape"] or [params["N_pyr_x"], params["N_pyr_y"]]
-    if (len(mesh) != 2 or any(isinstance(n, bool) or not isinstance(n, int)
-                              or not 1 <= n <= MAX_MESH_SIDE for n in mesh)):
-        raise ParameterError(f"meshShape must be two integers from 1 to {MAX_MESH_SIDE}",
-                             key="meshShape", value=mesh)
-    return list(mesh)
+    return check_mesh_shape(settings["meshShape"] or [params["N_pyr_x"], params["N_pyr_y"]],
+                            "meshShape")
 
 
 def all_drives(params, settings, pop_sizes):
@@ -81,7 +80,7 @@ def all_drives(params, settings, pop_sizes):
     drives = drives_from_params(params, pop_sizes) if settings["drivesFromParams"] else []
     names = [d["name"] for d in drives]
     for drive in settings["drives"]:
-        if drive["name"] in names or drive["name"] in CELL_TYPES:
+        if drive["name"] in names or drive["name"] in cell_type_names():
             raise ParameterError(f"drive name {drive['name']!r} is used twice", key="drives",
                                  value=drive["name"])
         names.append(drive["name"])
@@ -118,21 +117,21 @@ def build_net_params(cfg):
 
     pop_params = {
         ct: {"cellType": ct, "cellsList": [{"x": x, "y": y, "z": z} for x, y, z in positions[ct]]}
-        for ct in CELL_TYPES
+        for ct in cell_type_names()
     }
     conn_params = local_connectivity(params, rules, pop_sizes, variant_pathways(variant))
 
     drives = all_drives(params, settings, pop_sizes)
     tstop = settings["duration"] if settings["duration"] is not None else params["tstop"]
-    spike_drives = [d for d in drives if d["type"] != "tonic"]
+    spike_drives = [d for d in drives if not is_bias(d)]
     drive_pops, drive_conns = drive_specs(
         spike_drives, rules, pop_sizes, column_origin(mesh), tstop, trial=settings["trial"]
     )
     pop_params.update(drive_pops)
     conn_params.update(drive_conns)
-    stim_sources, stim_targets = tonic_specs([d for d in drives if d["type"] == "tonic"], tstop)
+    stim_sources, stim_targets = tonic_specs([d for d in drives if is_bias(d)], tstop)
 
-    return {
+    net_params = {
         "cellParams": rules,
         "popParams": pop_params,
         "synMechParams": syn_mechs,
@@ -145,6 +144,8 @@ def build_net_params(cfg):
         "sizeY": float(max(mesh[1], 1)),
         "sizeZ": float(LAYER_SEPARATION_UM),
     }
+    check_populations(net_params)
+    return net_params
 
 
 def build_sim_config(preset_name="seed_bursty", param_file=None, tstop=None, dt=None,
@@ -215,7 +216,7 @@ def build_sim_config(preset_name="seed_bursty", param_file=None, tstop=None, dt=
         "dt": float(dt),
         "recordStep": float(dt),
         "hParams": {"celsius": float(params["celsius"]), "v_init": DEFAULT_V_INIT_MV},
-        "recordDipolesHNN": {k: list(v) for k, v in DIPOLE_LAYERS.items()},
+        "recordDipolesHNN": dipole_populations(),
         "recordCells": [],
         "recordTraces": {},
         "recordStim": False,

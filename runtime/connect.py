@@ -16,6 +16,7 @@ the same network (``tests/test_network.py`` checks both paths).
 import numpy as np
 
 from hnn_netpyne.errors import SimulationError
+from hnn_netpyne.model.gids import gid_ranges
 
 _STRING_FUNCTIONS = {"exp": np.exp, "sqrt": np.sqrt, "__builtins__": {}}
 
@@ -100,10 +101,7 @@ def connect_cells(sim, net_params):
     n_netcons : int
         NetCons created on this rank.
     """
-    first_gid, start = {}, 0
-    for label, pop in net_params["popParams"].items():
-        first_gid[label] = start
-        start += len(pop["cellsList"])
+    first_gid = {label: gids[0] for label, gids in gid_ranges(net_params).items()}
     local = {cell.gid: cell for cell in sim.net.cells}
     local_gids = np.array(sorted(local), dtype=int)
     allow_zero = sim.cfg.allowConnsWithWeight0

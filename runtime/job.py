@@ -22,6 +22,7 @@ from hnn_netpyne.analysis.io import (
     write_json,
     write_spikes_txt,
 )
+from hnn_netpyne.cells.registry import dipole_populations
 from hnn_netpyne.errors import HNNNetpyneError
 from hnn_netpyne.runtime.run import run_network
 
@@ -34,8 +35,8 @@ def _rank_and_size():
 
 
 def n_pyramidal_per_layer(net_params):
-    """Number of L5 pyramidal cells (= per layer) in the netParams."""
-    return len(net_params["popParams"]["L5Pyr"]["cellsList"])
+    """Number of pyramidal cells per layer: the size of the L5 dipole's population."""
+    return len(net_params["popParams"][dipole_populations()["L5"][0]]["cellsList"])
 
 
 def trial_dipoles(result, net_params):

@@ -1,24 +1,19 @@
 """Run a configured network in this process, in a child process or under MPI.
 
-The parent side (:func:`simulate_config`) writes the simConfig and netParams
-dictionaries to a JSON file, starts
-
-* ``python -m hnn_netpyne.runtime.launcher CONFIG.json`` for one process, or
-* ``mpiexec -n N nrniv -python -mpi .../launcher.py CONFIG.json`` for N ranks,
-
-echoes the child's output line by line while it runs, and reads the run
-folder's ``results.npz`` back. The child is started in a session of its own;
-an interrupt or a time-out ends that session (mpiexec then stops its ranks)
+The parent side (:func:`run_config`, :func:`simulate_config`) writes the
+simConfig (and netParams) dictionaries to a JSON run configuration and
+starts ``sim/init.py --config CONFIG.json``, the one script that runs a
+model: under this Python for one process, or as
+``mpiexec -n N nrniv -python -mpi sim/init.py`` for N ranks
+(:func:`script_command` builds both; ``hnn-netpyne run --np N`` and
+``MPIBackend`` go through it). It echoes the child's output line by line
+while it runs; :func:`simulate_config` then reads the run folder's
+``results.npz`` back. The child is started in a session of its own; an
+interrupt or a time-out ends that session (mpiexec then stops its ranks)
 and, if it lingers, kills the processes below the child, found by their
 parent ids. Nothing is ever ended by name.
-
-The child side (:func:`main`) is the same on every rank: read the file, call
-:func:`hnn_netpyne.runtime.job.run_job`, all under
-:func:`hnn_netpyne.runtime.job.guarded` so that a failure on any rank
-ends every rank with a non-zero status.
 """
 
-import argparse
 import collections
 import contextlib
 import io
@@ -33,6 +28,7 @@ import threading
 from pathlib import Path
 
 from hnn_netpyne.errors import ParameterError, SimulationError
+from hnn_netpyne.runtime.options import SIM_DIR, check_n_procs, job_arguments
 
 TAIL_LINES = 60
 """Lines of child output quoted in the error of a failed run."""
@@ -65,6 +61,7 @@ def read_config(path):
     optional) or a bare simConfig dictionary; missing netParams are built
     from the simConfig.
     """
+    from hnn_netpyne.cells.registry import check_populations
     from hnn_netpyne.model.specs import build_net_params
 
     try:
@@ -76,13 +73,8 @@ def read_config(path):
         raise ParameterError("a run configuration must be a JSON object", source=str(path))
     cfg = data.get("simConfig", data)
     net_params = data.get("netParams") or build_net_params(cfg)
+    check_populations(net_params)
     return cfg, net_params
-
-
-def _check_n_procs(n_procs):
-    if isinstance(n_procs, bool) or not isinstance(n_procs, int) or n_procs < 1:
-        raise ParameterError("n_procs must be an integer >= 1", key="n_procs", value=n_procs)
-    return n_procs
 
 
 def find_mpiexec(mpi_cmd="mpiexec"):
@@ -107,32 +99,40 @@ def find_mpiexec(mpi_cmd="mpiexec"):
     return found
 
 
-def launch_command(config_file, n_procs=1, mpi_cmd="mpiexec", options=()):
-    """Command line running ``config_file`` on ``n_procs`` processes.
+def script_command(n_procs, arguments=(), mpi_cmd="mpiexec"):
+    """Command line running ``sim/init.py`` with ``arguments`` on ``n_procs`` processes.
 
     Parameters
     ----------
-    config_file : str | pathlib.Path
-        Launcher configuration file (see :func:`write_config`).
     n_procs : int
-        1 runs this Python; more run ``nrniv -python -mpi`` under ``mpi_cmd``.
+        1 runs ``init.py`` under this Python; more run it under ``nrniv
+        -python -mpi`` on that many MPI ranks of ``mpi_cmd``.
+    arguments : sequence of str
+        Arguments of ``init.py`` (run options, or ``--config FILE``).
     mpi_cmd : str
         MPI launcher, a name or a path.
-    options : sequence of str
-        Options of :func:`main` (``--overwrite``, ``--plots``, ``--quiet``).
 
     Returns
     -------
     cmd : list of str
     """
-    if _check_n_procs(n_procs) == 1:
-        return [sys.executable, "-m", "hnn_netpyne.runtime.launcher", str(config_file),
-                *options]
+    script = [str(SIM_DIR / "init.py"), *map(str, arguments)]
+    if check_n_procs(n_procs) == 1:
+        return [sys.executable, *script]
     nrniv = Path(sys.executable).parent / "nrniv"
     if not nrniv.exists():
         raise SimulationError(f"{nrniv} not found: NEURON is not installed in this environment")
     return [find_mpiexec(mpi_cmd), "-n", str(n_procs), str(nrniv), "-nobanner", "-python",
-            "-mpi", str(Path(__file__).resolve()), str(config_file), *options]
+            "-mpi", *script]
+
+
+def launch_command(config_file, n_procs=1, mpi_cmd="mpiexec", options=()):
+    """Command line running the configuration file ``config_file`` (see :func:`write_config`).
+
+    ``options`` are job options of ``init.py`` (``--overwrite``,
+    ``--no-plots``, ``--quiet``); other parameters as in :func:`script_command`.
+    """
+    return script_command(n_procs, ["--config", str(config_file), *options], mpi_cmd)
 
 
 def _pump(stream, tail, echo):
@@ -277,10 +277,24 @@ def load_results(folder):
         return {key: data[key] for key in data.files}
 
 
-def _run_options(overwrite, plots, progress):
-    """Options of :func:`main` for these settings."""
-    chosen = (("--overwrite", overwrite), ("--plots", plots), ("--quiet", not progress))
-    return [flag for flag, wanted in chosen if wanted]
+def run_config(cfg, net_params=None, n_procs=1, overwrite=False, plots=False, progress=True,
+               echo=True, mpi_cmd="mpiexec", timeout=None):
+    """Run ``cfg`` into its ``outputDir`` with ``sim/init.py`` in a child process.
+
+    ``net_params`` None lets the child build them from ``cfg``. Other
+    parameters as in :func:`simulate_config`; ``echo`` also prints the command.
+    """
+    scratch = Path(tempfile.mkdtemp(prefix="hnn_netpyne_run_"))
+    try:
+        config_file = scratch / "config.json"
+        write_config(config_file, cfg, net_params)
+        cmd = launch_command(config_file, n_procs, mpi_cmd,
+                             job_arguments(overwrite, plots, progress))
+        if echo:
+            print("Running: " + " ".join(cmd), flush=True)
+        run_command(cmd, echo=echo, timeout=timeout)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def simulate_config(cfg, net_params=None, n_procs=None, output_dir=None, overwrite=False,
@@ -322,7 +336,7 @@ def simulate_config(cfg, net_params=None, n_procs=None, output_dir=None, overwri
     from hnn_netpyne.model.specs import build_net_params
 
     if n_procs is not None:
-        _check_n_procs(n_procs)
+        check_n_procs(n_procs)
     if net_params is None:
         net_params = build_net_params(cfg)
     scratch = Path(tempfile.mkdtemp(prefix="hnn_netpyne_run_"))
@@ -332,47 +346,8 @@ def simulate_config(cfg, net_params=None, n_procs=None, output_dir=None, overwri
         if n_procs is None:
             run_in_process(cfg, net_params, overwrite, plots, progress, echo)
         else:
-            config_file = scratch / "config.json"
-            write_config(config_file, cfg, net_params)
-            cmd = launch_command(config_file, n_procs, mpi_cmd,
-                                 _run_options(overwrite, plots, progress))
-            run_command(cmd, echo=echo, timeout=timeout)
+            run_config(cfg, net_params, n_procs, overwrite, plots, progress, echo, mpi_cmd,
+                       timeout)
         return load_results(folder)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-
-
-def main(argv=None):
-    """Child entry point: run one configuration file (every rank calls this).
-
-    Usage: ``[mpiexec -n N nrniv -python -mpi] launcher.py CONFIG.json
-    [--overwrite] [--plots] [--quiet]``.
-    """
-    from hnn_netpyne.cli import script_arguments
-    from hnn_netpyne.runtime.job import guarded, run_job
-
-    parser = argparse.ArgumentParser(prog="hnn_netpyne.runtime.launcher",
-                                     description="Run one hnn-netpyne configuration file.")
-    parser.add_argument("config", help="JSON file: a simConfig, or {simConfig, netParams}")
-    parser.add_argument("--overwrite", action="store_true",
-                        help="replace the contents of a non-empty run folder")
-    parser.add_argument("--plots", action="store_true", help="draw the run folder's figures")
-    parser.add_argument("--quiet", dest="progress", action="store_false",
-                        help="no progress messages")
-    args = parser.parse_args(script_arguments(sys.argv if argv is None else argv))
-
-    def run():
-        cfg, net_params = read_config(args.config)
-        run_job(cfg, net_params, overwrite=args.overwrite, plots=args.plots,
-                progress=args.progress)
-
-    guarded(run)
-
-
-if __name__ == "__main__":
-    # Before anything creates a ParallelContext: start MPI when plain python
-    # runs under mpiexec (nrniv -mpi has started it already).
-    from hnn_netpyne.runtime.mpienv import init_mpi_if_launched
-
-    init_mpi_if_launched()
-    main()

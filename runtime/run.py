@@ -12,12 +12,12 @@ import time
 
 import numpy as np
 
-from hnn_netpyne.cells import CELL_TYPES
+from hnn_netpyne.cells.registry import dipole_populations, is_drive
 from hnn_netpyne.errors import SimulationError
-from hnn_netpyne.model.drives import drive_layout, drive_spike_times
+from hnn_netpyne.model.drives import drive_layout, drive_spike_times, is_bias
+from hnn_netpyne.model.gids import gid_ranges
 from hnn_netpyne.model.params import load_params
 from hnn_netpyne.model.specs import (
-    DIPOLE_LAYERS,
     all_drives,
     mesh_of,
     model_settings,
@@ -33,7 +33,7 @@ def trial_drive_events(cfg, trial):
     settings = model_settings(cfg)
     params = load_params(resolve_param_file(settings["paramFile"]), settings["paramOverrides"])
     pop_sizes = population_sizes(mesh_of(params, settings))
-    drives = [d for d in all_drives(params, settings, pop_sizes) if d["type"] != "tonic"]
+    drives = [d for d in all_drives(params, settings, pop_sizes) if not is_bias(d)]
     layout = drive_layout(drives, pop_sizes)
     return {
         d["name"]: drive_spike_times(d, layout["drives"][d["name"]], trial, layout["n_gids"],
@@ -128,7 +128,7 @@ def _layer_dipoles(sim, n_samples):
     from neuron import h
 
     sums = {}
-    for layer, pops in DIPOLE_LAYERS.items():
+    for layer, pops in dipole_populations().items():
         total = h.Vector(n_samples)
         for cell in sim.net.cells:
             if cell.tags["pop"] in pops and hasattr(cell, "dipole"):
@@ -153,16 +153,6 @@ def _gather_spikes(sim):
     gids = np.concatenate([g[1] for g in gathered]).astype(int)
     order = np.lexsort((times, gids))
     return times[order], gids[order]
-
-
-def gid_ranges(net_params):
-    """Population -> [first gid, last gid + 1), in NetPyNE's creation order."""
-    ranges, start = {}, 0
-    for label, pop in net_params["popParams"].items():
-        n = len(pop["cellsList"]) if "cellsList" in pop else pop["numCells"]
-        ranges[label] = [start, start + n]
-        start += n
-    return ranges
 
 
 def build_network(cfg, net_params):
@@ -201,7 +191,7 @@ def record_dipoles_in_point_processes(sim):
     """
     from neuron import h
 
-    pops = {pop for layer in DIPOLE_LAYERS.values() for pop in layer}
+    pops = {pop for layer in dipole_populations().values() for pop in layer}
     for cell in sim.net.cells:
         if isinstance(getattr(cell, "dipole", None), dict):
             # NetPyNE records a Vector element on every compartmental cell;
@@ -272,7 +262,7 @@ def run_network(cfg, net_params, progress=True, save_netpyne_data=False):
     n_samples = int(round(tstop / dt)) + 1
     n_trials = int(cfg.get("nTrials", 1))
     ranges = gid_ranges(net_params)
-    drive_names = [p for p in net_params["popParams"] if p not in CELL_TYPES]
+    drive_names = [p for p in net_params["popParams"] if is_drive(p)]
     result = {"times": None, "dipoles": [], "spikes": [],
               "drive_events": [], "gid_ranges": ranges, "timings": timings}
     solve = gather = 0.0

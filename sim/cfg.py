@@ -1,13 +1,14 @@
 """Simulation configuration of the HNN column (NetPyNE's ``cfg``).
 
-By default this is the seed scenario (hnn-core's MPI example). Run options
-given to ``init.py`` (``--preset erp --tstop 100 ...``, see
-``hnn-netpyne run --help``) change it; the NetPyNE GUI imports it as is.
+By default this is the seed scenario (hnn-core's MPI example). The run
+options given to ``init.py`` (``--preset erp --tstop 100 ...``, see
+``hnn-netpyne run --help``) change it; imported by anything else (the
+NetPyNE GUI, a notebook) it reads no command line and is the default.
 """
 
 from netpyne import specs
 
-from hnn_netpyne.cli import config_options, options_from_argv
 from hnn_netpyne.model.specs import build_sim_config
+from hnn_netpyne.runtime.options import config_options, script_options
 
-cfg = specs.SimConfig(build_sim_config(**config_options(options_from_argv())))
+cfg = specs.SimConfig(build_sim_config(**config_options(script_options())))

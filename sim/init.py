@@ -1,8 +1,10 @@
 """Run the HNN column: ``mpiexec -n 4 nrniv -python -mpi init.py [options]``.
 
 Also works as ``python init.py`` and ``mpiexec -n 4 python init.py``.
-Options are those of ``hnn-netpyne run --help``. Every rank exits by itself;
-an error on any rank ends all of them with a non-zero status.
+Options are those of ``hnn-netpyne run --help``, or ``--config FILE``: a
+run configuration written by ``hnn_netpyne.runtime.launcher`` (how
+``hnn-netpyne run --np N`` and ``MPIBackend`` start their runs). Every rank
+exits by itself; an error on any rank ends all of them with a non-zero status.
 """
 
 from pathlib import Path
@@ -13,19 +15,24 @@ init_mpi_if_launched()
 
 from netpyne import sim  # noqa: E402 -- after MPI start-up
 
-from hnn_netpyne.cli import options_from_argv  # noqa: E402
 from hnn_netpyne.runtime.job import guarded, run_job  # noqa: E402
+from hnn_netpyne.runtime.launcher import read_config  # noqa: E402
+from hnn_netpyne.runtime.options import options_from_argv, set_script_options  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-options = options_from_argv()
+options = set_script_options(options_from_argv())  # cfg.py builds its simConfig from them
 
 
 def main():
-    cfg, netParams = sim.readCmdLineArgs(
-        simConfigDefault=str(HERE / "cfg.py"), netParamsDefault=str(HERE / "netParams.py")
-    )
-    run_job(cfg.todict(), netParams.todict(), overwrite=options.overwrite,
-            plots=options.plots, progress=options.progress)
+    if options.config is not None:
+        cfg, net_params = read_config(options.config)
+    else:
+        cfg, netParams = sim.readCmdLineArgs(
+            simConfigDefault=str(HERE / "cfg.py"), netParamsDefault=str(HERE / "netParams.py")
+        )
+        cfg, net_params = cfg.todict(), netParams.todict()
+    run_job(cfg, net_params, overwrite=options.overwrite, plots=options.plots,
+            progress=options.progress)
 
 
 guarded(main)

@@ -441,7 +441,7 @@ def run_gui_steps(spec, report, timings):
 def run_normal(spec, report, timings):
     from netpyne import sim
 
-    from hnn_netpyne.cli import config_options, run_parser
+    from hnn_netpyne.runtime.options import config_options, run_parser
     from hnn_netpyne.model.specs import build_net_params, build_sim_config
     from hnn_netpyne.runtime.run import run_network
 

@@ -272,11 +272,14 @@ def test_edited_specs_run_with_simulate_netpyne(small_erp, in_process_run):
 
 
 def test_launch_commands():
+    # One script runs every model: sim/init.py, under this Python or nrniv -mpi.
+    init = str(Path(launcher.__file__).resolve().parent.parent / "sim" / "init.py")
     assert launcher.launch_command("c.json", 1, options=["--quiet"]) == [
-        sys.executable, "-m", "hnn_netpyne.runtime.launcher", "c.json", "--quiet"]
+        sys.executable, init, "--config", "c.json", "--quiet"]
     cmd = launcher.launch_command("c.json", 2)
     assert cmd[1:3] == ["-n", "2"] and Path(cmd[0]).name == "mpiexec"
-    assert cmd[4:7] == ["-nobanner", "-python", "-mpi"] and cmd[7].endswith("launcher.py")
+    assert Path(cmd[3]).name == "nrniv"
+    assert cmd[4:] == ["-nobanner", "-python", "-mpi", init, "--config", "c.json"]
     with pytest.raises(SimulationError, match="MPI launcher 'no-such-mpiexec' not found"):
         launcher.launch_command("c.json", 2, mpi_cmd="no-such-mpiexec")
 

@@ -113,3 +113,44 @@ def test_a_10_ms_run_draws_its_figures(tmp_path):
         assert (run / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "spectrogram.png" not in written and not (run / "spectrogram.png").exists()
     assert len(read_dipole_txt(run / "dipole_1.txt").times) == 401  # 10 ms at 0.025 ms
+
+
+def test_run_on_several_processes_starts_init_with_the_run_configuration(tmp_path, monkeypatch,
+                                                                           capsys):
+    from hnn_netpyne.runtime import launcher
+
+    started = []
+
+    def record(cmd, echo=True, timeout=None):
+        config = cmd[cmd.index("--config") + 1]
+        started.append((cmd, json.loads(Path(config).read_text())))
+
+    monkeypatch.setattr(launcher, "run_command", record)
+    output = tmp_path / "run"
+    assert main(["run", "--np", "3", "--preset", "erp", "--tstop", "5", "--mesh", "3", "3",
+                 "--quiet", "--output", str(output)]) == 0
+    ((cmd, config),) = started
+    init = Path(launcher.__file__).resolve().parent.parent / "sim" / "init.py"
+    assert cmd[1:3] == ["-n", "3"] and cmd[cmd.index("-mpi") + 1] == str(init)
+    assert cmd[cmd.index("--config") + 2:] == ["--quiet"]  # plots stay on, as asked
+    # The same configuration as a one-process run of these options.
+    expected = build_sim_config("erp", tstop=5.0, mesh_shape=[3, 3], output_dir=str(output))
+    assert config["simConfig"] == json.loads(json.dumps(expected))
+    with pytest.raises(SystemExit):
+        main(["run", "--np", "0"])
+    assert "n_procs must be an integer in [1, 100000]" in capsys.readouterr().err
+
+
+def test_importing_cfg_reads_no_command_line(monkeypatch):
+    import runpy
+
+    from hnn_netpyne.runtime import options
+
+    cfg_py = Path(options.SIM_DIR) / "cfg.py"
+    monkeypatch.setattr(sys, "argv", ["notebook.py", "--preset", "erp", "--tstop", "7"])
+    assert runpy.run_path(str(cfg_py))["cfg"].preset == "seed_bursty"
+    # What init.py recorded is what cfg.py builds.
+    monkeypatch.setattr(options, "_script_options", None)
+    options.set_script_options(options.options_from_argv())
+    cfg = runpy.run_path(str(cfg_py))["cfg"]
+    assert (cfg.preset, cfg.duration) == ("erp", 7.0)

@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from hnn_netpyne.cli import config_options, run_parser
+from hnn_netpyne.runtime.options import config_options, run_parser
 from hnn_netpyne.errors import HNNNetpyneError
 from hnn_netpyne.export.netpyne_json import export_netpyne_json
 from hnn_netpyne.model.specs import build_net_params, build_sim_config

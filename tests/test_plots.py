@@ -13,7 +13,6 @@ import pytest  # noqa: E402
 
 from hnn_netpyne.analysis.dipole import Dipole  # noqa: E402
 from hnn_netpyne.analysis.plots import (  # noqa: E402
-    CELL_COLORS,
     plot_dipole,
     plot_spike_histogram,
     plot_spike_raster,
@@ -22,6 +21,9 @@ from hnn_netpyne.analysis.plots import (  # noqa: E402
 from hnn_netpyne.errors import HNNNetpyneError  # noqa: E402
 
 CELLS = ["L2Basket", "L2Pyr", "L5Basket", "L5Pyr"]
+# hnn-core's raster colours (Matplotlib's first four).
+CELL_COLORS = {"L2Basket": "tab:blue", "L2Pyr": "tab:orange", "L5Basket": "tab:green",
+               "L5Pyr": "tab:red"}
 GID_RANGES = {
     "L2Basket": [0, 3], "L2Pyr": [3, 12], "L5Basket": [12, 15], "L5Pyr": [15, 24],
     "evprox1": [24, 33], "evdist1": [33, 40], "bursty1": [40, 42],

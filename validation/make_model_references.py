@@ -65,15 +65,10 @@ def make_network(model):
     return getattr(network_models, f"{model}_model")()
 
 
-def simulate(model):
-    """The ERP run of ``model``; returns the npz arrays and a JSON summary."""
-    import hnn_core
+def _run_recording_raw(net):
+    """Simulate ``net`` once; its dipoles and the raw fAm dipoles before renormalisation."""
     from hnn_core import dipole as dipole_module
     from hnn_core import simulate_dipole
-    from hnn_core.network_models import add_erp_drives_to_jones_model
-
-    net = make_network(model)
-    add_erp_drives_to_jones_model(net)
 
     raw_fAm = []
     renormalize = dipole_module.Dipole._baseline_renormalize
@@ -87,9 +82,11 @@ def simulate(model):
         dpls = simulate_dipole(net, tstop=TSTOP_MS, dt=DT_MS, n_trials=1, postproc=False)
     finally:
         dipole_module.Dipole._baseline_renormalize = renormalize
+    return dpls, raw_fAm
 
-    window = float(net._params["dipole_smooth_win"])
-    factor = float(net._params["dipole_scalefctr"])
+
+def _postprocessed(dpls, window, factor):
+    """Copies of ``dpls`` smoothed over ``window`` ms and scaled by ``factor`` (0 skips)."""
     processed = []
     for dpl in dpls:
         dpl_pp = dpl.copy()
@@ -98,6 +95,59 @@ def simulate(model):
         if factor > 0:
             dpl_pp.scale(factor)
         processed.append(dpl_pp)
+    return processed
+
+
+def _spike_and_position_arrays(net):
+    """Spikes, gid ranges, cell types, drive names and positions of a simulated ``net``."""
+    response = net.cell_response
+    arrays = {
+        "spike_times": np.concatenate([np.asarray(t, float) for t in response.spike_times]),
+        "spike_gids": np.concatenate([np.asarray(g, np.int32) for g in response.spike_gids]),
+        "spike_trial": np.concatenate(
+            [np.full(len(t), i, np.int16) for i, t in enumerate(response.spike_times)]),
+    }
+    names = list(net.gid_ranges)
+    arrays["gid_range_names"] = np.array(names)
+    arrays["gid_range_start"] = np.array([net.gid_ranges[n].start for n in names], np.int32)
+    arrays["gid_range_stop"] = np.array([net.gid_ranges[n].stop for n in names], np.int32)
+    cell_types = list(net.cell_types)
+    arrays["cell_type_names"] = np.array(cell_types)
+    arrays["drive_names"] = np.array(list(net.external_drives))
+    for cell_type in cell_types:
+        arrays[f"pos_{cell_type}"] = np.asarray(net.pos_dict[cell_type], dtype=float)
+    arrays["pos_origin"] = np.asarray(net.pos_dict["origin"], dtype=float)
+    return arrays
+
+
+def _drive_event_arrays(net):
+    """Times, gids and trials of every drive's events."""
+    arrays = {}
+    for name, drive in net.external_drives.items():
+        start = net.gid_ranges[name].start
+        times, gids, trials = [], [], []
+        for trial, per_cell in enumerate(drive["events"]):
+            for index, events in enumerate(per_cell):
+                times.extend(float(t) for t in events)
+                gids.extend([start + index] * len(events))
+                trials.extend([trial] * len(events))
+        arrays[f"drive_{name}_times"] = np.array(times, dtype=float)
+        arrays[f"drive_{name}_gids"] = np.array(gids, dtype=np.int32)
+        arrays[f"drive_{name}_trial"] = np.array(trials, dtype=np.int16)
+    return arrays
+
+
+def simulate(model):
+    """The ERP run of ``model``; returns the npz arrays and a JSON summary."""
+    import hnn_core
+    from hnn_core.network_models import add_erp_drives_to_jones_model
+
+    net = make_network(model)
+    add_erp_drives_to_jones_model(net)
+    dpls, raw_fAm = _run_recording_raw(net)
+    window = float(net._params["dipole_smooth_win"])
+    factor = float(net._params["dipole_scalefctr"])
+    processed = _postprocessed(dpls, window, factor)
 
     arrays = {
         "scenario": np.array(f"erp_{model}"),
@@ -112,37 +162,10 @@ def simulate(model):
         arrays[f"dipole_{layer}"] = np.array([d.data[layer] for d in dpls])
         arrays[f"dipole_pp_{layer}"] = np.array([d.data[layer] for d in processed])
         arrays[f"dipole_fAm_unnormalized_{layer}"] = np.array([r[layer] for r in raw_fAm])
+    arrays.update(_spike_and_position_arrays(net))
+    arrays.update(_drive_event_arrays(net))
 
-    response = net.cell_response
-    arrays["spike_times"] = np.concatenate([np.asarray(t, float) for t in response.spike_times])
-    arrays["spike_gids"] = np.concatenate(
-        [np.asarray(g, np.int32) for g in response.spike_gids])
-    arrays["spike_trial"] = np.concatenate(
-        [np.full(len(t), i, np.int16) for i, t in enumerate(response.spike_times)])
-
-    names = list(net.gid_ranges)
-    arrays["gid_range_names"] = np.array(names)
-    arrays["gid_range_start"] = np.array([net.gid_ranges[n].start for n in names], np.int32)
-    arrays["gid_range_stop"] = np.array([net.gid_ranges[n].stop for n in names], np.int32)
     cell_types = list(net.cell_types)
-    arrays["cell_type_names"] = np.array(cell_types)
-    arrays["drive_names"] = np.array(list(net.external_drives))
-    for cell_type in cell_types:
-        arrays[f"pos_{cell_type}"] = np.asarray(net.pos_dict[cell_type], dtype=float)
-    arrays["pos_origin"] = np.asarray(net.pos_dict["origin"], dtype=float)
-
-    for name, drive in net.external_drives.items():
-        start = net.gid_ranges[name].start
-        times, gids, trials = [], [], []
-        for trial, per_cell in enumerate(drive["events"]):
-            for index, events in enumerate(per_cell):
-                times.extend(float(t) for t in events)
-                gids.extend([start + index] * len(events))
-                trials.extend([trial] * len(events))
-        arrays[f"drive_{name}_times"] = np.array(times, dtype=float)
-        arrays[f"drive_{name}_gids"] = np.array(gids, dtype=np.int32)
-        arrays[f"drive_{name}_trial"] = np.array(trials, dtype=np.int16)
-
     cell_gids = arrays["spike_gids"] < net.gid_ranges[cell_types[-1]].stop
     summary = {
         "spikes_per_cell_type": {
