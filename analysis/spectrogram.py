@@ -132,7 +132,7 @@ def _squared_unit(units):
 
 
 def plot_tfr_morlet(dipole, freqs_hz, n_cycles=7.0, layer="agg", tmin=None, tmax=None,
-                    ax=None, colorbar=True, show=False):
+                    ax=None, colorbar=True, show=False, colormap="inferno"):
     """Plot the Morlet power of a dipole against time and frequency.
 
     Parameters
@@ -155,6 +155,8 @@ def plot_tfr_morlet(dipole, freqs_hz, n_cycles=7.0, layer="agg", tmin=None, tmax
         Add a colour bar of the power.
     show : bool
         Call ``plt.show()`` (needs an interactive backend).
+    colormap : str
+        Matplotlib colour map of the power.
 
     Returns
     -------
@@ -171,7 +173,7 @@ def plot_tfr_morlet(dipole, freqs_hz, n_cycles=7.0, layer="agg", tmin=None, tmax
     power = np.mean([morlet_power(trace, sfreq_hz, freqs_hz, n_cycles) for trace in traces],
                     axis=0)
     ax = _new_axes(ax)
-    mesh = ax.pcolormesh(times, np.atleast_1d(freqs_hz), power, cmap="inferno",
+    mesh = ax.pcolormesh(times, np.atleast_1d(freqs_hz), power, cmap=colormap,
                          shading="auto")
     ax.set_xlabel("Time (ms)")
     ax.set_ylabel("Frequency (Hz)")

@@ -199,3 +199,40 @@ def local_connectivity(params, cell_rules, pop_sizes, pathways=LOCAL_PATHWAYS):
             n_source_cells=pop_sizes[path["source"]],
         )
     return rules
+
+
+def connectivity_rules(definitions, cell_rules, pop_sizes):
+    """connParams of explicit connection definitions (``cfg['connectivity']``).
+
+    Parameters
+    ----------
+    definitions : list of dict
+        ``source``, ``target``, ``loc``, ``receptor``, ``weight`` (µS),
+        ``delay`` (ms), ``lamtha`` (grid spacings), ``autapses`` and
+        ``pairs`` (None: all-to-all; else [[pre index, post index], ...]).
+    cell_rules : dict
+        The cellParams rules.
+    pop_sizes : dict of str -> int
+        Number of cells per population.
+
+    Returns
+    -------
+    conn_params : dict
+        :func:`pathway_label` (numbered from the second use) -> connParams rule.
+    """
+    rules = {}
+    for definition in definitions:
+        label = base = pathway_label(definition)
+        copies = 1
+        while label in rules:
+            copies += 1
+            label = f"{base}_{copies}"
+        same_pop = definition["source"] == definition["target"]
+        rules[label] = connection_rule(
+            cell_rules, definition["source"], definition["target"], definition["loc"],
+            definition["receptor"], definition["weight"], definition["lamtha"],
+            delay_ms=definition["delay"], conn_list=definition["pairs"],
+            exclude_self=same_pop and not definition["autapses"],
+            n_source_cells=pop_sizes[definition["source"]],
+        )
+    return rules

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from hnn_netpyne.errors import ParameterError
 
-PARAM_DIR = Path(__file__).parent / "param"
+PARAM_DIR = Path(__file__).resolve().parent.parent / "param"
 DEFAULT_PARAM_FILE = PARAM_DIR / "default.json"
 
 # Keys whose values may legitimately be negative: reversal potentials,

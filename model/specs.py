@@ -13,7 +13,11 @@ from pathlib import Path
 
 from hnn_netpyne.cells import CELL_TYPES, cell_rules, synaptic_mechanisms
 from hnn_netpyne.errors import ParameterError
-from hnn_netpyne.model.connectivity import DEFAULT_DELAY_MS, local_connectivity
+from hnn_netpyne.model.connectivity import (
+    DEFAULT_DELAY_MS,
+    connectivity_rules,
+    local_connectivity,
+)
 from hnn_netpyne.model.drives import drive_specs, tonic_specs
 from hnn_netpyne.model.legacy_drives import drives_from_params
 from hnn_netpyne.model.params import PARAM_DIR, load_params
@@ -56,6 +60,8 @@ def model_settings(cfg):
         "meshShape": get("meshShape"),
         "drives": get("drives") or [],
         "drivesFromParams": bool(get("drivesFromParams", False)),
+        "connectivity": get("connectivity"),
+        "synMechChanges": get("synMechChanges") or {},
         "trial": int(get("trial", 0) or 0),
         "duration": get("duration"),
     }
@@ -97,7 +103,10 @@ def build_net_params(cfg):
     cfg : netpyne.specs.SimConfig | dict
         Run configuration; its HNN fields are ``paramFile``,
         ``paramOverrides``, ``model``, ``meshShape``, ``drives``,
-        ``drivesFromParams``, ``trial`` and ``duration`` (ms).
+        ``drivesFromParams``, ``trial``, ``duration`` (ms), and optionally
+        ``connectivity`` (explicit connection definitions replacing the
+        model's pathways, see :func:`~hnn_netpyne.model.connectivity.connectivity_rules`)
+        and ``synMechChanges`` (synMech label -> changed kinetics).
 
     Returns
     -------
@@ -115,12 +124,17 @@ def build_net_params(cfg):
     rules = cell_rules(params)
     syn_mechs = synaptic_mechanisms(params)
     apply_cell_changes(variant, rules, syn_mechs)
+    for label, changes in settings["synMechChanges"].items():
+        syn_mechs[label].update(changes)
 
     pop_params = {
         ct: {"cellType": ct, "cellsList": [{"x": x, "y": y, "z": z} for x, y, z in positions[ct]]}
         for ct in CELL_TYPES
     }
-    conn_params = local_connectivity(params, rules, pop_sizes, variant_pathways(variant))
+    if settings["connectivity"] is None:
+        conn_params = local_connectivity(params, rules, pop_sizes, variant_pathways(variant))
+    else:
+        conn_params = connectivity_rules(settings["connectivity"], rules, pop_sizes)
 
     drives = all_drives(params, settings, pop_sizes)
     tstop = settings["duration"] if settings["duration"] is not None else params["tstop"]

@@ -1,0 +1,202 @@
+"""hnn-core's connectivity entries over the NetPyNE connection rules.
+
+A Network keeps its cell-to-cell connections as hnn-core 0.6.1 lists them
+(``net.connectivity``): one dict per pathway and receptor with
+``src_type``, ``target_type``, ``gid_pairs`` ({src gid: [target gids]}),
+``loc``, ``receptor``, ``nc_dict`` (``A_weight`` µS, ``A_delay`` ms,
+``lamtha`` in grid spacings, ``threshold`` mV, ``gain``), ``allow_autapses``
+and ``probability``. :func:`connection_definitions` turns them into the
+plain definitions the specs builder reads (``cfg['connectivity']``): an
+all-to-all pathway stays one distance rule, any other becomes an explicit
+``connList``.
+"""
+
+from collections import defaultdict
+
+import numpy as np
+
+from hnn_netpyne.cells import HNN_CORE_NAMES
+from hnn_netpyne.checks import _check_option, _validate_type
+from hnn_netpyne.errors import ParameterError
+from hnn_netpyne.model.connectivity import DEFAULT_DELAY_MS
+
+SHORT_NAMES = {long: short for short, long in HNN_CORE_NAMES.items()}
+LOCATIONS = ("proximal", "distal", "soma")
+RECEPTORS = ("ampa", "nmda", "gabaa", "gabab")
+
+
+def long_name(name):
+    """hnn-core's name of a population label ('L2Pyr' -> 'L2_pyramidal'; drives unchanged)."""
+    return HNN_CORE_NAMES.get(name, name)
+
+
+def new_connection(src_type, target_type, gid_pairs, loc, receptor, weight, delay, lamtha,
+                   threshold, gain=1.0, allow_autapses=True, probability=1.0):
+    """One connectivity entry in hnn-core's layout (gids as Python ints)."""
+    targets = sorted({t for tgts in gid_pairs.values() for t in tgts})
+    return {"src_type": src_type, "target_type": target_type,
+            "src_gids": sorted(gid_pairs), "num_srcs": len(gid_pairs),
+            "target_gids": targets, "num_targets": len(targets),
+            "gid_pairs": {int(s): [int(t) for t in tgts] for s, tgts in gid_pairs.items()},
+            "loc": loc, "receptor": receptor,
+            "nc_dict": {"A_delay": delay, "A_weight": weight, "lamtha": lamtha,
+                        "threshold": threshold, "gain": gain},
+            "allow_autapses": allow_autapses, "probability": probability}
+
+
+def all_pairs(src_gids, target_gids, allow_autapses):
+    """{src gid: [target gids]} of an all-to-all pattern."""
+    return {s: [t for t in target_gids if allow_autapses or t != s] for s in src_gids}
+
+
+def pathway_connections(pathways, params, gid_ranges, threshold):
+    """hnn-core's connectivity entries of a model's pathway table."""
+    conns = []
+    for path in pathways:
+        weight = path["weight"]
+        weight = float(params[weight]) if isinstance(weight, str) else float(weight)
+        src, tgt = long_name(path["source"]), long_name(path["target"])
+        pairs = all_pairs(gid_ranges[src], gid_ranges[tgt], path["autapses"])
+        conns.append(new_connection(src, tgt, pairs, path["loc"], path["receptor"], weight,
+                                    DEFAULT_DELAY_MS, float(path["lamtha"]), threshold,
+                                    allow_autapses=path["autapses"]))
+    return conns
+
+
+def prune_pairs(gid_pairs, probability, conn_seed):
+    """Keep round(n * probability) of the pairs, drawn as hnn-core draws them.
+
+    ``numpy.random.default_rng(conn_seed).choice`` picks, without
+    replacement, indices into the pairs flattened source by source; sources
+    left without targets are dropped.
+    """
+    _validate_type(probability, float, "probability")
+    if not 0.0 < probability < 1.0:
+        raise ParameterError("probability must be in (0, 1)", key="probability",
+                             value=probability)
+    flat = [(s, t) for s, targets in gid_pairs.items() for t in targets]
+    rng = np.random.default_rng(conn_seed)
+    keep = set(rng.choice(range(len(flat)), int(np.round(len(flat) * probability)),
+                          replace=False).tolist())
+    pruned = defaultdict(list)
+    for idx, (s, t) in enumerate(flat):
+        if idx in keep:
+            pruned[s].append(t)
+    return dict(pruned)
+
+
+def check_gids(gids, gid_ranges, valid, name, same_type=True):
+    """A list of gids from a population name, a gid, a range or a list (hnn-core's rules)."""
+    _validate_type(gids, (int, list, range, str, type(None)), name,
+                   "an int, list, range, str or None")
+    if gids is None:
+        return []
+    if isinstance(gids, str):
+        _check_option(name, gids, valid)
+        return list(gid_ranges[gids])
+    gids = [gids] if isinstance(gids, int) else list(gids)
+    if gids and all(isinstance(g, str) for g in gids):
+        return [gid for pop in gids for gid in gid_ranges[_check_option(name, pop, valid)]]
+    first = gid_to_type(gids[0], gid_ranges) if gids else None
+    for gid in gids:
+        _validate_type(gid, int, name)
+        kind = gid_to_type(gid, gid_ranges)
+        if kind is None or (same_type and kind != first):
+            raise ParameterError("gids must exist and be of one population" if same_type
+                                 else "gid is in no population", key=name, value=gid)
+    return [int(g) for g in gids]
+
+
+def gid_to_type(gid, gid_ranges):
+    """The population of ``gid``, or None."""
+    for name, gids in gid_ranges.items():
+        if gid in gids:
+            return name
+    return None
+
+
+def pick_connection(net, src_gids=None, target_gids=None, loc=None, receptor=None):
+    """Indices into ``net.connectivity`` matching every given criterion (hnn-core's).
+
+    Parameters
+    ----------
+    net : Network
+        The network.
+    src_gids, target_gids : str | int | range | list | None
+        Population names or gids (several populations allowed).
+    loc, receptor : str | list of str | None
+        Locations ('proximal', 'distal', 'soma') and receptors.
+
+    Returns
+    -------
+    indices : list of int
+        Sorted; empty if a criterion matches nothing.
+    """
+    ranges = net.gid_ranges
+    srcs = set(check_gids(src_gids, ranges, list(ranges), "src_gids", same_type=False))
+    tgts = set(check_gids(target_gids, ranges, list(net.cell_types), "target_gids",
+                          same_type=False))
+    locs = _string_list(loc, LOCATIONS, "loc")
+    receptors = _string_list(receptor, RECEPTORS, "receptor")
+    picks = []
+    for idx, conn in enumerate(net.connectivity):
+        if ((srcs and not srcs & set(conn["src_gids"]))
+                or (tgts and not tgts & set(conn["target_gids"]))
+                or (locs and conn["loc"] not in locs)
+                or (receptors and conn["receptor"] not in receptors)):
+            continue
+        picks.append(idx)
+    return picks
+
+
+def _string_list(value, valid, name):
+    _validate_type(value, (str, list, type(None)), name, "a str, list or None")
+    values = [] if value is None else [value] if isinstance(value, str) else list(value)
+    for item in values:
+        _check_option(name, item, valid)
+    return values
+
+
+def _index_pairs(conn, gid_ranges):
+    """(pre index, post index) pairs of a connectivity entry, in gid_pairs order."""
+    src0, tgt0 = min(gid_ranges[conn["src_type"]]), min(gid_ranges[conn["target_type"]])
+    return [[int(s) - src0, int(t) - tgt0] for s, targets in conn["gid_pairs"].items()
+            for t in targets]
+
+
+def connection_definition(conn, gid_ranges, threshold):
+    """The specs builder's definition of one connectivity entry.
+
+    Returns
+    -------
+    definition : dict
+        ``source``, ``target`` (NetPyNE labels), ``loc``, ``receptor``,
+        ``weight`` (µS, gain applied), ``delay`` (ms), ``lamtha`` (grid
+        spacings), ``autapses`` and ``pairs`` (None for all-to-all, else
+        [[pre index, post index], ...]).
+    """
+    nc = conn["nc_dict"]
+    if nc["threshold"] != threshold:
+        raise ParameterError(f"a connection threshold other than the network's ({threshold} "
+                             "mV) is not available", key="threshold", value=nc["threshold"])
+    src, tgt = conn["src_type"], conn["target_type"]
+    same = src == tgt
+    pairs = _index_pairs(conn, gid_ranges)
+    n_src, n_tgt = len(gid_ranges[src]), len(gid_ranges[tgt])
+    full = {"autapses": True, "pairs": None}
+    if len(pairs) == n_src * n_tgt and len({tuple(p) for p in pairs}) == len(pairs):
+        pass
+    elif (same and len(pairs) == n_src * (n_src - 1)
+          and all(p != q for p, q in pairs) and len({tuple(p) for p in pairs}) == len(pairs)):
+        full["autapses"] = False
+    else:
+        if same and any(p == q for p, q in pairs):
+            raise ParameterError(f"{src} -> {tgt}: a cell connected to itself within an "
+                                 "explicit pair list is dropped by NetPyNE's connList; use "
+                                 "allow_autapses=False or probability=1.0",
+                                 key="allow_autapses", value=conn["allow_autapses"])
+        full = {"autapses": False, "pairs": pairs}
+    return dict(full, source=SHORT_NAMES.get(src, src), target=SHORT_NAMES.get(tgt, tgt),
+                loc=conn["loc"], receptor=conn["receptor"],
+                weight=float(nc["A_weight"]) * float(nc["gain"]), delay=float(nc["A_delay"]),
+                lamtha=float(nc["lamtha"]))
