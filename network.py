@@ -9,6 +9,7 @@ builds the network.
 """
 
 import copy
+import os
 
 import numpy as np
 
@@ -37,6 +38,30 @@ def _check_mesh_shape(mesh_shape):
         raise ParameterError("mesh_shape must be two positive integers (n_x, n_y)",
                              key="mesh_shape", value=mesh_shape)
     return [int(n) for n in mesh_shape]
+
+
+def _spike_trains(spike_data):
+    """One list of spike times (ms) per drive cell, from hnn-core's three spike_data forms."""
+    if isinstance(spike_data, (str, os.PathLike)):
+        from hnn_netpyne.analysis.cell_response import read_spikes
+
+        response = read_spikes(spike_data)
+        spike_data = {}
+        for t, gid, kind in zip(response.spike_times[0], response.spike_gids[0],
+                                response.spike_types[0]):
+            spike_data.setdefault(f"{kind}_GID{gid}", []).append(t)
+    if isinstance(spike_data, dict):
+        for source, times in spike_data.items():
+            _validate_type(times, (list, np.ndarray), f"spike_data[{source!r}]",
+                           "a list of times (ms)")
+        return [list(times) for times in spike_data.values()]
+    if isinstance(spike_data, list) and all(isinstance(x, tuple) and len(x) == 2
+                                            for x in spike_data):
+        gids = sorted({gid for _, gid in spike_data})
+        return [[t for t, g in spike_data if g == gid] for gid in gids]
+    raise ParameterError("spike_data must be a dict of source -> times, a list of "
+                         "(time, gid) tuples or a spike file pattern", key="spike_data",
+                         value=type(spike_data).__name__)
 
 
 class Network:
@@ -258,6 +283,41 @@ class Network:
                                        {"repeats": "n_drive_cells", "seedcore": "event_seed"},
                                        args))
         self._add(_drives.bursty_drive(**args))
+
+    def add_spike_train_drive(self, name, *, spike_data, location, weights_ampa=None,
+                              weights_nmda=None, synaptic_delays=0.1, space_constant=3.0,
+                              probability=1.0, conn_seed=None):
+        """Add a drive that replays given spike trains (hnn-core's signature).
+
+        Parameters
+        ----------
+        name : str
+            Unique drive name.
+        spike_data : dict | list of (float, int) | str
+            {source id: [times (ms)]} (one drive cell per key, in key order),
+            [(time, source gid), ...] (one drive cell per gid, in gid order),
+            or a spike file pattern for :func:`read_spikes` (its first trial;
+            one drive cell per population and gid, in order of first spike).
+        location : str
+            'proximal', 'distal' or a section name of every target.
+        weights_ampa, weights_nmda : dict | None
+            Weight (µS) per target cell type.
+        synaptic_delays : float | dict
+            Delay (ms), one or per target cell type.
+        space_constant : float
+            Lateral decay of weights and delays (grid spacings).
+        probability : float | dict
+            Connection probability, one or per target cell type.
+        conn_seed : int | None
+            Seed of connection pruning (needed when ``probability`` < 1).
+        """
+        trains = _spike_trains(spike_data)
+        if conn_seed is None:
+            conn_seed = 0  # unused with probability 1
+        self._add(_drives.spike_train_drive(
+            name, spike_times=trains, location=location, weights_ampa=weights_ampa,
+            weights_nmda=weights_nmda, synaptic_delays=synaptic_delays,
+            space_constant=space_constant, probability=probability, conn_seed=conn_seed))
 
     def add_tonic_bias(self, *, cell_type=None, section="soma", bias_name="tonic", amplitude,
                        t0=0, tstop=None):
