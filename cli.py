@@ -30,6 +30,10 @@ def add_run_options(parser):
                         help="drives and defaults of an hnn-core example (default: seed_bursty)")
     parser.add_argument("--params", dest="param_file", default=None,
                         help="HNN parameter file (.json or .param); default: the preset's")
+    parser.add_argument("--network-config", dest="network_config", default=None,
+                        metavar="FILE", help="an hnn-core network configuration file (JSON: "
+                        "cells, connectivity, drives); replaces --preset/--params/--model/"
+                        "--mesh")
     parser.add_argument("--model", default=None,
                         help="model variant: neymotin_2020 (= jones_2009), law_2021 or calcium")
     parser.add_argument("--tstop", type=float, default=None, help="simulation length (ms)")
@@ -68,6 +72,21 @@ def config_options(args):
             "mesh_shape": args.mesh_shape, "output_dir": output,
             "record_soma_voltage": args.record_soma_voltage, "coreneuron": args.coreneuron,
             "n_threads": args.n_threads}
+
+
+def sim_config(args):
+    """The simConfig of parsed run options: of ``--network-config`` if given, else of
+    :func:`build_sim_config`."""
+    if getattr(args, "network_config", None):
+        from hnn_netpyne.network_io import network_sim_config
+
+        options = config_options(args)
+        if args.output_dir is None:
+            options["output_dir"] = os.path.join("output", Path(args.network_config).stem)
+        return network_sim_config(args.network_config, options)
+    from hnn_netpyne.model.specs import build_sim_config
+
+    return build_sim_config(**config_options(args))
 
 
 def script_arguments(argv=None):
@@ -119,10 +138,10 @@ def _forwarded_run_args(argv):
 def cmd_run(args, raw_args):
     if args.np and args.np > 1:
         return _launch_mpi(args.np, _forwarded_run_args(raw_args))
-    from hnn_netpyne.model.specs import build_net_params, build_sim_config
+    from hnn_netpyne.model.specs import build_net_params
     from hnn_netpyne.runtime.job import run_job
 
-    cfg = build_sim_config(**config_options(args))
+    cfg = sim_config(args)
     net_params = build_net_params(cfg)
     run_job(cfg, net_params, overwrite=args.overwrite, plots=args.plots, progress=args.progress)
     return 0
@@ -148,9 +167,7 @@ def cmd_params(args, _raw):
 
 
 def _export_config(args):
-    from hnn_netpyne.model.specs import build_sim_config
-
-    return build_sim_config(**config_options(args))
+    return sim_config(args)
 
 
 def cmd_export_json(args, _raw):

@@ -24,6 +24,7 @@ from hnn_netpyne.model.params import load_params
 from hnn_netpyne.model.positions import column_origin
 from hnn_netpyne.model.specs import build_net_params, build_sim_config, population_sizes
 from hnn_netpyne.model.variants import model_variant, variant_pathways
+from hnn_netpyne.network_io import hnn_core_biases, hnn_core_drive
 from hnn_netpyne.params import Params, _parameter_source
 
 __all__ = ["Network", "pick_connection"]
@@ -130,17 +131,19 @@ class Network:
 
     @property
     def external_drives(self):
-        """Spike-source drives by name: copies of their definitions, with hnn-core's
-        ``events`` (after a simulation: per trial, per drive cell, spike times in ms)."""
-        drives = {d["name"]: copy.deepcopy(d) for d in self._drives if d["type"] != "tonic"}
-        for name, drive in drives.items():
-            drive["events"] = copy.deepcopy(self._events.get(name, []))
-        return drives
+        """Spike-source drives by name, in hnn-core's layout (copies), with
+        ``events``: after a simulation, spike times (ms) per trial and drive cell."""
+        spike_drives = [d for d in self._drives if d["type"] != "tonic"]
+        layout = _drives.drive_layout(spike_drives, population_sizes(self._mesh_shape))
+        return {d["name"]: hnn_core_drive(d, layout["drives"][d["name"]]["n_cells"],
+                                          copy.deepcopy(self._events.get(d["name"], [])))
+                for d in spike_drives}
 
     @property
     def external_biases(self):
-        """Tonic biases by name (copies of their definitions)."""
-        return {d["name"]: copy.deepcopy(d) for d in self._drives if d["type"] == "tonic"}
+        """Tonic biases in hnn-core's layout: {bias name: {cell type: {'amplitude' (nA),
+        't0', 'tstop' (ms), 'section'}}}."""
+        return hnn_core_biases([d for d in self._drives if d["type"] == "tonic"])
 
     @property
     def gid_ranges(self):
@@ -351,7 +354,8 @@ class Network:
                 raise ParameterError(f"{cell} cells have no section {section!r}; expected one "
                                      f"of {sorted(rules[cell]['secs'])}", key="section",
                                      value=section)
-        existing = self.external_biases.get(bias_name)
+        existing = next((d for d in self._drives
+                         if d["name"] == bias_name and d["type"] == "tonic"), None)
         if existing is None:
             self._add(bias)
             return
@@ -536,12 +540,20 @@ class Network:
         trials = [trial_drive_events(dict(cfg, trial=k), k) for k in range(cfg["nTrials"])]
         self._events = {name: [trial[name] for trial in trials] for name in trials[0]}
 
+    def write_configuration(self, fname, overwrite=True):
+        """Write the network as an hnn-core network configuration file (JSON); see
+        :func:`hnn_netpyne.network_io.write_configuration`."""
+        from hnn_netpyne.network_io import write_configuration
+
+        write_configuration(self, fname, overwrite=overwrite)
+
     def clear_drives(self):
         """Remove every drive and bias added to the network."""
         self._drives = []
         self._events = {}
 
-    def to_netpyne(self, tstop=None, dt=None, n_trials=None, *, coreneuron=False, n_threads=1):
+    def to_netpyne(self, tstop=None, dt=None, n_trials=None, *, coreneuron=False, n_threads=1,
+                   output_dir="output", record_soma_voltage=False):
         """The NetPyNE specifications of this network.
 
         Parameters
@@ -554,6 +566,10 @@ class Network:
             Solve with CoreNEURON (the same results in about half the time).
         n_threads : int
             Threads per process (the same results).
+        output_dir : str
+            Run folder of a run started from these specs.
+        record_soma_voltage : bool
+            Record every cell's somatic potential.
 
         Returns
         -------
@@ -568,6 +584,7 @@ class Network:
             "params", param_file=self._param_file, tstop=tstop, dt=dt, n_trials=n_trials,
             model=self._model, mesh_shape=self._mesh_shape, drives=copy.deepcopy(self._drives),
             param_overrides=self._param_overrides, coreneuron=coreneuron, n_threads=n_threads,
+            output_dir=output_dir, record_soma_voltage=record_soma_voltage,
         )
         cfg.update(preset=None, drivesFromParams=False, connectivity=self._definitions(),
                    synMechChanges=copy.deepcopy(self._syn_changes))

@@ -148,6 +148,11 @@ def read_params(fname):
                 f"top level must be a JSON object, got {type(file_params).__name__}",
                 source=source,
             )
+        if file_params.get("object_type") == "Network":
+            raise ParameterError(
+                "an hnn-core network configuration (cells, connectivity, drives), not a "
+                "parameter file: load it with read_network_configuration(fname) or run it "
+                "with 'hnn-netpyne run --network-config FILE'", source=source)
     else:
         file_params = _parse_param_text(text, source)
     if not file_params:

@@ -7,7 +7,6 @@ given to ``init.py`` (``--preset erp --tstop 100 ...``, see
 
 from netpyne import specs
 
-from hnn_netpyne.cli import config_options, options_from_argv
-from hnn_netpyne.model.specs import build_sim_config
+from hnn_netpyne.cli import options_from_argv, sim_config
 
-cfg = specs.SimConfig(build_sim_config(**config_options(options_from_argv())))
+cfg = specs.SimConfig(sim_config(options_from_argv()))

@@ -64,7 +64,9 @@ def test_seed_network_is_the_seed_preset():
     cfg, net_params = net.to_netpyne(tstop=310.0)
     assert net_params == build_net_params(build_sim_config("seed_bursty"))
     assert json.loads(json.dumps(cfg)) == cfg  # plain data, ready for a config file
-    assert cfg["drives"] == [dict(d) for d in net.external_drives.values() if d.pop("events") == []]
+    drive = net.external_drives["bursty"]
+    assert [d["name"] for d in cfg["drives"]] == ["bursty"] and drive["events"] == []
+    assert drive["weights_ampa"] == SEED_WEIGHTS and drive["n_drive_cells"] == 10
     assert net.gid_ranges["bursty"] == range(270, 280)
 
 
@@ -133,7 +135,8 @@ def test_other_old_names():
         net.add_tonic_bias(cell_type="L5_pyramidal", amplitude=1.0)
     with pytest.warns(DeprecationWarning):
         net.add_tonic_bias(cell_type="L2_pyramidal", amplitude=0.5)  # joins bias 'tonic'
-    assert net.external_biases["tonic"]["amplitude"] == {"L5Pyr": 1.0, "L2Pyr": 0.5}
+    assert {k: v["amplitude"] for k, v in net.external_biases["tonic"].items()} == {
+        "L5_pyramidal": 1.0, "L2_pyramidal": 0.5}
 
 
 @pytest.mark.parametrize(
@@ -207,7 +210,8 @@ def test_bad_drives_fail_when_added_and_leave_the_network_unchanged():
     with pytest.raises(ParameterError, match="bias 'tonic' exists already"):
         net.add_tonic_bias(amplitude={"L2Pyr": 1.0}, t0=5.0)
     assert list(net.external_drives) == ["ev"]
-    assert net.external_biases["tonic"]["amplitude"] == {"L5Pyr": 1.0}
+    assert net.external_biases["tonic"] == {"L5_pyramidal": {"amplitude": 1.0, "t0": 0.0,
+                                                             "tstop": None, "section": "soma"}}
     net.clear_drives()
     assert net.external_drives == {} and net.external_biases == {}
 
