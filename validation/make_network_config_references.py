@@ -6,6 +6,7 @@ Run from the repository root with the validation environment (hnn-core
     /work/hnnval/bin/python validation/make_network_config_references.py netcons
     /work/hnnval/bin/python validation/make_network_config_references.py simulate
     /work/hnnval/bin/python validation/make_network_config_references.py check FILE
+    /work/hnnval/bin/python validation/make_network_config_references.py dump FILE OUT
 
 ``netcons``
     ``read_network_configuration(hnn_core/param/neymotin2020_base.json)``,
@@ -21,6 +22,9 @@ Run from the repository root with the validation environment (hnn-core
     hnn-core, compares its Network with neymotin2020_base.json's (every
     connectivity entry, drive and bias) and its NetCons with the reference,
     and prints the differences.
+``dump FILE OUT``
+    The NetCons hnn-core builds from any configuration FILE, into OUT (.npz),
+    to compare with the NetCons of hnn-netpyne's specs of the same file.
 """
 
 import argparse
@@ -55,6 +59,9 @@ def netcon_rows(net):
     Cell.parconnect_from_src = recording
     try:
         # what simulate_dipole sets before it builds
+        for drive in net.external_drives.values():
+            if "tstop" in drive["dynamics"] and drive["dynamics"]["tstop"] is None:
+                drive["dynamics"]["tstop"] = TSTOP_MS
         net._instantiate_drives(tstop=TSTOP_MS, n_trials=1)
         net._params.update(record_vsec=False, record_isec=False, record_ca=False)
         net._tstop, net._dt = TSTOP_MS, 0.025
@@ -119,8 +126,9 @@ def check(fname):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("mode", choices=("netcons", "simulate", "check"))
+    parser.add_argument("mode", choices=("netcons", "simulate", "check", "dump"))
     parser.add_argument("file", nargs="?")
+    parser.add_argument("out", nargs="?")
     args = parser.parse_args()
     if args.mode == "netcons":
         arrays = as_arrays(netcon_rows(read_network_configuration(SOURCE)))
@@ -128,8 +136,11 @@ def main():
         print(f"{len(arrays['src_gid'])} NetCons")
     elif args.mode == "simulate":
         simulate()
-    else:
+    elif args.mode == "check":
         check(args.file)
+    else:
+        np.savez_compressed(args.out, **as_arrays(netcon_rows(read_network_configuration(
+            args.file))))
 
 
 if __name__ == "__main__":
