@@ -5,6 +5,10 @@ records the change in the network, which puts it into the synMechParams
 of every spec it builds (``cfg['synMechChanges']``).
 """
 
+from types import SimpleNamespace
+
+import numpy as np
+
 from hnn_netpyne.cells import HNN_CORE_NAMES
 from hnn_netpyne.checks import _check_option, _validate_type
 
@@ -37,11 +41,19 @@ class SynapseKinetics(dict):
 
 
 class CellView:
-    """A cell type as hnn-core's ``cell_object``: name, sections, locations, synapses."""
+    """A cell type as hnn-core's ``cell_object``: name, sections, locations, synapses.
+
+    ``sections[name]`` has hnn-core's Section fields as attributes (``L``,
+    ``diam``, ``cm``, ``Ra``, ``end_pts``, ``nseg``, ``v0``, ``mechs``,
+    ``syns``); they are read-only views of the cell rule.
+    """
 
     def __init__(self, short_name, rule, syn_mech_params, changes):
+        from hnn_netpyne.network_io import section_dict
+
         self.name = HNN_CORE_NAMES[short_name]
-        self.sections = {name: sorted(sec.get("mechs", {})) for name, sec in rule["secs"].items()}
+        self.sections = {name: SimpleNamespace(**section_dict(short_name, name, sec))
+                         for name, sec in rule["secs"].items()}
         self.sect_loc = {loc: list(secs) for loc, secs in rule["secLists"].items()
                          if loc in ("proximal", "distal")}
         prefix = f"{short_name}_"
@@ -52,6 +64,35 @@ class CellView:
 
     def __repr__(self):
         return f"<Cell | {self.name}, {len(self.sections)} sections>"
+
+    def plot_morphology(self, ax=None, color=None, pos=(0, 0, 0), xlim=(-250, 150),
+                        ylim=(-100, 100), zlim=(-100, 1200), show=True):
+        """Draw the sections as 3-D lines from their end points (µm), soma at ``pos``.
+
+        ``color`` is one colour or a dict of section -> colour (default blue);
+        line widths follow the section diameters.
+
+        Returns
+        -------
+        ax : mpl_toolkits.mplot3d.Axes3D
+        """
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            ax = plt.figure().add_subplot(projection="3d")
+        colors = color if isinstance(color, dict) else {
+            name: color or "b" for name in self.sections}
+        for axis, offset, limits in (("x", pos[0], xlim), ("y", pos[1], ylim),
+                                     ("z", pos[2], zlim)):
+            getattr(ax, f"set_{axis}lim")(offset + limits[0], offset + limits[1])
+        for name, sec in self.sections.items():
+            x, y, z = (np.array(c) + p for c, p in zip(zip(*sec.end_pts), pos))
+            ax.plot(x, y, z, "-", color=colors[name], linewidth=max(sec.diam / 4.0, 0.5))
+        ax.view_init(0, -90)
+        ax.axis("off")
+        if show:
+            plt.show()
+        return ax
 
 
 def cell_type_views(syn_mech_params, changes, rules):

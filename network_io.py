@@ -82,7 +82,7 @@ def hnn_core_biases(biases):
 # --- cells in hnn-core's layout --------------------------------------------------
 
 
-def _section_dict(cell_type, name, sec):
+def section_dict(cell_type, name, sec):
     """One section of a cell rule as hnn-core's Section.to_dict lays it out."""
     geom = sec["geom"]
     nseg = int(geom["nseg"])
@@ -118,7 +118,7 @@ def cell_dict(cell_type, rule, syn_mech_params):
                 for label, mech in syn_mech_params.items() if label.startswith(prefix)}
     return {"name": cell_type if cell_type.endswith("Pyr") else HNN_CORE_NAMES[cell_type],
             "pos": [0, 0, 0],
-            "sections": {name: _section_dict(cell_type, name, sec)
+            "sections": {name: section_dict(cell_type, name, sec)
                          for name, sec in rule["secs"].items()},
             "synapses": synapses, "cell_tree": _cell_tree(rule),
             "sect_loc": {k: list(v) for k, v in rule["secLists"].items()},

@@ -310,19 +310,16 @@ class Dipole:
 
         ``freqs`` (Hz) and ``n_cycles`` as in
         :func:`hnn_netpyne.analysis.spectrogram.morlet_power`; ``decim``
-        keeps every n-th sample; ``padding`` must be 'zeros' (samples
-        beyond the window count as zeros); ``colorbar_inside`` is accepted
-        and draws the usual colour bar.
+        keeps every n-th sample; ``padding`` ('zeros', 'mirror' or None)
+        extends the window on both sides as hnn-core does;
+        ``colorbar_inside`` is accepted and draws the usual colour bar.
         """
         from hnn_netpyne.analysis.spectrogram import plot_tfr_morlet
 
-        if padding != "zeros":
-            raise ParameterError("only padding='zeros' is available", key="padding",
-                                 value=padding)
         dpl = self if not decim else self._decimated(decim)
         fig = plot_tfr_morlet(dpl, freqs, n_cycles=n_cycles, layer=layer, tmin=tmin,
                               tmax=tmax, ax=ax, colorbar=colorbar, show=False,
-                              colormap=colormap)
+                              colormap=colormap, padding=padding)
         if show:
             import matplotlib.pyplot as plt
 
