@@ -21,8 +21,13 @@ from hnn_netpyne.errors import HNNNetpyneError, ParameterError
 from hnn_netpyne.model import drives as _drives
 from hnn_netpyne.model.legacy_drives import drives_from_params
 from hnn_netpyne.model.params import load_params
-from hnn_netpyne.model.positions import column_origin
-from hnn_netpyne.model.specs import build_net_params, build_sim_config, population_sizes
+from hnn_netpyne.model.positions import cell_positions, column_origin
+from hnn_netpyne.model.specs import (
+    build_net_params,
+    build_sim_config,
+    cell_specs,
+    population_sizes,
+)
 from hnn_netpyne.model.variants import model_variant, variant_pathways
 from hnn_netpyne.network_io import hnn_core_biases, hnn_core_drive
 from hnn_netpyne.params import Params, _parameter_source
@@ -133,11 +138,10 @@ class Network:
     def external_drives(self):
         """Spike-source drives by name, in hnn-core's layout (copies), with
         ``events``: after a simulation, spike times (ms) per trial and drive cell."""
-        spike_drives = [d for d in self._drives if d["type"] != "tonic"]
-        layout = _drives.drive_layout(spike_drives, population_sizes(self._mesh_shape))
-        return {d["name"]: hnn_core_drive(d, layout["drives"][d["name"]]["n_cells"],
+        layout = self._drive_layout()["drives"]
+        return {d["name"]: hnn_core_drive(d, layout[d["name"]]["n_cells"],
                                           copy.deepcopy(self._events.get(d["name"], [])))
-                for d in spike_drives}
+                for d in self._drives if d["type"] != "tonic"}
 
     @property
     def external_biases(self):
@@ -145,21 +149,27 @@ class Network:
         't0', 'tstop' (ms), 'section'}}}."""
         return hnn_core_biases([d for d in self._drives if d["type"] == "tonic"])
 
+    def _drive_layout(self):
+        spike_drives = [d for d in self._drives if d["type"] != "tonic"]
+        return _drives.drive_layout(spike_drives, population_sizes(self._mesh_shape))
+
     @property
     def gid_ranges(self):
         """Population -> range of gids, in hnn-core's names and order (cells, then drives)."""
-        from hnn_netpyne.runtime.run import gid_ranges
-
-        return {_conn.long_name(label): range(*bounds)
-                for label, bounds in gid_ranges(self.to_netpyne()[1]).items()}
+        ranges = self._cell_gid_ranges()
+        for name, entry in self._drive_layout()["drives"].items():
+            ranges[name] = range(entry["gid_start"], entry["gid_start"] + entry["n_cells"])
+        return ranges
 
     @property
     def pos_dict(self):
         """Population -> list of (x, y, z) soma positions (µm); drives sit at the origin."""
-        net_params = self.to_netpyne()[1]
-        positions = {_conn.long_name(label): [(c["x"], c["y"], c["z"]) for c in pop["cellsList"]]
-                     for label, pop in net_params["popParams"].items()}
-        positions["origin"] = tuple(column_origin(self._mesh_shape))
+        origin = tuple(column_origin(self._mesh_shape))
+        positions = {HNN_CORE_NAMES[label]: [tuple(p) for p in pos]
+                     for label, pos in cell_positions(self._mesh_shape).items()}
+        for name, entry in self._drive_layout()["drives"].items():
+            positions[name] = [origin] * entry["n_cells"]
+        positions["origin"] = origin
         return positions
 
     @property
@@ -169,8 +179,9 @@ class Network:
         Setting ``cell_object.synapses[receptor][key]`` (``e`` mV, ``tau1``,
         ``tau2`` ms) changes that synapse of the cell type in the specs.
         """
-        return cell_type_views(self.to_netpyne()[1]["synMechParams"], self._syn_changes,
-                               cell_rules(self._params))
+        rules, syn_mechs = cell_specs(self._params, model_variant(self._model),
+                                      self._syn_changes)
+        return cell_type_views(syn_mechs, self._syn_changes, rules)
 
     @property
     def connectivity(self):
@@ -472,7 +483,7 @@ class Network:
             self.gid_to_type(srcs[0]), self.gid_to_type(tgts[0]), pairs, loc, receptor,
             float(weight), float(delay), float(lamtha), threshold, gain=float(gain),
             allow_autapses=allow_autapses, probability=probability)
-        rules = cell_rules(self._params)
+        rules = cell_specs(self._params, model_variant(self._model))[0]
         connections = self._cell_connectivity()
         connections.append(conn)
         try:

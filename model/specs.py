@@ -95,6 +95,30 @@ def all_drives(params, settings, pop_sizes):
     return drives
 
 
+def cell_specs(params, variant, syn_mech_changes=None):
+    """cellParams and synMechParams of a model variant.
+
+    Parameters
+    ----------
+    params : dict
+        Validated HNN parameter set.
+    variant : dict
+        Model variant (see :mod:`hnn_netpyne.model.variants`).
+    syn_mech_changes : dict | None
+        synMech label -> changed kinetics (``e``, ``tau1``, ``tau2``).
+
+    Returns
+    -------
+    cell_params, syn_mech_params : dict, dict
+    """
+    rules = cell_rules(params)
+    syn_mechs = synaptic_mechanisms(params)
+    apply_cell_changes(variant, rules, syn_mechs)
+    for label, changes in (syn_mech_changes or {}).items():
+        syn_mechs[label].update(changes)
+    return rules, syn_mechs
+
+
 def build_net_params(cfg):
     """The netParams dictionary of an HNN network.
 
@@ -121,11 +145,7 @@ def build_net_params(cfg):
     positions = cell_positions(mesh)
     pop_sizes = {ct: len(pos) for ct, pos in positions.items()}
 
-    rules = cell_rules(params)
-    syn_mechs = synaptic_mechanisms(params)
-    apply_cell_changes(variant, rules, syn_mechs)
-    for label, changes in settings["synMechChanges"].items():
-        syn_mechs[label].update(changes)
+    rules, syn_mechs = cell_specs(params, variant, settings["synMechChanges"])
 
     pop_params = {
         ct: {"cellType": ct, "cellsList": [{"x": x, "y": y, "z": z} for x, y, z in positions[ct]]}
