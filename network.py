@@ -551,6 +551,18 @@ class Network:
         trials = [trial_drive_events(dict(cfg, trial=k), k) for k in range(cfg["nTrials"])]
         self._events = {name: [trial[name] for trial in trials] for name in trials[0]}
 
+    def to_dict(self, write_output=False):
+        """The network as the dictionary of hnn-core's configuration file.
+
+        ``write_output`` must be False: simulation outputs are not included.
+        """
+        from hnn_netpyne.network_io import network_to_dict
+
+        if write_output:
+            raise ParameterError("write_output=True is not available", key="write_output",
+                                 value=write_output)
+        return network_to_dict(self)
+
     def write_configuration(self, fname, overwrite=True):
         """Write the network as an hnn-core network configuration file (JSON); see
         :func:`hnn_netpyne.network_io.write_configuration`."""
