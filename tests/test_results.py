@@ -156,3 +156,37 @@ def test_module_names_of_hnn_core():
     net = jones_2009_model()
     add_erp_drives_to_jones_model(net)
     assert list(net.external_drives) == ["evdist1", "evprox1", "evprox2"]
+
+
+def test_zero_padding_only_lets_longer_wavelets_fit(dipole):
+    """Zeros beyond the window are what the transform assumes anyway: padding changes no
+    value, it only allows wavelets up to three times the window (as hnn-core pads)."""
+    from hnn_netpyne.analysis.spectrogram import _padded_power, morlet_power
+    from hnn_netpyne.errors import HNNNetpyneError
+
+    trace = dipole.data["agg"][:6000]  # 150 ms at 40 kHz
+    freqs = np.array([80.0, 160.0])
+    np.testing.assert_allclose(_padded_power(trace, dipole.sfreq, freqs, 4.0, "zeros"),
+                               morlet_power(trace, dipole.sfreq, freqs, 4.0), rtol=1e-9,
+                               atol=1e-20)
+    with pytest.raises(HNNNetpyneError, match="longer than the signal"):
+        morlet_power(trace, dipole.sfreq, [30.0], 7.0)
+    assert _padded_power(trace, dipole.sfreq, [30.0], 7.0, "zeros").shape == (1, 6000)
+
+
+def test_viz_functions_take_hnn_core_arguments(dipole, response):
+    from hnn_netpyne import viz
+
+    trials = [dipole, dipole.copy().scale(1.0)]
+    fig = viz.plot_dipole(trials, layer=["L2", "L5", "agg"], average=True, show=False)
+    assert [ax.get_title() for ax in fig.axes] == ["L2", "L5", "agg"]
+    assert len(fig.axes[2].lines) == 3  # two trials and their average
+    np.testing.assert_allclose(fig.axes[2].lines[2].get_ydata(), dipole.data["agg"])
+    fig = viz.plot_psd(dipole, fmax=200.0, show=False)
+    assert fig.axes[0].get_xlim() == (0.0, 200.0)
+    fig = viz.plot_tfr_morlet(trials, np.array([40.0, 80.0]), n_cycles=2.0, show=False)
+    assert fig.axes[0].collections[0].get_array().shape == (2, 6801)
+    fig = viz.plot_spikes_hist(response, spike_types=["evprox", "evdist"], show=False)
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["evprox",
+                                                                            "evdist"]
+    plt.close("all")
