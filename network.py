@@ -21,7 +21,12 @@ from hnn_netpyne.errors import HNNNetpyneError, ParameterError
 from hnn_netpyne.model import drives as _drives
 from hnn_netpyne.model.legacy_drives import drives_from_params
 from hnn_netpyne.model.params import load_params
-from hnn_netpyne.model.positions import cell_positions, column_origin
+from hnn_netpyne.model.positions import (
+    INPLANE_DISTANCE_UM,
+    LAYER_SEPARATION_UM,
+    cell_positions,
+    column_origin,
+)
 from hnn_netpyne.model.specs import (
     build_net_params,
     build_sim_config,
@@ -113,6 +118,7 @@ class Network:
             self._drives = drives_from_params(self._params, population_sizes(self._mesh_shape))
         self._connectivity = None  # None: the model's own pathways, made on first use
         self._syn_changes = {}
+        self._cell_positions = {}  # set_cell_positions' distances (µm), if changed
         self._events = {}
         self.cell_response = None
         self.to_netpyne()
@@ -161,12 +167,38 @@ class Network:
             ranges[name] = range(entry["gid_start"], entry["gid_start"] + entry["n_cells"])
         return ranges
 
+    def _spacing(self):
+        """(in-plane grid spacing, layer separation) in µm."""
+        return (self._cell_positions.get("inplane_distance", INPLANE_DISTANCE_UM),
+                self._cell_positions.get("layer_separation", LAYER_SEPARATION_UM))
+
+    def set_cell_positions(self, *, inplane_distance=None, layer_separation=None):
+        """Change the grid spacing and the layer separation (hnn-core's signature).
+
+        Parameters
+        ----------
+        inplane_distance : float | None
+            Distance (µm) between neighbouring pyramidal somata; space
+            constants scale with it, so weights and delays stay the same.
+        layer_separation : float | None
+            Depth (µm) of the L2/3 pyramidal somata above L5's.
+        """
+        for key, value in (("inplane_distance", inplane_distance),
+                           ("layer_separation", layer_separation)):
+            if value is None:
+                continue
+            _validate_type(value, float, key, "a number of µm")
+            if not value > 0:
+                raise ParameterError(f"{key} must be positive", key=key, value=value)
+            self._cell_positions[key] = float(value)
+
     @property
     def pos_dict(self):
         """Population -> list of (x, y, z) soma positions (µm); drives sit at the origin."""
-        origin = tuple(column_origin(self._mesh_shape))
+        inplane, layer = self._spacing()
+        origin = tuple(column_origin(self._mesh_shape, inplane, layer))
         positions = {HNN_CORE_NAMES[label]: [tuple(p) for p in pos]
-                     for label, pos in cell_positions(self._mesh_shape).items()}
+                     for label, pos in cell_positions(self._mesh_shape, layer, inplane).items()}
         for name, entry in self._drive_layout()["drives"].items():
             positions[name] = [origin] * entry["n_cells"]
         positions["origin"] = origin
@@ -610,5 +642,6 @@ class Network:
             output_dir=output_dir, record_soma_voltage=record_soma_voltage,
         )
         cfg.update(preset=None, drivesFromParams=False, connectivity=self._definitions(),
-                   synMechChanges=copy.deepcopy(self._syn_changes))
+                   synMechChanges=copy.deepcopy(self._syn_changes),
+                   cellPositions=dict(self._cell_positions))
         return cfg, build_net_params(cfg)

@@ -378,11 +378,29 @@ def _check_layout(net, data, fname):
                                       data["pos_dict"].get(name), f"/{name}")
         if difference:
             raise ParameterError(f"pos_dict{difference[0]}: {difference[2]!r} differs from "
-                                 f"the grid's {difference[1]!r}; other cell positions are not "
-                                 "available", source=str(fname), key="pos_dict", value=name)
+                                 f"the grid's {difference[1]!r}; positions other than a grid "
+                                 "(set_cell_positions) are not available", source=str(fname),
+                                 key="pos_dict", value=name)
     if data.get("delay", DEFAULT_DELAY_MS) != DEFAULT_DELAY_MS:
         raise ParameterError(f"a default delay other than {DEFAULT_DELAY_MS} ms is not "
                              "available", source=str(fname), key="delay", value=data["delay"])
+
+
+def _set_spacing(net, pos_dict, mesh, fname):
+    """Give ``net`` the grid spacing and layer separation of the file's L2/3 pyramidal somata."""
+    from hnn_netpyne.model.positions import INPLANE_DISTANCE_UM, LAYER_SEPARATION_UM
+
+    somata = pos_dict.get("L2_pyramidal") or [[0.0, 0.0, LAYER_SEPARATION_UM]]
+    inplane = INPLANE_DISTANCE_UM
+    if len(somata) > 1:  # x-major: the second soma is one step along y (or x if n_y == 1)
+        inplane = float(somata[1][1] - somata[0][1] if mesh[1] > 1 else somata[1][0]
+                        - somata[0][0])
+    spacing = {"inplane_distance": inplane, "layer_separation": float(somata[0][2])}
+    changed = {k: v for k, v in spacing.items()
+               if first_difference(v, {"inplane_distance": INPLANE_DISTANCE_UM,
+                                       "layer_separation": LAYER_SEPARATION_UM}[k])}
+    if changed:
+        _in_file(fname, "pos_dict", lambda: net.set_cell_positions(**changed))
 
 
 def _connection(conn, threshold):
@@ -444,6 +462,7 @@ def _network_of(data, fname, read_drives, read_external_biases):
     params.update(celsius=float(data["celsius"]), threshold=float(data["threshold"]))
     net = _in_file(fname, "network", lambda: Network(params, mesh_shape=mesh, model=model))
     net._syn_changes = syn_changes
+    _set_spacing(net, data["pos_dict"], mesh, fname)
     _check_layout(net, data, fname)
     drive_names = set(data["external_drives"])
     if read_drives:

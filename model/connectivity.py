@@ -62,19 +62,19 @@ def _number(value, what):
     return repr(float(value))
 
 
-def weight_expression(a_weight_uS, lamtha):
+def weight_expression(a_weight_uS, lamtha, inplane_um=INPLANE_DISTANCE_UM):
     """NetPyNE string function of the distance-dependent weight (µS).
 
-    ``lamtha`` is in units of the grid spacing; the distance uses the
-    pre- and postsynaptic somata's x and y.
+    ``lamtha`` is in units of the grid spacing ``inplane_um`` (µm); the
+    distance uses the pre- and postsynaptic somata's x and y.
     """
-    lam = _number(lamtha * INPLANE_DISTANCE_UM, "lamtha")
+    lam = _number(lamtha * inplane_um, "lamtha")
     return f"{_number(a_weight_uS, 'weight')} * exp(-({_DISTANCE}**2) / ({lam}**2))"
 
 
-def delay_expression(a_delay_ms, lamtha):
+def delay_expression(a_delay_ms, lamtha, inplane_um=INPLANE_DISTANCE_UM):
     """NetPyNE string function of the distance-dependent delay (ms)."""
-    lam = _number(lamtha * INPLANE_DISTANCE_UM, "lamtha")
+    lam = _number(lamtha * inplane_um, "lamtha")
     return f"{_number(a_delay_ms, 'delay')} / exp(-({_DISTANCE}**2) / ({lam}**2))"
 
 
@@ -106,6 +106,7 @@ def connection_rule(
     conn_list=None,
     exclude_self=False,
     n_source_cells=None,
+    inplane_um=INPLANE_DISTANCE_UM,
 ):
     """One NetPyNE connParams rule of an HNN pathway.
 
@@ -129,6 +130,8 @@ def connection_rule(
         Leave out each cell's connection onto itself (same population).
     n_source_cells : int | None
         Size of the source population, needed with ``exclude_self``.
+    inplane_um : float
+        Grid spacing (µm), the unit of ``lamtha``.
 
     Returns
     -------
@@ -150,8 +153,8 @@ def connection_rule(
         # distributeSynsUniformly are False (see build_sim_config). They are not
         # repeated here: NetPyNE's validator (run by the GUI) rejects them in rules.
         "synsPerConn": len(sections),
-        "weight": weight_expression(weight_uS, lamtha),
-        "delay": delay_expression(delay_ms, lamtha),
+        "weight": weight_expression(weight_uS, lamtha, inplane_um),
+        "delay": delay_expression(delay_ms, lamtha, inplane_um),
     }
     if len(sections) == 1:
         # Several sections take NetPyNE's default, the middle of each.
@@ -164,7 +167,8 @@ def connection_rule(
     return rule
 
 
-def local_connectivity(params, cell_rules, pop_sizes, pathways=LOCAL_PATHWAYS):
+def local_connectivity(params, cell_rules, pop_sizes, pathways=LOCAL_PATHWAYS,
+                       inplane_um=INPLANE_DISTANCE_UM):
     """connParams of all cell-to-cell pathways.
 
     Parameters
@@ -177,6 +181,8 @@ def local_connectivity(params, cell_rules, pop_sizes, pathways=LOCAL_PATHWAYS):
         Number of cells per population.
     pathways : sequence of dict
         Pathway table (default: HNN's default network).
+    inplane_um : float
+        Grid spacing (µm).
 
     Returns
     -------
@@ -196,12 +202,12 @@ def local_connectivity(params, cell_rules, pop_sizes, pathways=LOCAL_PATHWAYS):
             params[weight] if isinstance(weight, str) else weight,
             path["lamtha"],
             exclude_self=same_pop and not path["autapses"],
-            n_source_cells=pop_sizes[path["source"]],
+            n_source_cells=pop_sizes[path["source"]], inplane_um=inplane_um,
         )
     return rules
 
 
-def connectivity_rules(definitions, cell_rules, pop_sizes):
+def connectivity_rules(definitions, cell_rules, pop_sizes, inplane_um=INPLANE_DISTANCE_UM):
     """connParams of explicit connection definitions (``cfg['connectivity']``).
 
     Parameters
@@ -214,6 +220,8 @@ def connectivity_rules(definitions, cell_rules, pop_sizes):
         The cellParams rules.
     pop_sizes : dict of str -> int
         Number of cells per population.
+    inplane_um : float
+        Grid spacing (µm).
 
     Returns
     -------
@@ -233,6 +241,6 @@ def connectivity_rules(definitions, cell_rules, pop_sizes):
             definition["receptor"], definition["weight"], definition["lamtha"],
             delay_ms=definition["delay"], conn_list=definition["pairs"],
             exclude_self=same_pop and not definition["autapses"],
-            n_source_cells=pop_sizes[definition["source"]],
+            n_source_cells=pop_sizes[definition["source"]], inplane_um=inplane_um,
         )
     return rules

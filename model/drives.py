@@ -23,6 +23,7 @@ import numpy as np
 from hnn_netpyne.cells import CELL_TYPES, HNN_CORE_NAMES
 from hnn_netpyne.errors import ParameterError
 from hnn_netpyne.model.connectivity import connection_rule
+from hnn_netpyne.model.positions import INPLANE_DISTANCE_UM
 
 # Bounds that keep event generation finite: faster rates or more spikes than
 # these are not physiological and would exhaust memory or never end.
@@ -481,7 +482,8 @@ def drive_spike_times(drive, drive_layout_entry, trial, n_gids, tstop):
     return [drawn[i] if i < len(drawn) else [] for i in range(entry["n_cells"])]
 
 
-def drive_specs(drives, cell_rules, pop_sizes, origin, tstop, trial=0):
+def drive_specs(drives, cell_rules, pop_sizes, origin, tstop, trial=0,
+                inplane_um=INPLANE_DISTANCE_UM):
     """NetPyNE popParams and connParams of all spike-source drives.
 
     Parameters
@@ -498,6 +500,8 @@ def drive_specs(drives, cell_rules, pop_sizes, origin, tstop, trial=0):
         Simulation end (ms).
     trial : int
         Trial whose spike times the populations carry.
+    inplane_um : float
+        Grid spacing (µm), the unit of the space constants.
 
     Returns
     -------
@@ -524,7 +528,7 @@ def drive_specs(drives, cell_rules, pop_sizes, origin, tstop, trial=0):
                     cell_rules, drive["name"], target, drive["location"], receptor,
                     weights[target], drive["space_constant"],
                     delay_ms=drive["synaptic_delays"][target],
-                    conn_list=None if all_to_all else pairs,
+                    conn_list=None if all_to_all else pairs, inplane_um=inplane_um,
                 )
                 conn_params[f"{drive['name']}_{target}_{receptor}"] = rule
     return pop_params, conn_params

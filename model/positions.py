@@ -59,8 +59,8 @@ def column_origin(mesh_shape, inplane_um=INPLANE_DISTANCE_UM, layer_um=LAYER_SEP
     ]
 
 
-def cell_positions(mesh_shape, layer_um=LAYER_SEPARATION_UM):
-    """Soma positions of all four cell types.
+def cell_positions(mesh_shape, layer_um=LAYER_SEPARATION_UM, inplane_um=INPLANE_DISTANCE_UM):
+    """Soma positions of all four cell types (grid spacing ``inplane_um``).
 
     Returns
     -------
@@ -68,8 +68,8 @@ def cell_positions(mesh_shape, layer_um=LAYER_SEPARATION_UM):
         Keyed by 'L2Basket', 'L2Pyr', 'L5Basket', 'L5Pyr'.
     """
     return {
-        "L2Basket": basket_positions(mesh_shape, 0.8 * layer_um),
-        "L2Pyr": pyramidal_positions(mesh_shape, layer_um),
-        "L5Basket": basket_positions(mesh_shape, 0.2 * layer_um),
-        "L5Pyr": pyramidal_positions(mesh_shape, 0.0),
+        "L2Basket": basket_positions(mesh_shape, 0.8 * layer_um, inplane_um),
+        "L2Pyr": pyramidal_positions(mesh_shape, layer_um, inplane_um),
+        "L5Basket": basket_positions(mesh_shape, 0.2 * layer_um, inplane_um),
+        "L5Pyr": pyramidal_positions(mesh_shape, 0.0, inplane_um),
     }

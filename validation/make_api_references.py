@@ -13,7 +13,7 @@ It reads hnn-core's own ERP outputs (``tests/data/erp.npz``) and writes:
     ``plot_psd`` curve (all samples, and 20-150 ms) of the ERP dipole;
     ``CellResponse.mean_rates`` ('all', 'trial', 'cell') of the ERP spikes
     between 0 and 170 ms; the gid pairs ``add_connection`` draws with
-    ``probability < 1``.
+    ``probability < 1``; the soma positions after ``set_cell_positions``.
 ``tests/data/hnn_core_files/dpl.txt``, ``spk_0.txt``
     The first 400 samples of the ERP dipole written by ``Dipole.write`` and
     the ERP spikes written by ``CellResponse.write``.
@@ -99,6 +99,14 @@ def connection_references():
     return out
 
 
+def position_references():
+    """Soma positions after set_cell_positions(inplane_distance=2.5, layer_separation=1000)."""
+    net = jones_2009_model()
+    net.set_cell_positions(inplane_distance=2.5, layer_separation=1000.0)
+    return {f"positions_{name}": np.array(pos, dtype=float)
+            for name, pos in net.pos_dict.items()}
+
+
 def check_ours(folder, times, layers, response):
     ours = read_dipole(Path(folder) / "dpl.txt")
     n = len(ours.times)
@@ -125,7 +133,7 @@ def main():
         check_ours(args.check_ours, times, layers, response)
         return
     arrays = {**dipole_references(times, layers), **rate_references(response, ranges),
-              **connection_references()}
+              **connection_references(), **position_references()}
     arrays["provenance"] = np.array(str(provenance()))
     np.savez_compressed(DATA / "api_reference.npz", **arrays)
     files = DATA / "hnn_core_files"
