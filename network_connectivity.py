@@ -17,8 +17,10 @@ import numpy as np
 
 from hnn_netpyne.cells import HNN_CORE_NAMES
 from hnn_netpyne.checks import _check_option, _validate_type
-from hnn_netpyne.errors import ParameterError
-from hnn_netpyne.model.connectivity import DEFAULT_DELAY_MS
+from hnn_netpyne.errors import HNNNetpyneError, ParameterError
+from hnn_netpyne.model.connectivity import DEFAULT_DELAY_MS, connectivity_rules
+from hnn_netpyne.model.specs import cell_specs, population_sizes
+from hnn_netpyne.model.variants import model_variant, variant_pathways
 
 SHORT_NAMES = {long: short for short, long in HNN_CORE_NAMES.items()}
 LOCATIONS = ("proximal", "distal", "soma")
@@ -200,3 +202,137 @@ def connection_definition(conn, gid_ranges, threshold):
                 loc=conn["loc"], receptor=conn["receptor"],
                 weight=float(nc["A_weight"]) * float(nc["gain"]), delay=float(nc["A_delay"]),
                 lamtha=float(nc["lamtha"]))
+
+
+class ConnectivityMethods:
+    """The connectivity part of :class:`~hnn_netpyne.network.Network` (a mixin): the
+    cell-to-cell entries, add_connection, clearing and global gains."""
+
+    def _cell_gid_ranges(self):
+        """Cell type (hnn-core name) -> range of gids."""
+        ranges, start = {}, 0
+        for label, n in population_sizes(self._mesh_shape).items():
+            ranges[HNN_CORE_NAMES[label]] = range(start, start + n)
+            start += n
+        return ranges
+
+    def _model_connectivity(self):
+        """The connectivity entries of the model's own pathways."""
+        pathways = variant_pathways(model_variant(self._model))
+        return pathway_connections(pathways, self._params, self._cell_gid_ranges(),
+                                         self.threshold)
+
+    def _cell_connectivity(self):
+        if self._connectivity is None:
+            self._connectivity = self._model_connectivity()
+        return self._connectivity
+
+    def _definitions(self):
+        """The cell-to-cell connection definitions for the specs, or None when they
+        are the model's own pathways unchanged."""
+        if self._connectivity is None:
+            return None
+        ranges, threshold = self._cell_gid_ranges(), self.threshold
+        ours = [connection_definition(c, ranges, threshold) for c in self._connectivity]
+        model = [connection_definition(c, ranges, threshold)
+                 for c in self._model_connectivity()]
+        return None if ours == model else ours
+
+    def add_connection(self, src_gids, target_gids, loc, receptor, weight, delay, lamtha,
+                       threshold=None, gain=1.0, allow_autapses=True, probability=1.0,
+                       conn_seed=None):
+        """Add a cell-to-cell connection (hnn-core's signature).
+
+        Parameters
+        ----------
+        src_gids, target_gids : str | int | range | list of int
+            A cell type ('L2_pyramidal' ...) or gids of one cell type; every
+            source connects to every target.
+        loc : str
+            'proximal', 'distal', 'soma' or a section name of the target.
+        receptor : str
+            'ampa', 'nmda', 'gabaa' or 'gabab'.
+        weight, delay : float
+            Weight (µS) and delay (ms) at zero distance.
+        lamtha : float
+            Space constant (grid spacings) of the distance fall-off.
+        threshold : float | None
+            Must be None or the network's spike threshold (mV).
+        gain : float
+            Factor on the weight (>= 0).
+        allow_autapses : bool
+            Allow a cell to connect to itself.
+        probability : float
+            Fraction of the pairs kept, drawn as hnn-core draws them.
+        conn_seed : int | None
+            Seed of that draw.
+        """
+        ranges = self._cell_gid_ranges()
+        cell_names = list(ranges)
+        srcs = check_gids(src_gids, ranges, cell_names, "src_gids")
+        tgts = check_gids(target_gids, ranges, cell_names, "target_gids")
+        _validate_type(allow_autapses, bool, "allow_autapses")
+        for name, value in (("weight", weight), ("delay", delay), ("lamtha", lamtha),
+                            ("gain", gain)):
+            _validate_type(value, float, name, "a number")
+        if gain < 0:
+            raise ParameterError("gain must be >= 0", key="gain", value=gain)
+        threshold = self.threshold if threshold is None else threshold
+        pairs = all_pairs(srcs, tgts, allow_autapses)
+        if probability != 1.0:
+            pairs = prune_pairs(pairs, probability, conn_seed)
+        conn = new_connection(
+            self.gid_to_type(srcs[0]), self.gid_to_type(tgts[0]), pairs, loc, receptor,
+            float(weight), float(delay), float(lamtha), threshold, gain=float(gain),
+            allow_autapses=allow_autapses, probability=probability)
+        rules = cell_specs(self._params, model_variant(self._model))[0]
+        connections = self._cell_connectivity()
+        connections.append(conn)
+        try:
+            definition = connection_definition(conn, ranges, self.threshold)
+            connectivity_rules([definition], rules, population_sizes(self._mesh_shape))
+        except HNNNetpyneError:
+            connections.pop()
+            raise
+
+    def clear_connectivity(self):
+        """Remove every cell-to-cell connection (drives keep theirs)."""
+        self._connectivity = []
+
+    def _gain_picks(self):
+        """Connection type ('e_e', 'e_i', 'i_e', 'i_i') -> indices into the cell connectivity."""
+        types = {name: cell["cell_metadata"]["electro_type"][0]
+                 for name, cell in self.cell_types.items()}
+        picks = {}
+        for idx, conn in enumerate(self._cell_connectivity()):
+            key = f"{types[conn['src_type']]}_{types[conn['target_type']]}"
+            picks.setdefault(key, []).append(idx)
+        return picks
+
+    def set_global_synaptic_gains(self, e_e=None, e_i=None, i_e=None, i_i=None, copy=False):
+        """Set the gain of every excitatory/inhibitory -> excitatory/inhibitory
+        cell-to-cell connection (drives unchanged); None leaves a type as it is.
+
+        Returns
+        -------
+        net : Network | None
+            A changed copy if ``copy``; otherwise this network is changed.
+        """
+        _validate_type(copy, bool, "copy")
+        net = self.copy() if copy else self
+        picks = net._gain_picks()
+        for key, gain in (("e_e", e_e), ("e_i", e_i), ("i_e", i_e), ("i_i", i_i)):
+            if gain is None:
+                continue
+            _validate_type(gain, float, key, "a number")
+            if gain < 0:
+                raise ParameterError("synaptic gains must be >= 0", key=key, value=gain)
+            for idx in picks.get(key, []):
+                net._connectivity[idx]["nc_dict"]["gain"] = float(gain)
+        return net if copy else None
+
+    def get_global_synaptic_gains(self):
+        """Gain of the first connection of each type ('e_e', 'e_i', 'i_e', 'i_i')."""
+        connections, picks = self._cell_connectivity(), self._gain_picks()
+        return {key: connections[picks[key][0]]["nc_dict"]["gain"]
+                for key in ("e_e", "e_i", "i_e", "i_i") if key in picks}
