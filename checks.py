@@ -6,14 +6,15 @@ number within a range. Each raises :class:`~hnn_netpyne.errors.ParameterError`
 naming the argument and the value, and returns the value when it is good.
 """
 
+import inspect
 import math
 import numbers
 import os
+import warnings
 
 from hnn_netpyne.errors import ParameterError
 
 _TYPE_ALIASES = {
-    # Python's bool is an int; a flag given for a count is a mistake.
     "int": ((numbers.Integral,), "an integer"),
     "numeric": ((numbers.Real,), "a number"),
     "path-like": ((str, os.PathLike), "a path"),
@@ -27,11 +28,12 @@ def _accepts(item, kind):
         return callable(item)
     if kind is None:
         return item is None
+    if kind in ("int", "numeric", int, float):
+        # Python's bool is an int; a flag given for a number is a mistake.
+        classes = numbers.Integral if kind in ("int", int) else numbers.Real
+        return isinstance(item, classes) and not isinstance(item, bool)
     if isinstance(kind, str):
-        classes = _TYPE_ALIASES[kind][0]
-        if kind in ("int", "numeric") and isinstance(item, bool):
-            return False
-        return isinstance(item, classes)
+        return isinstance(item, _TYPE_ALIASES[kind][0])
     return isinstance(item, kind)
 
 
@@ -53,7 +55,8 @@ def validate_type(item, types, item_name, type_name=None):
     types : type | str | None | tuple
         Accepted types: classes, None, or the names ``'int'`` (integers, not
         bool), ``'numeric'`` (real numbers, not bool), ``'path-like'``,
-        ``'str'`` and ``'callable'``.
+        ``'str'`` and ``'callable'``. The classes ``int`` and ``float`` stand
+        for ``'int'`` and ``'numeric'`` (numpy numbers pass, bool does not).
     item_name : str
         Name of the argument or key, for the message.
     type_name : str | None
@@ -78,7 +81,7 @@ def validate_type(item, types, item_name, type_name=None):
                          key=item_name, value=item)
 
 
-def check_option(parameter, value, allowed_values):
+def check_option(parameter, value, allowed_values, extra=""):
     """Check that ``value`` is one of ``allowed_values``.
 
     Parameters
@@ -89,6 +92,8 @@ def check_option(parameter, value, allowed_values):
         The value to check.
     allowed_values : sequence
         The accepted values.
+    extra : str
+        Appended to the message (a hint).
 
     Returns
     -------
@@ -102,7 +107,7 @@ def check_option(parameter, value, allowed_values):
     """
     if value in list(allowed_values):
         return value
-    raise ParameterError(f"{parameter} must be one of {list(allowed_values)}",
+    raise ParameterError(f"{parameter} must be one of {list(allowed_values)}{extra}",
                          key=parameter, value=value)
 
 
@@ -145,3 +150,45 @@ def check_range(parameter, value, low=-math.inf, high=math.inf, *, integer=False
         raise ParameterError(f"{parameter} must be {what} in {left}{low:g}, {high:g}{right}",
                              key=parameter, value=value)
     return int(value) if integer else float(value)
+
+
+def _deprecated(where, old, new, note="", stacklevel=3):
+    """Warn that ``old`` (in ``where``) is deprecated in favour of ``new``."""
+    warnings.warn(f"{where}: {old} is deprecated; use {new} instead{note}", DeprecationWarning,
+                  stacklevel=stacklevel)
+
+
+def _renamed_arguments(func, old_arguments, renames, given):
+    """Values of deprecated argument names, under their new names.
+
+    Parameters
+    ----------
+    func : callable
+        The function called; its signature gives the new names' defaults.
+    old_arguments : dict
+        Keyword arguments the signature does not know.
+    renames : dict
+        Old name -> new name.
+    given : dict
+        The values the new-name arguments received.
+
+    Raises
+    ------
+    TypeError
+        For a name that is neither current nor a known old one.
+    ParameterError
+        If both the old and the new name were given.
+    """
+    defaults = inspect.signature(func).parameters
+    values = {}
+    for old, value in old_arguments.items():
+        if old not in renames:
+            raise TypeError(f"{func.__name__}() got an unexpected keyword argument {old!r}")
+        new = renames[old]
+        if given[new] != defaults[new].default:
+            raise ParameterError(f"{func.__name__}: give {new!r} or its old name {old!r}, "
+                                 "not both", key=old, value=value)
+        _deprecated(func.__name__, repr(old), repr(new), stacklevel=4)
+        values[new] = value
+    return values
+

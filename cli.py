@@ -16,19 +16,12 @@ import json
 import sys
 
 from hnn_netpyne.errors import HNNNetpyneError
-from hnn_netpyne.runtime.options import n_procs_argument, add_run_options, config_options
-
-
-def _sim_config(args):
-    """The simConfig of the parsed run options."""
-    from hnn_netpyne.model.specs import build_sim_config
-
-    return build_sim_config(**config_options(args))
+from hnn_netpyne.runtime.options import add_run_options, n_procs_argument, sim_config
 
 
 def cmd_run(args):
     """Simulate: here for one process, else through ``sim/init.py`` under mpiexec."""
-    cfg = _sim_config(args)
+    cfg = sim_config(args)
     if args.np > 1:
         from hnn_netpyne.runtime.launcher import run_config
 
@@ -68,7 +61,7 @@ def cmd_export_json(args):
     """Write the configured model as NetPyNE JSON."""
     from hnn_netpyne.export.netpyne_json import export_netpyne_json
 
-    for path in export_netpyne_json(_sim_config(args), args.outdir, force=args.force):
+    for path in export_netpyne_json(sim_config(args), args.outdir, force=args.force):
         print(path)
     return 0
 
@@ -77,7 +70,7 @@ def cmd_export_sonata(args):
     """Write the configured model as a SONATA circuit."""
     from hnn_netpyne.export.sonata import export_sonata
 
-    for path in export_sonata(_sim_config(args), args.outdir, force=args.force):
+    for path in export_sonata(sim_config(args), args.outdir, force=args.force):
         print(path)
     return 0
 

@@ -12,9 +12,13 @@ NEURON gives each layer's summed current dipole in fAm. HNN then
 The aggregate dipole is always L2 + L5 after renormalisation.
 """
 
+import os
+import warnings
+from pathlib import Path
+
 import numpy as np
 
-from hnn_netpyne.errors import HNNNetpyneError
+from hnn_netpyne.errors import HNNNetpyneError, ParameterError
 
 # Baseline per pyramidal cell (fAm): L2 is constant; L5 is piecewise in t.
 L2_BASELINE_FAM = 0.0443
@@ -74,26 +78,81 @@ def hamming_smooth(data, window_ms, dt_ms):
     return np.convolve(data, window, "same")
 
 
+SAVGOL_POLYORDER = 5
+
+
+def savgol_smooth(data, h_freq, sfreq):
+    """Savitzky-Golay smoothing with an approximate high cut-off (hnn-core's rule).
+
+    A 5th-order polynomial is fitted over an odd window of about
+    ``sfreq / h_freq`` samples.
+
+    Parameters
+    ----------
+    data : np.ndarray
+        One trace.
+    h_freq : float
+        Approximate high cut-off (Hz), in (0, sfreq / 2).
+    sfreq : float
+        Sampling frequency (Hz).
+
+    Returns
+    -------
+    smoothed : np.ndarray
+    """
+    from scipy.signal import savgol_filter
+
+    if (isinstance(h_freq, bool) or not isinstance(h_freq, (int, float))
+            or not 0.0 < h_freq < sfreq / 2.0):
+        raise ParameterError(f"h_freq must be a number of Hz in (0, {sfreq / 2.0:g}) "
+                             "(half the sampling rate)", key="h_freq", value=h_freq)
+    window = (int(np.round(sfreq / h_freq)) // 2) * 2 + 1
+    if window > len(data):
+        raise ParameterError(f"h_freq gives a window of {window} samples, longer than the "
+                             f"data ({len(data)} samples)", key="h_freq", value=h_freq)
+    return savgol_filter(data, window_length=window, polyorder=SAVGOL_POLYORDER, axis=-1)
+
+
 class Dipole:
     """Current dipole of one trial (or an average), per layer.
 
     Parameters
     ----------
     times : array
-        Sample times (ms).
-    data : dict
-        'agg', 'L2' and 'L5' arrays, in ``units``.
+        Sample times (ms), evenly spaced.
+    data : dict | array
+        'agg', 'L2' and 'L5' arrays in ``units``, or, as in hnn-core, an
+        array of shape (n_times, 3) (agg, L2, L5) or (n_times,) / (n_times, 1)
+        (agg only, e.g. recorded data).
     units : str
         'fAm', 'nAm' or 'scaled nAm'.
     nave : int
         Number of trials averaged.
+
+    Attributes
+    ----------
+    sfreq : float
+        Sampling frequency (Hz).
+    scale_applied : float
+        Product of the factors given to :meth:`scale`.
     """
 
     LAYERS = ("agg", "L2", "L5")
 
     def __init__(self, times, data, units="nAm", nave=1):
         self.times = np.asarray(times, dtype=float)
-        self.data = {k: np.asarray(data[k], dtype=float) for k in self.LAYERS}
+        if self.times.ndim != 1 or self.times.size < 2:
+            raise ParameterError("times must hold at least two samples", key="times",
+                                 value=self.times.shape)
+        if not isinstance(data, dict):
+            columns = np.asarray(data, dtype=float).reshape(len(self.times), -1)
+            if columns.shape[1] not in (1, 3):
+                raise ParameterError("data must have 1 (agg) or 3 (agg, L2, L5) columns",
+                                     key="data", value=columns.shape)
+            data = dict(zip(self.LAYERS, columns.T))
+        if "agg" not in data:
+            raise ParameterError("data needs an 'agg' trace", key="data", value=sorted(data))
+        self.data = {k: np.array(data[k], dtype=float) for k in self.LAYERS if k in data}
         self.units = units
         self.nave = nave
         self.scale_applied = 1.0
@@ -117,22 +176,39 @@ class Dipole:
         """Sampling interval (ms)."""
         return float(self.times[1] - self.times[0])
 
+    @property
+    def sfreq(self):
+        """Sampling frequency (Hz)."""
+        return 1000.0 / self.dt
+
     def copy(self):
         """Deep copy."""
-        new = Dipole(self.times.copy(), {k: v.copy() for k, v in self.data.items()},
-                     self.units, self.nave)
+        new = Dipole(self.times.copy(), self.data, self.units, self.nave)
         new.scale_applied = self.scale_applied
         return new
 
     def smooth(self, window_ms):
         """Hamming-window smoothing in place (HNN's ``dipole_smooth_win``); returns self."""
-        for key in self.LAYERS:
+        for key in self.data:
             self.data[key] = hamming_smooth(self.data[key], window_ms, self.dt)
+        return self
+
+    def savgol_filter(self, h_freq):
+        """Savitzky-Golay smoothing in place (hnn-core's); returns self.
+
+        Parameters
+        ----------
+        h_freq : float
+            Approximate high cut-off (Hz): a 5th-order polynomial is fitted
+            over an odd window of about ``sfreq / h_freq`` samples.
+        """
+        for key in self.data:
+            self.data[key] = savgol_smooth(self.data[key], h_freq, self.sfreq)
         return self
 
     def scale(self, factor):
         """Multiply by ``factor`` in place (HNN's ``dipole_scalefctr``); returns self."""
-        for key in self.LAYERS:
+        for key in self.data:
             self.data[key] = self.data[key] * factor
         self.scale_applied *= factor
         if self.units == "nAm" and factor != 1:
@@ -147,17 +223,108 @@ class Dipole:
             self.scale(factor)
         return self
 
-    def write(self, fname):
-        """Write HNN's text format: tab-separated t, agg, L2, L5 (see :mod:`analysis.io`)."""
+    def write(self, fname, overwrite=True):
+        """Write hnn-core's text format: tab-separated t (ms), then agg, L2, L5.
+
+        Parameters
+        ----------
+        fname : str | pathlib.Path
+            A ``.txt`` file (hnn-core's ``.hdf5`` needs h5io and is not written).
+        overwrite : bool
+            Replace an existing file; False refuses it.
+        """
         from hnn_netpyne.analysis.io import write_dipole_txt
 
-        write_dipole_txt(fname, self)
+        path = Path(fname)
+        if path.suffix != ".txt":
+            raise ParameterError("dipoles are written as .txt (hnn-core's .hdf5 is not "
+                                 "available)", key="fname", value=str(fname))
+        if not overwrite and path.exists():
+            raise ParameterError("file exists; give overwrite=True to replace it",
+                                 key="fname", value=str(fname))
+        if self.nave > 1:
+            warnings.warn(f"writing a dipole that is the average of {self.nave} trials",
+                          UserWarning, stacklevel=2)
+        write_dipole_txt(path, self)
 
-    def plot(self, ax=None, layers=("agg",), show=False, **kwargs):
-        """Plot the dipole (see :func:`hnn_netpyne.analysis.plots.plot_dipole`)."""
+    def plot(self, tmin=None, tmax=None, layer="agg", decim=None, ax=None, color=None,
+             show=True, *, layers=None):
+        """Plot the dipole (hnn-core's signature).
+
+        Parameters
+        ----------
+        tmin, tmax : float | None
+            Time window (ms).
+        layer : str
+            'agg', 'L2' or 'L5'.
+        decim : int | None
+            Keep every ``decim``-th sample.
+        ax : matplotlib.axes.Axes | None
+            Axes to draw in; a new figure if None.
+        color : str | None
+            Line colour; None uses the layer's.
+        show : bool
+            Call ``plt.show()``.
+        layers : sequence of str | None
+            Several layers at once (overrides ``layer``).
+
+        Returns
+        -------
+        fig : matplotlib.figure.Figure
+        """
         from hnn_netpyne.analysis.plots import plot_dipole
 
-        return plot_dipole([self], ax=ax, layers=layers, show=show, **kwargs)
+        dpl = self if not decim else self._decimated(decim)
+        fig = plot_dipole([dpl], ax=ax, layers=layers or (layer,), tmin=tmin, tmax=tmax,
+                          show=False)
+        if color is not None:
+            for line in fig.axes[0].lines if ax is None else ax.lines:
+                line.set_color(color)
+        if show:
+            import matplotlib.pyplot as plt
+
+            plt.show()
+        return fig
+
+    def _decimated(self, decim):
+        """A copy keeping every ``decim``-th sample."""
+        if isinstance(decim, bool) or not isinstance(decim, int) or decim < 1:
+            raise ParameterError("decim must be a positive integer", key="decim", value=decim)
+        new = self.copy()
+        new.times = new.times[::decim]
+        new.data = {k: v[::decim] for k, v in new.data.items()}
+        return new
+
+    def plot_psd(self, fmin=0, fmax=None, tmin=None, tmax=None, layer="agg", color=None,
+                 label=None, ax=None, show=True):
+        """Plot the power spectral density (see :func:`hnn_netpyne.analysis.psd.plot_psd`)."""
+        from hnn_netpyne.analysis.psd import plot_psd
+
+        return plot_psd(self, fmin=fmin, fmax=fmax, tmin=tmin, tmax=tmax, layer=layer,
+                        color=color, label=label, ax=ax, show=show)
+
+    def plot_tfr_morlet(self, freqs, n_cycles=7.0, tmin=None, tmax=None, layer="agg",
+                        decim=None, padding="zeros", ax=None, colormap="inferno",
+                        colorbar=True, colorbar_inside=False, show=True):
+        """Plot the Morlet time-frequency power (hnn-core's signature).
+
+        ``freqs`` (Hz) and ``n_cycles`` as in
+        :func:`hnn_netpyne.analysis.spectrogram.morlet_power`; ``decim``
+        keeps every n-th sample; ``padding`` ('zeros', 'mirror' or None)
+        extends the window on both sides as hnn-core does;
+        ``colorbar_inside`` is accepted and draws the usual colour bar.
+        """
+        from hnn_netpyne.analysis.spectrogram import plot_tfr_morlet
+
+        dpl = self if not decim else self._decimated(decim)
+        fig = plot_tfr_morlet(dpl, freqs, n_cycles=n_cycles, layer=layer, tmin=tmin,
+                              tmax=tmax, ax=ax, colorbar=colorbar, show=False,
+                              colormap=colormap, padding=padding)
+        if show:
+            import matplotlib.pyplot as plt
+
+            plt.show()
+        return fig
 
 
 def average_dipoles(dipoles):
@@ -168,7 +335,29 @@ def average_dipoles(dipoles):
     for dpl in dipoles[1:]:
         if dpl.units != first.units or not np.array_equal(dpl.times, first.times):
             raise HNNNetpyneError("dipoles to average must share times and units")
-    data = {k: np.mean([d.data[k] for d in dipoles], axis=0) for k in Dipole.LAYERS}
+    data = {k: np.mean([d.data[k] for d in dipoles], axis=0) for k in first.data}
     avg = Dipole(first.times, data, first.units, nave=len(dipoles))
     avg.scale_applied = first.scale_applied
     return avg
+
+
+def read_dipole(fname):
+    """Read a dipole text file of hnn-core or HNN (t, then agg, L2, L5 or agg only).
+
+    Parameters
+    ----------
+    fname : str | pathlib.Path
+        A ``.txt`` file: whitespace-separated columns, time in ms.
+
+    Returns
+    -------
+    dpl : Dipole
+    """
+    from hnn_netpyne.analysis.io import read_dipole_txt
+
+    if not os.path.exists(fname):
+        raise ParameterError("no such dipole file", key="fname", value=str(fname))
+    if Path(fname).suffix != ".txt":
+        raise ParameterError("dipole files are read from .txt (hnn-core's .hdf5 is not "
+                             "available)", key="fname", value=str(fname))
+    return read_dipole_txt(fname)

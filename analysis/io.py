@@ -57,7 +57,8 @@ def write_json(path, data):
 
 def write_dipole_txt(path, dipole):
     """Write a :class:`~hnn_netpyne.analysis.dipole.Dipole` in HNN's text format."""
-    table = np.column_stack([dipole.times] + [dipole.data[k] for k in ("agg", "L2", "L5")])
+    layers = [k for k in ("agg", "L2", "L5") if k in dipole.data]
+    table = np.column_stack([dipole.times] + [dipole.data[k] for k in layers])
     atomic_write(path, lambda fid: np.savetxt(fid, table, fmt="%.10g", delimiter="\t"))
 
 
@@ -82,9 +83,9 @@ def read_dipole_txt(path):
         table = np.loadtxt(path, ndmin=2)
     except (OSError, ValueError) as err:
         raise OutputError(f"{path}: not a readable dipole file ({err})") from None
-    if table.shape[1] != 4 or table.shape[0] < 2:
+    if table.shape[1] not in (2, 4) or table.shape[0] < 2:
         raise OutputError(
-            f"{path}: expected 4 columns (t, agg, L2, L5) and at least 2 rows, "
+            f"{path}: expected 4 columns (t, agg, L2, L5) or 2 (t, agg) and at least 2 rows, "
             f"got shape {table.shape}"
         )
     if not np.all(np.isfinite(table)):
@@ -92,7 +93,7 @@ def read_dipole_txt(path):
     steps = np.diff(table[:, 0])
     if np.any(steps <= 0) or not np.allclose(steps, steps[0], rtol=1e-6, atol=1e-9):
         raise OutputError(f"{path}: time column is not evenly increasing")
-    return Dipole(table[:, 0], {"agg": table[:, 1], "L2": table[:, 2], "L5": table[:, 3]})
+    return Dipole(table[:, 0], table[:, 1:])
 
 
 def write_spikes_txt(path, spikes_per_trial, gid_ranges):

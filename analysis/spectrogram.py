@@ -131,8 +131,24 @@ def _squared_unit(units):
     return f"({units})²" if " " in units else f"{units}²"
 
 
+PADDINGS = (None, "zeros", "mirror")
+
+
+def _padded_power(trace, sfreq_hz, freqs_hz, n_cycles, padding):
+    """Morlet power of ``trace``, computed on it extended by ``padding`` and cut back."""
+    if padding not in PADDINGS:
+        raise HNNNetpyneError(f"padding must be one of {PADDINGS}, got {padding!r}")
+    n = len(trace)
+    if padding == "zeros":
+        trace = np.concatenate([np.zeros(n - 1), trace, np.zeros(n - 1)])
+    elif padding == "mirror":
+        trace = np.concatenate([trace[-1:0:-1], trace, trace[-2::-1]])
+    power = morlet_power(trace, sfreq_hz, freqs_hz, n_cycles)
+    return power if padding is None else power[:, n - 1:2 * n - 1]
+
+
 def plot_tfr_morlet(dipole, freqs_hz, n_cycles=7.0, layer="agg", tmin=None, tmax=None,
-                    ax=None, colorbar=True, show=False):
+                    ax=None, colorbar=True, show=False, colormap="inferno", padding=None):
     """Plot the Morlet power of a dipole against time and frequency.
 
     Parameters
@@ -155,6 +171,12 @@ def plot_tfr_morlet(dipole, freqs_hz, n_cycles=7.0, layer="agg", tmin=None, tmax
         Add a colour bar of the power.
     show : bool
         Call ``plt.show()`` (needs an interactive backend).
+    colormap : str
+        Matplotlib colour map of the power.
+    padding : None | 'zeros' | 'mirror'
+        Extend each trace by its length less one sample on both sides (with
+        zeros or its mirror image) before the transform, as hnn-core does, so
+        that wavelets up to three times the window fit.
 
     Returns
     -------
@@ -168,10 +190,10 @@ def plot_tfr_morlet(dipole, freqs_hz, n_cycles=7.0, layer="agg", tmin=None, tmax
     trials = _as_trials(dipole)
     times, traces = _time_window(trials, layer, tmin, tmax)
     sfreq_hz = 1000.0 / trials[0].dt
-    power = np.mean([morlet_power(trace, sfreq_hz, freqs_hz, n_cycles) for trace in traces],
-                    axis=0)
+    power = np.mean([_padded_power(trace, sfreq_hz, freqs_hz, n_cycles, padding)
+                     for trace in traces], axis=0)
     ax = _new_axes(ax)
-    mesh = ax.pcolormesh(times, np.atleast_1d(freqs_hz), power, cmap="inferno",
+    mesh = ax.pcolormesh(times, np.atleast_1d(freqs_hz), power, cmap=colormap,
                          shading="auto")
     ax.set_xlabel("Time (ms)")
     ax.set_ylabel("Frequency (Hz)")

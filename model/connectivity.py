@@ -60,19 +60,19 @@ def _number(value, what):
     return repr(check_range(what, value))
 
 
-def weight_expression(a_weight_uS, lamtha):
+def weight_expression(a_weight_uS, lamtha, inplane_um=INPLANE_DISTANCE_UM):
     """NetPyNE string function of the distance-dependent weight (µS).
 
-    ``lamtha`` is in units of the grid spacing; the distance uses the
-    pre- and postsynaptic somata's x and y.
+    ``lamtha`` is in units of the grid spacing ``inplane_um`` (µm); the
+    distance uses the pre- and postsynaptic somata's x and y.
     """
-    lam = _number(lamtha * INPLANE_DISTANCE_UM, "lamtha")
+    lam = _number(lamtha * inplane_um, "lamtha")
     return f"{_number(a_weight_uS, 'weight')} * exp(-({_DISTANCE}**2) / ({lam}**2))"
 
 
-def delay_expression(a_delay_ms, lamtha):
+def delay_expression(a_delay_ms, lamtha, inplane_um=INPLANE_DISTANCE_UM):
     """NetPyNE string function of the distance-dependent delay (ms)."""
-    lam = _number(lamtha * INPLANE_DISTANCE_UM, "lamtha")
+    lam = _number(lamtha * inplane_um, "lamtha")
     return f"{_number(a_delay_ms, 'delay')} / exp(-({_DISTANCE}**2) / ({lam}**2))"
 
 
@@ -105,7 +105,7 @@ def _receptor_sections(cell_rules, target, loc, receptor):
 
 def connection_rule(cell_rules, source, target, loc, receptor, weight_uS, lamtha,
                     delay_ms=DEFAULT_DELAY_MS, conn_list=None, exclude_self=False,
-                    n_source_cells=None):
+                    n_source_cells=None, inplane_um=INPLANE_DISTANCE_UM):
     """One NetPyNE connParams rule of an HNN pathway.
 
     Parameters
@@ -128,6 +128,8 @@ def connection_rule(cell_rules, source, target, loc, receptor, weight_uS, lamtha
         Leave out each cell's connection onto itself (same population).
     n_source_cells : int | None
         Size of the source population, needed with ``exclude_self``.
+    inplane_um : float
+        Grid spacing (µm), the unit of ``lamtha``.
 
     Returns
     -------
@@ -144,8 +146,8 @@ def connection_rule(cell_rules, source, target, loc, receptor, weight_uS, lamtha
         # distributeSynsUniformly are False (see build_sim_config). They are not
         # repeated here: NetPyNE's validator (run by the GUI) rejects them in rules.
         "synsPerConn": len(sections),
-        "weight": weight_expression(weight_uS, lamtha),
-        "delay": delay_expression(delay_ms, lamtha),
+        "weight": weight_expression(weight_uS, lamtha, inplane_um),
+        "delay": delay_expression(delay_ms, lamtha, inplane_um),
     }
     if len(sections) == 1:
         # Several sections take NetPyNE's default, the middle of each.
@@ -158,7 +160,8 @@ def connection_rule(cell_rules, source, target, loc, receptor, weight_uS, lamtha
     return rule
 
 
-def local_connectivity(params, cell_rules, pop_sizes, pathways=LOCAL_PATHWAYS):
+def local_connectivity(params, cell_rules, pop_sizes, pathways=LOCAL_PATHWAYS,
+                       inplane_um=INPLANE_DISTANCE_UM):
     """connParams of all cell-to-cell pathways.
 
     Parameters
@@ -172,6 +175,8 @@ def local_connectivity(params, cell_rules, pop_sizes, pathways=LOCAL_PATHWAYS):
     pathways : sequence of dict
         Pathway table (default: HNN's default network); the pathways that
         registered cell types bring are added to it.
+    inplane_um : float
+        Grid spacing (µm).
 
     Returns
     -------
@@ -191,6 +196,45 @@ def local_connectivity(params, cell_rules, pop_sizes, pathways=LOCAL_PATHWAYS):
             params[weight] if isinstance(weight, str) else weight,
             path["lamtha"],
             exclude_self=same_pop and not path["autapses"],
-            n_source_cells=pop_sizes[path["source"]],
+            n_source_cells=pop_sizes[path["source"]], inplane_um=inplane_um,
+        )
+    return rules
+
+
+def connectivity_rules(definitions, cell_rules, pop_sizes, inplane_um=INPLANE_DISTANCE_UM):
+    """connParams of explicit connection definitions (``cfg['connectivity']``).
+
+    Parameters
+    ----------
+    definitions : list of dict
+        ``source``, ``target``, ``loc``, ``receptor``, ``weight`` (µS),
+        ``delay`` (ms), ``lamtha`` (grid spacings), ``autapses`` and
+        ``pairs`` (None: all-to-all; else [[pre index, post index], ...]).
+    cell_rules : dict
+        The cellParams rules.
+    pop_sizes : dict of str -> int
+        Number of cells per population.
+    inplane_um : float
+        Grid spacing (µm).
+
+    Returns
+    -------
+    conn_params : dict
+        :func:`pathway_label` (numbered from the second use) -> connParams rule.
+    """
+    rules = {}
+    for definition in definitions:
+        label = base = pathway_label(definition)
+        copies = 1
+        while label in rules:
+            copies += 1
+            label = f"{base}_{copies}"
+        same_pop = definition["source"] == definition["target"]
+        rules[label] = connection_rule(
+            cell_rules, definition["source"], definition["target"], definition["loc"],
+            definition["receptor"], definition["weight"], definition["lamtha"],
+            delay_ms=definition["delay"], conn_list=definition["pairs"],
+            exclude_self=same_pop and not definition["autapses"],
+            n_source_cells=pop_sizes[definition["source"]], inplane_um=inplane_um,
         )
     return rules

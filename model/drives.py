@@ -2,12 +2,13 @@
 
 A drive is a population of artificial spike sources (NetPyNE ``VecStim``
 cells) that all sit at the column origin and connect to the cells through
-the same distance rule as local pathways. Four kinds exist, as in hnn-core:
+the same distance rule as local pathways. Five kinds exist, as in hnn-core:
 
 * ``evoked``: Gaussian-distributed spike times (``mu``, ``sigma`` in ms);
 * ``poisson``: homogeneous Poisson trains (``rate_constant`` in Hz);
 * ``bursty``: rhythmic bursts (``burst_rate`` in Hz, ``numspikes`` spikes
   ``spike_isi`` ms apart, jittered by ``burst_std`` ms);
+* ``spike_train``: given spike times (ms), the same in every trial;
 * tonic bias: a somatic current clamp (nA), see :func:`tonic_bias`.
 
 A drive definition is a plain dictionary. Spike times and drive-to-cell
@@ -24,6 +25,7 @@ from hnn_netpyne.checks import check_range
 from hnn_netpyne.errors import ParameterError
 from hnn_netpyne.model.connectivity import connection_rule
 from hnn_netpyne.model.gids import first_drive_gid
+from hnn_netpyne.model.positions import INPLANE_DISTANCE_UM
 
 # Bounds that keep event generation finite: faster rates or more spikes than
 # these are not physiological and would exhaust memory or never end.
@@ -253,6 +255,27 @@ def bursty_drive(name, *, burst_rate, location, tstart=0.0, tstart_std=0.0, tsto
                   cell_specific, event_seed, conn_seed)
 
 
+def spike_train_drive(name, *, spike_times, location, weights_ampa=None, weights_nmda=None,
+                      synaptic_delays=0.1, space_constant=3.0, probability=1.0, conn_seed=0):
+    """Definition of a drive replaying given spike trains, one per drive cell.
+
+    ``spike_times`` is a list with one list of times (ms) per drive cell;
+    every drive cell connects to every target cell. Other parameters as in
+    :func:`evoked_drive`.
+    """
+    if not isinstance(spike_times, list) or not spike_times:
+        raise ParameterError("spike_times must be a non-empty list of lists of ms",
+                             key="spike_times", value=type(spike_times).__name__)
+    trains = []
+    for train in spike_times:
+        trains.append(sorted(float(_check_number(t, "spike_times", minimum=-np.inf))
+                             for t in train))
+    return _drive(name, "spike_train", location, {"spike_times": trains}, weights_ampa,
+                  weights_nmda, synaptic_delays, space_constant, probability,
+                  _check_count(len(trains), "n_drive_cells", MAX_DRIVE_CELLS), False, 0,
+                  conn_seed)
+
+
 def tonic_bias(amplitude_nA, *, t0=0.0, tstop=None, section="soma", name="tonic"):
     """Definition of a tonic current injection per cell type.
 
@@ -400,6 +423,8 @@ def drive_cell_times(drive, cell_index, target, trial, n_gids, tstop):
     times : list of float
         Sorted times in (0, tstop].
     """
+    if drive["type"] == "spike_train":
+        return list(drive["dynamics"]["spike_times"][cell_index])
     seed = drive["event_seed"] + trial * n_gids
     if not 0 <= seed + cell_index < 2**32:
         raise ParameterError(
@@ -442,7 +467,8 @@ def drive_spike_times(drive, drive_layout_entry, trial, n_gids, tstop):
     return [drawn[i] if i < len(drawn) else [] for i in range(entry["n_cells"])]
 
 
-def drive_specs(drives, cell_rules, pop_sizes, origin, tstop, trial=0):
+def drive_specs(drives, cell_rules, pop_sizes, origin, tstop, trial=0,
+                inplane_um=INPLANE_DISTANCE_UM):
     """NetPyNE popParams and connParams of all spike-source drives.
 
     Parameters
@@ -459,6 +485,8 @@ def drive_specs(drives, cell_rules, pop_sizes, origin, tstop, trial=0):
         Simulation end (ms).
     trial : int
         Trial whose spike times the populations carry.
+    inplane_um : float
+        Grid spacing (µm), the unit of the space constants.
 
     Returns
     -------
@@ -485,7 +513,7 @@ def drive_specs(drives, cell_rules, pop_sizes, origin, tstop, trial=0):
                     cell_rules, drive["name"], target, drive["location"], receptor,
                     weights[target], drive["space_constant"],
                     delay_ms=drive["synaptic_delays"][target],
-                    conn_list=None if all_to_all else pairs,
+                    conn_list=None if all_to_all else pairs, inplane_um=inplane_um,
                 )
                 conn_params[f"{drive['name']}_{target}_{receptor}"] = rule
     return pop_params, conn_params

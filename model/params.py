@@ -18,7 +18,7 @@ from pathlib import Path
 from hnn_netpyne.cells.registry import cell_type, legacy_cell_types
 from hnn_netpyne.errors import ParameterError
 
-PARAM_DIR = Path(__file__).parent / "param"
+PARAM_DIR = Path(__file__).resolve().parent.parent / "param"
 DEFAULT_PARAM_FILE = PARAM_DIR / "default.json"
 
 # Keys whose values may legitimately be negative: reversal potentials,
@@ -150,6 +150,11 @@ def read_params(fname):
                 f"top level must be a JSON object, got {type(file_params).__name__}",
                 source=source,
             )
+        if file_params.get("object_type") == "Network":
+            raise ParameterError(
+                "an hnn-core network configuration (cells, connectivity, drives), not a "
+                "parameter file: load it with read_network_configuration(fname) or run it "
+                "with 'hnn-netpyne run --network-config FILE'", source=source)
     else:
         file_params = _parse_param_text(text, source)
     if not file_params:

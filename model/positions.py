@@ -84,19 +84,19 @@ def column_origin(mesh_shape, inplane_um=INPLANE_DISTANCE_UM, layer_um=LAYER_SEP
 
 
 GRID_POSITIONS = {"pyramidal": pyramidal_positions, "basket": basket_positions}
-"""Soma layout (a cell type's ``grid``) -> function of (mesh_shape, z_um)."""
+"""Soma layout (a cell type's ``grid``) -> function of (mesh_shape, z_um, inplane_um)."""
 
 
-def cell_positions(mesh_shape, layer_um=LAYER_SEPARATION_UM):
+def cell_positions(mesh_shape, layer_um=LAYER_SEPARATION_UM, inplane_um=INPLANE_DISTANCE_UM):
     """Soma positions of every registered cell type.
 
-    Each type takes its ``grid`` layout at its ``depth`` times the layer
-    separation ``layer_um``.
+    Each type takes its ``grid`` layout (spacing ``inplane_um``, µm) at its
+    ``depth`` times the layer separation ``layer_um`` (µm).
 
     Returns
     -------
     positions : dict of str -> list of [x, y, z]
         Keyed by cell type, in gid order.
     """
-    return {ct.name: GRID_POSITIONS[ct.grid](mesh_shape, ct.depth * layer_um)
+    return {ct.name: GRID_POSITIONS[ct.grid](mesh_shape, ct.depth * layer_um, inplane_um)
             for ct in cell_types()}

@@ -113,7 +113,7 @@ PRESETS = {
     "calcium": {"param_file": None, "model": "calcium", "tstop": 170.0, "drives": erp_drives},
     "params": {"param_file": None, "model": "neymotin_2020", "tstop": None, "drives": None},
 }
-"""Preset name -> parameter file (in model/param; None: default.json), model,
+"""Preset name -> parameter file (in param/; None: default.json), model,
 tstop (ms; None: from the parameter file) and drive factory (None: the
 drives declared in the parameter file)."""
 

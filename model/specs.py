@@ -19,11 +19,16 @@ from hnn_netpyne.cells.registry import (
     synaptic_mechanisms,
 )
 from hnn_netpyne.errors import ParameterError
-from hnn_netpyne.model.connectivity import DEFAULT_DELAY_MS, local_connectivity
+from hnn_netpyne.model.connectivity import (
+    DEFAULT_DELAY_MS,
+    connectivity_rules,
+    local_connectivity,
+)
 from hnn_netpyne.model.drives import drive_specs, is_bias, tonic_specs
 from hnn_netpyne.model.legacy_drives import drives_from_params
 from hnn_netpyne.model.params import PARAM_DIR, load_params
 from hnn_netpyne.model.positions import (
+    INPLANE_DISTANCE_UM,
     LAYER_SEPARATION_UM,
     cell_positions,
     check_mesh_shape,
@@ -59,6 +64,9 @@ def model_settings(cfg):
         "meshShape": get("meshShape"),
         "drives": get("drives") or [],
         "drivesFromParams": bool(get("drivesFromParams", False)),
+        "connectivity": get("connectivity"),
+        "synMechChanges": get("synMechChanges") or {},
+        "cellPositions": get("cellPositions") or {},
         "trial": int(get("trial", 0) or 0),
         "duration": get("duration"),
     }
@@ -88,6 +96,39 @@ def all_drives(params, settings, pop_sizes):
     return drives
 
 
+def cell_specs(params, variant, syn_mech_changes=None):
+    """cellParams and synMechParams of a model variant.
+
+    Parameters
+    ----------
+    params : dict
+        Validated HNN parameter set.
+    variant : dict
+        Model variant (see :mod:`hnn_netpyne.model.variants`).
+    syn_mech_changes : dict | None
+        synMech label -> changed kinetics (``e``, ``tau1``, ``tau2``).
+
+    Returns
+    -------
+    cell_params, syn_mech_params : dict, dict
+    """
+    rules = cell_rules(params)
+    syn_mechs = synaptic_mechanisms(params)
+    apply_cell_changes(variant, rules, syn_mechs)
+    for label, changes in (syn_mech_changes or {}).items():
+        syn_mechs[label].update(changes)
+    return rules, syn_mechs
+
+
+def _cell_connections(params, settings, rules, pop_sizes, variant, inplane_um):
+    """connParams of the cell-to-cell connections: the model's pathways, or the
+    simConfig's explicit ``connectivity``."""
+    if settings["connectivity"] is None:
+        return local_connectivity(params, rules, pop_sizes, variant_pathways(variant),
+                                  inplane_um=inplane_um)
+    return connectivity_rules(settings["connectivity"], rules, pop_sizes, inplane_um=inplane_um)
+
+
 def build_net_params(cfg):
     """The netParams dictionary of an HNN network.
 
@@ -96,7 +137,11 @@ def build_net_params(cfg):
     cfg : netpyne.specs.SimConfig | dict
         Run configuration; its HNN fields are ``paramFile``,
         ``paramOverrides``, ``model``, ``meshShape``, ``drives``,
-        ``drivesFromParams``, ``trial`` and ``duration`` (ms).
+        ``drivesFromParams``, ``trial``, ``duration`` (ms), and optionally
+        ``connectivity`` (explicit connection definitions replacing the
+        model's pathways, see :func:`~hnn_netpyne.model.connectivity.connectivity_rules`),
+        ``synMechChanges`` (synMech label -> changed kinetics) and
+        ``cellPositions`` (``inplane_distance`` and ``layer_separation`` in µm).
 
     Returns
     -------
@@ -108,24 +153,25 @@ def build_net_params(cfg):
     params = load_params(resolve_param_file(settings["paramFile"]), settings["paramOverrides"])
     variant = model_variant(settings["model"])
     mesh = mesh_of(params, settings)
-    positions = cell_positions(mesh)
+    inplane = settings["cellPositions"].get("inplane_distance", INPLANE_DISTANCE_UM)
+    layer = settings["cellPositions"].get("layer_separation", LAYER_SEPARATION_UM)
+    positions = cell_positions(mesh, layer, inplane)
     pop_sizes = {ct: len(pos) for ct, pos in positions.items()}
 
-    rules = cell_rules(params)
-    syn_mechs = synaptic_mechanisms(params)
-    apply_cell_changes(variant, rules, syn_mechs)
+    rules, syn_mechs = cell_specs(params, variant, settings["synMechChanges"])
 
     pop_params = {
         ct: {"cellType": ct, "cellsList": [{"x": x, "y": y, "z": z} for x, y, z in positions[ct]]}
         for ct in cell_type_names()
     }
-    conn_params = local_connectivity(params, rules, pop_sizes, variant_pathways(variant))
+    conn_params = _cell_connections(params, settings, rules, pop_sizes, variant, inplane)
 
     drives = all_drives(params, settings, pop_sizes)
     tstop = settings["duration"] if settings["duration"] is not None else params["tstop"]
     spike_drives = [d for d in drives if not is_bias(d)]
     drive_pops, drive_conns = drive_specs(
-        spike_drives, rules, pop_sizes, column_origin(mesh), tstop, trial=settings["trial"]
+        spike_drives, rules, pop_sizes, column_origin(mesh, inplane, layer), tstop,
+        trial=settings["trial"], inplane_um=inplane
     )
     pop_params.update(drive_pops)
     conn_params.update(drive_conns)
@@ -140,9 +186,9 @@ def build_net_params(cfg):
         "stimTargetParams": stim_targets,
         "defaultThreshold": float(params["threshold"]),
         "defaultDelay": DEFAULT_DELAY_MS,
-        "sizeX": float(max(mesh[0], 1)),
-        "sizeY": float(max(mesh[1], 1)),
-        "sizeZ": float(LAYER_SEPARATION_UM),
+        "sizeX": float(max(mesh[0], 1) * inplane),
+        "sizeY": float(max(mesh[1], 1) * inplane),
+        "sizeZ": float(layer),
     }
     check_populations(net_params)
     return net_params

@@ -44,6 +44,9 @@ def add_run_options(parser):
         help="drives and defaults of an hnn-core example (default: seed_bursty)")
     add("--params", dest="param_file", default=None,
         help="HNN parameter file (.json or .param); default: the preset's")
+    add("--network-config", dest="network_config", default=None, metavar="FILE",
+        help="an hnn-core network configuration file (JSON: cells, connectivity, drives); "
+             "replaces --preset/--params/--model/--mesh")
     add("--model", default=None,
         help="model variant: neymotin_2020 (= jones_2009), law_2021 or calcium")
     add("--tstop", type=float, default=None, help="simulation length (ms)")
@@ -101,6 +104,24 @@ def config_options(args):
             "mesh_shape": args.mesh_shape, "output_dir": output,
             "record_soma_voltage": args.record_soma_voltage, "coreneuron": args.coreneuron,
             "n_threads": args.n_threads}
+
+
+def sim_config(args):
+    """The simConfig of parsed run options.
+
+    That of the hnn-core network configuration file of ``--network-config``
+    if given, else that of :func:`hnn_netpyne.model.specs.build_sim_config`.
+    """
+    options = config_options(args)
+    if getattr(args, "network_config", None):
+        from hnn_netpyne.network_io import network_sim_config
+
+        if args.output_dir is None:
+            options["output_dir"] = os.path.join("output", Path(args.network_config).stem)
+        return network_sim_config(args.network_config, options)
+    from hnn_netpyne.model.specs import build_sim_config
+
+    return build_sim_config(**options)
 
 
 def script_arguments(argv=None):

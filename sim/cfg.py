@@ -8,7 +8,6 @@ NetPyNE GUI, a notebook) it reads no command line and is the default.
 
 from netpyne import specs
 
-from hnn_netpyne.model.specs import build_sim_config
-from hnn_netpyne.runtime.options import config_options, script_options
+from hnn_netpyne.runtime.options import script_options, sim_config
 
-cfg = specs.SimConfig(build_sim_config(**config_options(script_options())))
+cfg = specs.SimConfig(sim_config(script_options()))

@@ -64,8 +64,10 @@ def test_seed_network_is_the_seed_preset():
     cfg, net_params = net.to_netpyne(tstop=310.0)
     assert net_params == build_net_params(build_sim_config("seed_bursty"))
     assert json.loads(json.dumps(cfg)) == cfg  # plain data, ready for a config file
-    assert cfg["drives"] == list(net.external_drives.values())
-    assert net.gid_ranges["bursty"] == [270, 280]
+    drive = net.external_drives["bursty"]
+    assert [d["name"] for d in cfg["drives"]] == ["bursty"] and drive["events"] == []
+    assert drive["weights_ampa"] == SEED_WEIGHTS and drive["n_drive_cells"] == 10
+    assert net.gid_ranges["bursty"] == range(270, 280)
 
 
 def test_erp_drives_are_the_erp_preset():
@@ -88,9 +90,14 @@ def test_models():
 
 
 def test_drives_from_the_parameter_file():
-    cfg, net_params = api.jones_2009_model(add_drives_from_params=True).to_netpyne()
-    assert cfg["drivesFromParams"] and cfg["drives"] == []
-    assert {"evprox1", "evdist1", "evprox2"} <= set(net_params["popParams"])
+    net = api.jones_2009_model(add_drives_from_params=True)
+    cfg, net_params = net.to_netpyne()
+    assert not cfg["drivesFromParams"] and list(net.external_drives) == [
+        d["name"] for d in cfg["drives"]] == ["evdist1", "evprox1", "evprox2"]
+    # the same specs as the parameter file's drives built by the specs builder
+    preset_cfg = build_sim_config("params")
+    preset_cfg["drivesFromParams"] = True
+    assert net_params == build_net_params(preset_cfg)
 
 
 # --- old hnn-core names ---------------------------------------------------------------
@@ -128,7 +135,8 @@ def test_other_old_names():
         net.add_tonic_bias(cell_type="L5_pyramidal", amplitude=1.0)
     with pytest.warns(DeprecationWarning):
         net.add_tonic_bias(cell_type="L2_pyramidal", amplitude=0.5)  # joins bias 'tonic'
-    assert net.external_biases["tonic"]["amplitude"] == {"L5Pyr": 1.0, "L2Pyr": 0.5}
+    assert {k: v["amplitude"] for k, v in net.external_biases["tonic"].items()} == {
+        "L5_pyramidal": 1.0, "L2_pyramidal": 0.5}
 
 
 @pytest.mark.parametrize(
@@ -177,7 +185,7 @@ def test_unknown_arguments_are_not_ignored():
         (lambda: api.simulate_dipole(api.jones_2009_model(), tstop=10.0, n_procs=0),
          "n_procs", 0),
         (lambda: api.simulate_dipole("net", tstop=10.0), "net", "str"),
-        (lambda: api.CellResponse([[]], [[]], {}, 10.0).plot_spikes_raster(trial_idx=1),
+        (lambda: api.CellResponse(None, [[]], [[]], [[]]).plot_spikes_raster(trial_idx=1),
          "trial_idx", 1),
     ],
 )
@@ -202,7 +210,8 @@ def test_bad_drives_fail_when_added_and_leave_the_network_unchanged():
     with pytest.raises(ParameterError, match="bias 'tonic' exists already"):
         net.add_tonic_bias(amplitude={"L2Pyr": 1.0}, t0=5.0)
     assert list(net.external_drives) == ["ev"]
-    assert net.external_biases["tonic"]["amplitude"] == {"L5Pyr": 1.0}
+    assert net.external_biases["tonic"] == {"L5_pyramidal": {"amplitude": 1.0, "t0": 0.0,
+                                                             "tstop": None, "section": "soma"}}
     net.clear_drives()
     assert net.external_drives == {} and net.external_biases == {}
 

@@ -138,7 +138,7 @@ def test_the_wheel_holds_mod_files_parameter_files_and_sim(tmp_path):
                    check=True, capture_output=True, timeout=600)
     (wheel,) = (tmp_path / "wheel").glob("hnn_netpyne-*.whl")
     held = set(zipfile.ZipFile(wheel).namelist())
-    for pattern in ("mod/*.mod", "model/param/*", "sim/*.py"):
+    for pattern in ("mod/*.mod", "param/*", "sim/*.py"):
         files = sorted(ROOT.glob(pattern))
         assert files, pattern
         for path in files:

@@ -1,0 +1,105 @@
+"""hnn-core's ``net.cell_types`` over the NetPyNE cell rules and synMechParams.
+
+``net.cell_types['L5_pyramidal']['cell_object'].synapses['gabaa']['tau2'] = 2``
+records the change in the network, which puts it into the synMechParams
+of every spec it builds (``cfg['synMechChanges']``).
+"""
+
+from types import SimpleNamespace
+
+import numpy as np
+
+from hnn_netpyne.cells import HNN_CORE_NAMES
+from hnn_netpyne.checks import check_option, validate_type
+
+KINETICS = ("e", "tau1", "tau2")
+"""Synapse parameters that can change: reversal (mV), rise and decay (ms)."""
+REFERENCE = "https://doi.org/10.7554/eLife.51214"
+
+
+def cell_metadata(short_name):
+    """hnn-core's metadata of a cell type (morphology, excitation, layer, dipole)."""
+    pyramidal = short_name.endswith("Pyr")
+    return {"morpho_type": "pyramidal" if pyramidal else "basket",
+            "electro_type": "excitatory" if pyramidal else "inhibitory",
+            "layer": short_name[1], "measure_dipole": pyramidal, "reference": REFERENCE}
+
+
+class SynapseKinetics(dict):
+    """One receptor's kinetics; setting a value records it in the network."""
+
+    def __init__(self, values, label, changes):
+        super().__init__(values)
+        self._label = label
+        self._changes = changes
+
+    def __setitem__(self, key, value):
+        check_option("synapse parameter", key, KINETICS)
+        validate_type(value, float, key, "a number")
+        super().__setitem__(key, float(value))
+        self._changes.setdefault(self._label, {})[key] = float(value)
+
+
+class CellView:
+    """A cell type as hnn-core's ``cell_object``: name, sections, locations, synapses.
+
+    ``sections[name]`` has hnn-core's Section fields as attributes (``L``,
+    ``diam``, ``cm``, ``Ra``, ``end_pts``, ``nseg``, ``v0``, ``mechs``,
+    ``syns``); they are read-only views of the cell rule.
+    """
+
+    def __init__(self, short_name, rule, syn_mech_params, changes):
+        from hnn_netpyne.network_io import section_dict
+
+        self.name = HNN_CORE_NAMES[short_name]
+        self.sections = {name: SimpleNamespace(**section_dict(short_name, name, sec))
+                         for name, sec in rule["secs"].items()}
+        self.sect_loc = {loc: list(secs) for loc, secs in rule["secLists"].items()
+                         if loc in ("proximal", "distal")}
+        prefix = f"{short_name}_"
+        self.synapses = {
+            label[len(prefix):]: SynapseKinetics(
+                {k: v for k, v in mech.items() if k in KINETICS}, label, changes)
+            for label, mech in syn_mech_params.items() if label.startswith(prefix)}
+
+    def __repr__(self):
+        return f"<Cell | {self.name}, {len(self.sections)} sections>"
+
+    def plot_morphology(self, ax=None, color=None, pos=(0, 0, 0), xlim=(-250, 150),
+                        ylim=(-100, 100), zlim=(-100, 1200), show=True):
+        """Draw the sections as 3-D lines from their end points (µm), soma at ``pos``.
+
+        ``color`` is one colour or a dict of section -> colour (default blue);
+        line widths follow the section diameters.
+
+        Returns
+        -------
+        ax : mpl_toolkits.mplot3d.Axes3D
+        """
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            ax = plt.figure().add_subplot(projection="3d")
+        colors = color if isinstance(color, dict) else {
+            name: color or "b" for name in self.sections}
+        for axis, offset, limits in (("x", pos[0], xlim), ("y", pos[1], ylim),
+                                     ("z", pos[2], zlim)):
+            getattr(ax, f"set_{axis}lim")(offset + limits[0], offset + limits[1])
+        for name, sec in self.sections.items():
+            x, y, z = (np.array(c) + p for c, p in zip(zip(*sec.end_pts), pos))
+            ax.plot(x, y, z, "-", color=colors[name], linewidth=max(sec.diam / 4.0, 0.5))
+        ax.view_init(0, -90)
+        ax.axis("off")
+        if show:
+            plt.show()
+        return ax
+
+
+def cell_type_views(syn_mech_params, changes, rules):
+    """{hnn-core name: {'cell_object': CellView, 'cell_metadata': dict}} of the four types."""
+    return {long: {"cell_object": CellView(short, rules[short], syn_mech_params, changes),
+                   "cell_metadata": cell_metadata(short)}
+            for short, long in HNN_CORE_NAMES.items()}
+
+
+__all__ = ["CellView", "cell_type_views"]

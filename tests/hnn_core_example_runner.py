@@ -1,0 +1,64 @@
+"""Run one of hnn-core's own example scripts on hnn-netpyne.
+
+Usage: ``python hnn_core_example_runner.py EXAMPLE.py``. Only the import
+lines change (``hnn_core`` -> ``hnn_netpyne``; ``import hnn_core`` becomes
+``import hnn_netpyne as hnn_core``). If ``HNN_NETPYNE_EXAMPLE_TSTOP`` is
+set, every ``simulate_dipole`` run stops there (ms) to keep tests short.
+The script runs in the current folder with Matplotlib's Agg backend.
+"""
+
+import os
+import re
+import runpy
+import sys
+import tempfile
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import hnn_netpyne  # noqa: E402
+from hnn_netpyne import api  # noqa: E402
+
+IMPORT = re.compile(r"^(\s*)(from|import)\s+hnn_core\b(\S*)(.*)$")
+
+
+def ported(source):
+    """``source`` with hnn-core's import lines pointing at hnn-netpyne."""
+    lines = []
+    for line in source.splitlines():
+        match = IMPORT.match(line)
+        if match:
+            indent, kind, submodule, rest = match.groups()
+            alias = " as hnn_core" if kind == "import" and not submodule and " as " not in rest \
+                else ""
+            line = f"{indent}{kind} hnn_netpyne{submodule}{alias}{rest}"
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def shorten_simulations(tstop_ms):
+    """Make every simulate_dipole run stop at ``tstop_ms``."""
+    original = api.simulate_dipole
+
+    def shortened(net, tstop=None, *args, **kwargs):
+        return original(net, min(tstop, tstop_ms) if tstop else tstop_ms, *args, **kwargs)
+
+    hnn_netpyne.simulate_dipole = api.simulate_dipole = shortened
+
+
+def main(example):
+    if os.environ.get("HNN_NETPYNE_EXAMPLE_TSTOP"):
+        shorten_simulations(float(os.environ["HNN_NETPYNE_EXAMPLE_TSTOP"]))
+    source = ported(Path(example).read_text())
+    with tempfile.NamedTemporaryFile("w", suffix=".py", dir=".", delete=False) as fid:
+        fid.write(source)
+    try:
+        runpy.run_path(fid.name, run_name="__main__")
+    finally:
+        os.unlink(fid.name)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
