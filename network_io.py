@@ -21,7 +21,7 @@ import json
 from pathlib import Path
 
 from hnn_netpyne.cells import CELL_TYPES, HNN_CORE_NAMES
-from hnn_netpyne.cells.synapses import receptors_on_section
+from hnn_netpyne.cells.registry import cell_type as registered_cell_type
 from hnn_netpyne.errors import ParameterError
 
 SHORT_NAMES = {long: short for short, long in HNN_CORE_NAMES.items()}
@@ -95,7 +95,7 @@ def section_dict(cell_type, name, sec):
     return {"L": geom["L"], "diam": geom["diam"], "cm": geom["cm"], "Ra": geom["Ra"],
             "end_pts": [list(point[:3]) for point in geom["pt3d"]], "nseg": nseg,
             "v0": sec.get("vinit", -65.0), "mechs": mechs,
-            "syns": list(receptors_on_section(cell_type, name))}
+            "syns": list(registered_cell_type(cell_type).receptors_on(name))}
 
 
 def _cell_tree(rule):

@@ -1,7 +1,7 @@
 """Figures of a network's layout (hnn-core's ``plot_cells``)."""
 
-from hnn_netpyne.analysis.plots import CELL_COLORS, _finish
-from hnn_netpyne.cells import HNN_CORE_NAMES
+from hnn_netpyne.analysis.plots import _finish
+from hnn_netpyne.cells.registry import cell_types
 
 
 def plot_cell_positions(pos_dict, ax=None, show=True):
@@ -24,9 +24,9 @@ def plot_cell_positions(pos_dict, ax=None, show=True):
 
     if ax is None:
         ax = plt.figure(constrained_layout=True).add_subplot(projection="3d")
-    for short, name in HNN_CORE_NAMES.items():
-        x, y, z = zip(*pos_dict[name])
-        ax.scatter(x, y, z, color=CELL_COLORS[short], label=name, s=12)
+    for record in cell_types():
+        x, y, z = zip(*pos_dict[record.hnn_core_name])
+        ax.scatter(x, y, z, color=record.color, label=record.hnn_core_name, s=12)
     ax.scatter(*pos_dict["origin"], color="black", marker="*", s=60, label="drive origin")
     ax.set_xlabel("x (µm)")
     ax.set_ylabel("y (µm)")

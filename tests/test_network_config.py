@@ -167,17 +167,18 @@ def test_hnn_cores_network_file_simulates_as_hnn_core(net, tmp_path):
 
 def test_command_line_names_the_file_and_runs_it_with_network_config(config_file, capsys):
     from hnn_netpyne import cli
+    from hnn_netpyne.runtime import options
     from hnn_netpyne.model.specs import build_net_params
 
     assert cli.main(["params", str(config_file)]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and str(config_file) in err
     assert "network configuration" in err and "--network-config" in err
-    args = cli.run_parser().parse_args(["--network-config", str(config_file), "--tstop", "50"])
-    cfg = cli.sim_config(args)
+    args = options.run_parser().parse_args(["--network-config", str(config_file), "--tstop", "50"])
+    cfg = options.sim_config(args)
     assert cfg["outputDir"] == "output/neymotin2020_base" and cfg["duration"] == 50.0
     net = read_network_configuration(config_file)
     assert build_net_params(cfg) == net.to_netpyne(tstop=50.0)[1]
     with pytest.raises(ParameterError, match="leave out --model"):
-        cli.sim_config(cli.run_parser().parse_args(["--network-config", str(config_file),
+        options.sim_config(options.run_parser().parse_args(["--network-config", str(config_file),
                                                     "--model", "law_2021"]))
