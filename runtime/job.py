@@ -23,6 +23,7 @@ from hnn_netpyne.analysis.io import (
     write_spikes_txt,
 )
 from hnn_netpyne.errors import HNNNetpyneError
+from hnn_netpyne.model.expressions import check_spec_expressions
 from hnn_netpyne.runtime.run import run_network
 
 
@@ -92,6 +93,7 @@ def run_job(cfg, net_params, overwrite=False, plots=True, progress=True, netpyne
     """
     from neuron import h
 
+    check_spec_expressions(net_params)  # before NetPyNE evaluates any of its strings
     pc = h.ParallelContext()
     rank, _ = _rank_and_size()
     folder = Path(cfg["outputDir"]).resolve()

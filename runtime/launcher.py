@@ -65,17 +65,17 @@ def read_config(path):
     optional) or a bare simConfig dictionary; missing netParams are built
     from the simConfig.
     """
+    from hnn_netpyne.model.expressions import check_spec_expressions
     from hnn_netpyne.model.specs import build_net_params
+    from hnn_netpyne.readers import read_json
+    from hnn_netpyne.runtime.spec_files import MAX_SPEC_FILE_BYTES, MAX_SPEC_KEYS
 
-    try:
-        data = json.loads(Path(path).read_text())
-    except (OSError, ValueError) as err:
-        raise ParameterError(f"cannot read the run configuration ({err})",
-                             source=str(path)) from None
+    data = read_json(path, MAX_SPEC_FILE_BYTES, MAX_SPEC_KEYS)
     if not isinstance(data, dict):
         raise ParameterError("a run configuration must be a JSON object", source=str(path))
     cfg = data.get("simConfig", data)
     net_params = data.get("netParams") or build_net_params(cfg)
+    check_spec_expressions(net_params)
     return cfg, net_params
 
 

@@ -11,19 +11,17 @@ from hnn_netpyne.runtime.mpienv import init_mpi_if_launched
 
 init_mpi_if_launched()
 
-from netpyne import sim  # noqa: E402 -- after MPI start-up
-
 from hnn_netpyne.cli import options_from_argv  # noqa: E402
 from hnn_netpyne.runtime.job import guarded, run_job  # noqa: E402
+from hnn_netpyne.runtime.spec_files import load_entry_specs  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 options = options_from_argv()
 
 
 def main():
-    cfg, netParams = sim.readCmdLineArgs(
-        simConfigDefault=str(HERE / "cfg.py"), netParamsDefault=str(HERE / "netParams.py")
-    )
+    # Not sim.readCmdLineArgs: it would import any "netParams=x.py" on the command line.
+    cfg, netParams = load_entry_specs(HERE)
     run_job(cfg.todict(), netParams.todict(), overwrite=options.overwrite,
             plots=options.plots, progress=options.progress)
 
