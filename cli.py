@@ -17,7 +17,7 @@ import os
 import sys
 from pathlib import Path
 
-from hnn_netpyne.errors import HNNNetpyneError
+from hnn_netpyne.errors import HNNNetpyneError, ParameterError
 
 SIM_DIR = Path(__file__).resolve().parent / "sim"
 
@@ -52,6 +52,9 @@ def add_run_options(parser):
                         help="skip the PNG figures")
     parser.add_argument("--quiet", dest="progress", action="store_false",
                         help="no progress messages")
+    parser.add_argument("--rank-timeout", dest="rank_timeout", default=None,
+                        metavar="S", help="under MPI, end the run when a rank makes no "
+                        "progress for S seconds (default 20)")
     return parser
 
 
@@ -103,6 +106,18 @@ def _launch_mpi(n_procs, forwarded):
     return 0
 
 
+def _check_finished(folder):
+    """0 if the ranks left a complete run folder; mpiexec's status alone is not enough.
+
+    NEURON's ``nrn_timeout`` ends every rank through ``MPI_Abort`` with
+    status 0, so a run can end "successfully" without its results.
+    """
+    from hnn_netpyne.analysis.io import check_run_folder
+
+    check_run_folder(folder)
+    return 0
+
+
 def _forwarded_run_args(argv):
     """The command-line arguments of ``run`` without ``--np N``."""
     out, skip = [], False
@@ -117,8 +132,12 @@ def _forwarded_run_args(argv):
 
 
 def cmd_run(args, raw_args):
-    if args.np and args.np > 1:
-        return _launch_mpi(args.np, _forwarded_run_args(raw_args))
+    if isinstance(args.np, bool) or args.np < 1:
+        raise ParameterError("the number of MPI processes must be >= 1", key="--np",
+                             value=args.np)
+    if args.np > 1:
+        _launch_mpi(args.np, _forwarded_run_args(raw_args))
+        return _check_finished(config_options(args)["output_dir"])
     from hnn_netpyne.model.specs import build_net_params, build_sim_config
     from hnn_netpyne.runtime.job import run_job
 

@@ -134,15 +134,21 @@ def guarded(entry, *args, **kwargs):
 
     SIGTERM and SIGINT stop the run the same way (checked each time NEURON
     hands control back: at least every 10 % of a trial and every 25 ms of
-    model time, or every 250 ms under CoreNEURON). On success NEURON is
+    model time, or every 250 ms under CoreNEURON). Under MPI a watchdog
+    process beside each rank ends the run when a rank stops making progress
+    (``--rank-timeout``) or its MPI launcher dies. On success NEURON is
     quit cleanly (no prompt is left waiting under ``nrniv``) with exit status 0.
     """
     from neuron import h
+
+    from hnn_netpyne.runtime.mpienv import rank_timeout_s, start_rank_watchdog
 
     rank, size = _rank_and_size()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, _interrupt)
     try:
+        if size > 1:
+            start_rank_watchdog(rank, rank_timeout_s())
         entry(*args, **kwargs)
     except BaseException as err:  # noqa: B902 -- any failure must end all ranks
         where = f"[rank {rank}] " if size > 1 else ""
