@@ -9,12 +9,20 @@ A run folder holds:
 * ``netpyne_data.pkl``/``.json``: NetPyNE's own data file;
 * ``manifest.json``: written last; a folder without it is incomplete.
 
-Every file is written to a temporary name and renamed into place, so a
-killed run never leaves a half-written file that looks valid.
+A run writes into a hidden staging folder beside its run folder
+(``.<name>.partial``), holds a lock file beside it (``.<name>.lock``) and
+moves the staging folder into place only when every output is written, so
+a failed or killed run leaves the previous complete run as it was.
+``--overwrite`` replaces only a folder whose every file a previous run listed
+in its manifest. Every file is written to a temporary name and renamed into
+place, so a killed run never leaves a half-written file that looks valid.
 """
 
+import contextlib
 import json
 import os
+import shutil
+import socket
 import tempfile
 from pathlib import Path
 
@@ -139,36 +147,166 @@ def read_spikes_txt(path):
     return np.array(times), np.array(gids, dtype=int), np.array(pops), np.array(trials, dtype=int)
 
 
-def prepare_run_folder(folder, overwrite=False):
-    """Create an empty run folder, marked incomplete until :func:`finish_run_folder`.
+def staging_folder(folder):
+    """The hidden folder beside ``folder`` that a run writes into until it is complete."""
+    folder = Path(folder)
+    return folder.parent / f".{folder.name}.partial"
+
+
+def _lock_file(folder):
+    return folder.parent / f".{folder.name}.lock"
+
+
+def _lock_holder(lock):
+    """(host, pid) written in ``lock``, or None if unreadable."""
+    try:
+        host, pid = lock.read_text().split()
+        return host, int(pid)
+    except (OSError, ValueError):
+        return None
+
+
+def _is_running(holder):
+    if holder is None:
+        return False
+    host, pid = holder
+    if host != socket.gethostname():
+        return True  # cannot tell: keep the other host's lock
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    return True
+
+
+def lock_run_folder(folder):
+    """Take the lock of run folder ``folder`` (a file beside it) for this process.
+
+    A lock left by a process that has ended (killed run) is taken over.
 
     Raises
     ------
     OutputError
-        If the folder exists and is not empty, unless ``overwrite``.
+        If another live run holds it.
     """
     folder = Path(folder)
-    if folder.exists() and any(folder.iterdir()):
-        if not overwrite:
-            raise OutputError(
-                f"output folder {folder} is not empty; choose another folder or "
-                "pass --overwrite to replace its contents"
-            )
-        for item in folder.iterdir():
-            if item.is_file() or item.is_symlink():
-                item.unlink()
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / INCOMPLETE_MARKER).write_text("this run has not finished\n")
-    return folder
+    lock = _lock_file(folder)
+    for _ in range(3):
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            holder = _lock_holder(lock)
+            if _is_running(holder):
+                raise OutputError(
+                    f"output folder {folder} is being written by another run ({holder[0]}, "
+                    f"pid {holder[1]}; lock {lock}); wait for it or choose another --output"
+                ) from None
+            with contextlib.suppress(FileNotFoundError):
+                lock.unlink()  # left by a run that has ended
+            continue
+        with os.fdopen(fd, "w") as fid:
+            fid.write(f"{socket.gethostname()} {os.getpid()}\n")
+        return lock
+    raise OutputError(f"cannot take the lock {lock} of output folder {folder}")
 
 
-def finish_run_folder(folder, files):
-    """Write the manifest (listing ``files``) and drop the incomplete marker."""
+def unlock_run_folder(folder):
+    """Release this process's lock of ``folder`` (no error if there is none)."""
+    lock = _lock_file(Path(folder))
+    if _lock_holder(lock) == (socket.gethostname(), os.getpid()):
+        lock.unlink()
+
+
+def _run_files(folder):
+    """Names a run of this package wrote in ``folder`` (its manifest's list)."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text())
+        return set(manifest["files"]) | {MANIFEST}
+    except (OSError, ValueError, KeyError, TypeError):
+        return set()
+
+
+def _check_target(folder, overwrite):
+    """Refuse a target that is not a folder, or that holds what a new run must not replace."""
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        raise OutputError(f"output folder {folder} exists and is not a folder")
+    if not folder.exists():
+        return
+    entries = sorted(item.name for item in folder.iterdir())
+    if entries and not overwrite:
+        raise OutputError(f"output folder {folder} is not empty; choose another folder or "
+                          "pass --overwrite to replace the previous run in it")
+    foreign = [name for name in entries if name not in _run_files(folder)]
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (" ..." if len(foreign) > 5 else "")
+        raise OutputError(f"output folder {folder} holds files that no hnn-netpyne run wrote "
+                          f"({shown}); --overwrite replaces only a previous run's files: move "
+                          "them or choose another folder")
+
+
+def prepare_run_folder(folder, overwrite=False):
+    """Lock ``folder`` and create its empty staging folder, marked incomplete.
+
+    The run writes into the staging folder (:func:`staging_folder`);
+    :func:`finish_run_folder` moves it into place, so a failed or killed run
+    leaves the previous complete output as it was.
+
+    Returns
+    -------
+    staging : pathlib.Path
+
+    Raises
+    ------
+    OutputError
+        If ``folder`` is not a folder, is not empty (unless ``overwrite``),
+        holds files no run wrote, is locked by another run, or cannot be
+        written.
+    """
     folder = Path(folder)
-    write_json(folder / MANIFEST, {"complete": True, "files": sorted(files)})
-    marker = folder / INCOMPLETE_MARKER
-    if marker.exists():
-        marker.unlink()
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        _check_target(folder, overwrite)
+        lock_run_folder(folder)
+        staging = staging_folder(folder)
+        if staging.exists():
+            shutil.rmtree(staging)  # left by a run that failed
+        staging.mkdir()
+        (staging / INCOMPLETE_MARKER).write_text("this run has not finished\n")
+    except OSError as err:
+        unlock_run_folder(folder)
+        raise OutputError(f"cannot write output folder {folder}: {err.strerror}") from None
+    return staging
+
+
+def finish_run_folder(folder, files, staging=None):
+    """Write the manifest (listing ``files``) and put the complete run in place.
+
+    Parameters
+    ----------
+    folder : str | pathlib.Path
+        The run folder.
+    files : list of str
+        Names of the files the run wrote.
+    staging : str | pathlib.Path | None
+        The staging folder the files are in; None if they are in ``folder``.
+    """
+    folder = Path(folder)
+    source = folder if staging is None else Path(staging)
+    write_json(source / MANIFEST, {"complete": True, "files": sorted(files)})
+    with contextlib.suppress(FileNotFoundError):
+        (source / INCOMPLETE_MARKER).unlink()
+    if staging is None:
+        return
+    replaced = folder.parent / f".{folder.name}.replaced"
+    if folder.exists():
+        _check_target(folder, overwrite=True)  # nobody added a file meanwhile
+        shutil.rmtree(replaced, ignore_errors=True)
+        os.replace(folder, replaced)
+    os.replace(source, folder)
+    shutil.rmtree(replaced, ignore_errors=True)
+    unlock_run_folder(folder)
 
 
 def check_run_folder(folder):

@@ -16,13 +16,15 @@ import numpy as np
 
 from hnn_netpyne.analysis.dipole import Dipole, average_dipoles
 from hnn_netpyne.analysis.io import (
+    OutputError,
     finish_run_folder,
     prepare_run_folder,
+    unlock_run_folder,
     write_dipole_txt,
     write_json,
     write_spikes_txt,
 )
-from hnn_netpyne.errors import HNNNetpyneError
+from hnn_netpyne.errors import HNNNetpyneError, SimulationError
 from hnn_netpyne.model.expressions import check_spec_expressions
 from hnn_netpyne.runtime.run import run_network
 
@@ -82,9 +84,57 @@ def write_outputs(folder, cfg, net_params, result, plots=True):
     return files
 
 
+def check_finite(result):
+    """Raise unless every time and dipole sample of ``result`` is finite.
+
+    A NaN dipole means the model was not physical (a NEURON integration that
+    blew up); such a run must fail, not be marked complete.
+    """
+    if not np.all(np.isfinite(result["times"])):
+        raise SimulationError("the simulation's time vector holds NaN or Inf values")
+    for trial, dipoles in enumerate(result["dipoles"], start=1):
+        for layer, values in dipoles.items():
+            bad = np.count_nonzero(~np.isfinite(values))
+            if bad:
+                raise SimulationError(
+                    f"the {layer} dipole of trial {trial} holds {bad} NaN or Inf values of "
+                    f"{len(values)}: the model's parameters are not physical (temperature, "
+                    "geometry, conductances or dt); the run is not marked complete")
+
+
+def _prepare(folder, overwrite, pc, rank):
+    """Rank 0 locks ``folder`` and makes its staging folder; every rank gets its path."""
+    error = staging = None
+    if rank == 0:
+        try:
+            staging = str(prepare_run_folder(folder, overwrite=overwrite))
+        except HNNNetpyneError as err:
+            error = str(err)
+    error, staging = pc.py_broadcast((error, staging), 0)
+    if error:
+        raise HNNNetpyneError(error)
+    return Path(staging)
+
+
+def _finish(folder, staging, cfg, net_params, result, plots, netpyne_data):
+    """Write every output into ``staging`` (rank 0), then move it to ``folder``."""
+    check_finite(result)
+    try:
+        files = write_outputs(staging, cfg, net_params, result, plots=plots)
+        if netpyne_data:
+            os.replace(staging / ".netpyne_data.json", staging / "netpyne_data.json")
+            files.append("netpyne_data.json")
+        finish_run_folder(folder, files, staging)
+    except OSError as err:
+        raise OutputError(f"cannot write the run folder {folder}: {err.strerror} "
+                          f"({err.filename or staging})") from None
+
+
 def run_job(cfg, net_params, overwrite=False, plots=True, progress=True, netpyne_data=True):
     """Simulate and write the run folder ``cfg['outputDir']``; call on every rank.
 
+    The outputs are written into a staging folder beside it and moved into
+    place when complete (see :func:`hnn_netpyne.analysis.io.prepare_run_folder`).
     ``netpyne_data=False`` skips gathering and saving NetPyNE's own data file.
 
     Returns
@@ -97,26 +147,18 @@ def run_job(cfg, net_params, overwrite=False, plots=True, progress=True, netpyne
     pc = h.ParallelContext()
     rank, _ = _rank_and_size()
     folder = Path(cfg["outputDir"]).resolve()
-    error = None
-    if rank == 0:
-        try:
-            prepare_run_folder(folder, overwrite=overwrite)
-        except HNNNetpyneError as err:
-            error = str(err)
-    error = pc.py_broadcast(error, 0)
-    if error:
-        raise HNNNetpyneError(error)
-    netpyne_cfg = dict(cfg, saveFolder=str(folder), simLabel=".netpyne", saveJson=True,
-                       saveDataInclude=["simData", "simConfig", "netParams"])
-    result = run_network(netpyne_cfg, net_params, progress=progress,
-                         save_netpyne_data=netpyne_data)
-    if rank == 0:
-        files = write_outputs(folder, cfg, net_params, result, plots=plots)
-        if netpyne_data:
-            os.replace(folder / ".netpyne_data.json", folder / "netpyne_data.json")
-            files.append("netpyne_data.json")
-        finish_run_folder(folder, files)
-        print(f"Results written to {folder}", flush=True)
+    staging = _prepare(folder, overwrite, pc, rank)
+    try:
+        netpyne_cfg = dict(cfg, saveFolder=str(staging), simLabel=".netpyne", saveJson=True,
+                           saveDataInclude=["simData", "simConfig", "netParams"])
+        result = run_network(netpyne_cfg, net_params, progress=progress,
+                             save_netpyne_data=netpyne_data)
+        if rank == 0:
+            _finish(folder, staging, cfg, net_params, result, plots, netpyne_data)
+            print(f"Results written to {folder}", flush=True)
+    finally:
+        if rank == 0:
+            unlock_run_folder(folder)
     pc.barrier()
     return folder
 

@@ -51,7 +51,7 @@ def test_run_refuses_a_non_empty_folder(tmp_path, capsys):
 
 def _fake_run(folder, n_trials=2):
     """A finished run folder written with the package's own writers."""
-    prepare_run_folder(folder)
+    target, folder = folder, prepare_run_folder(folder)
     t = np.arange(0, 60.025, 0.025)
     files = []
     for k in range(n_trials):
@@ -65,7 +65,7 @@ def _fake_run(folder, n_trials=2):
                      ranges)
     cfg = build_sim_config("erp", tstop=60.0, n_trials=n_trials)
     write_json(folder / "config.json", {"simConfig": cfg, "gid_ranges": ranges})
-    finish_run_folder(folder, files + ["spikes.txt", "config.json"])
+    finish_run_folder(target, files + ["spikes.txt", "config.json"], folder)
 
 
 def test_plot_command_redraws_figures(tmp_path):
