@@ -47,7 +47,8 @@ def add_run_options(parser):
     parser.add_argument("--threads", dest="n_threads", type=int, default=1,
                         help="threads per MPI process (same results; default 1)")
     parser.add_argument("--overwrite", action="store_true",
-                        help="replace the contents of an existing run folder")
+                        help="replace an earlier run or export in the output folder (files "
+                        "hnn-netpyne did not write are never removed)")
     parser.add_argument("--no-plots", dest="plots", action="store_false",
                         help="skip the PNG figures")
     parser.add_argument("--quiet", dest="progress", action="store_false",
@@ -175,7 +176,7 @@ def _export_config(args):
 def cmd_export_json(args, _raw):
     from hnn_netpyne.export.netpyne_json import export_netpyne_json
 
-    for path in export_netpyne_json(_export_config(args), args.outdir, force=args.force):
+    for path in export_netpyne_json(_export_config(args), args.outdir, overwrite=args.overwrite):
         print(path)
     return 0
 
@@ -183,7 +184,7 @@ def cmd_export_json(args, _raw):
 def cmd_export_sonata(args, _raw):
     from hnn_netpyne.export.sonata import export_sonata
 
-    for path in export_sonata(_export_config(args), args.outdir, force=args.force):
+    for path in export_sonata(_export_config(args), args.outdir, overwrite=args.overwrite):
         print(path)
     return 0
 
@@ -208,9 +209,7 @@ def build_parser():
     for name, func, what in (("export-json", cmd_export_json, "NetPyNE JSON (netParams + simConfig)"),
                              ("export-sonata", cmd_export_sonata, "a SONATA circuit")):
         export = add_run_options(sub.add_parser(name, help=f"write the model as {what}"))
-        export.add_argument("outdir", help="output folder (must be empty unless --force)")
-        export.add_argument("--force", action="store_true",
-                            help="write into a non-empty folder, replacing its files")
+        export.add_argument("outdir", help="output folder (must be empty unless --overwrite)")
         export.set_defaults(func=func)
     return parser
 

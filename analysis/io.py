@@ -44,12 +44,26 @@ def _umask_mode():
     return 0o666 & ~umask
 
 
-def atomic_write(path, write):
-    """Call ``write(fileobj)`` on a temporary file, then rename it to ``path``."""
+def atomic_write(path, write, binary=False):
+    """Call ``write(fileobj)`` on a temporary file beside ``path``, then rename it to ``path``.
+
+    The one way the package writes a file: a failed or killed write leaves
+    no partial file under the final name, and the file gets the permissions
+    ``open`` would give it (the umask's).
+
+    Parameters
+    ----------
+    path : str | pathlib.Path
+        Destination; its folder must exist.
+    write : callable
+        Writes the contents into the file object it is given.
+    binary : bool
+        Open the file in binary mode.
+    """
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
-        with os.fdopen(fd, "w") as fid:
+        with os.fdopen(fd, "wb" if binary else "w") as fid:
             write(fid)
             fid.flush()
             os.fsync(fid.fileno())
@@ -60,6 +74,12 @@ def atomic_write(path, write):
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def copy_file(source, target):
+    """Copy ``source`` to ``target`` with :func:`atomic_write`."""
+    with open(source, "rb") as src:
+        atomic_write(target, lambda fid: shutil.copyfileobj(src, fid), binary=True)
 
 
 def write_json(path, data):
@@ -220,11 +240,11 @@ def unlock_run_folder(folder):
 
 
 def _run_files(folder):
-    """Names a run of this package wrote in ``folder`` (its manifest's list)."""
+    """Top-level names a run of this package wrote in ``folder`` (from its manifest)."""
     try:
         manifest = json.loads((folder / MANIFEST).read_text())
-        return set(manifest["files"]) | {MANIFEST}
-    except (OSError, ValueError, KeyError, TypeError):
+        return {Path(name).parts[0] for name in manifest["files"]} | {MANIFEST}
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
         return set()
 
 
@@ -237,13 +257,14 @@ def _check_target(folder, overwrite):
     entries = sorted(item.name for item in folder.iterdir())
     if entries and not overwrite:
         raise OutputError(f"output folder {folder} is not empty; choose another folder or "
-                          "pass --overwrite to replace the previous run in it")
+                          "pass --overwrite to replace what hnn-netpyne wrote there before")
     foreign = [name for name in entries if name not in _run_files(folder)]
     if foreign:
         shown = ", ".join(foreign[:5]) + (" ..." if len(foreign) > 5 else "")
         raise OutputError(f"output folder {folder} holds files that no hnn-netpyne run wrote "
-                          f"({shown}); --overwrite replaces only a previous run's files: move "
-                          "them or choose another folder")
+                          f"({shown}); --overwrite replaces only the files of an earlier run or "
+                          "export (its manifest.json lists them): move them or choose another "
+                          "folder")
 
 
 def prepare_run_folder(folder, overwrite=False):
@@ -307,6 +328,24 @@ def finish_run_folder(folder, files, staging=None):
     os.replace(source, folder)
     shutil.rmtree(replaced, ignore_errors=True)
     unlock_run_folder(folder)
+
+
+@contextlib.contextmanager
+def staged_output(folder, overwrite=False):
+    """Write an output folder (an export) through a staging folder, under its lock.
+
+    Yields the staging folder; call :func:`finish_run_folder` inside the
+    block to put it in place. On an error the staging folder is removed and
+    ``folder`` stays as it was.
+    """
+    staging = prepare_run_folder(folder, overwrite)
+    try:
+        yield staging
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        unlock_run_folder(folder)
 
 
 def check_run_folder(folder):
