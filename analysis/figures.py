@@ -30,6 +30,16 @@ def spectrogram_cycles(freqs_hz, tstop_ms, most=7.0):
     return np.minimum(most, fit)
 
 
+def figure_title(name, n_trials):
+    """Title of a run figure that says which trials it shows (numbered from 1)."""
+    trials = "trial 1" if n_trials == 1 else f"trials 1-{n_trials}"
+    return {"dipole.png": f"Dipole, {trials}",
+            "raster.png": f"Spikes, {trials}" + (" (together)" if n_trials > 1 else ""),
+            "spike_histogram.png": f"Spike histogram, {trials}",
+            "spectrogram.png": ("Spectrogram, trial 1" if n_trials == 1
+                                else f"Spectrogram of the average of trials 1-{n_trials}")}[name]
+
+
 def draw_figures(folder, dipoles, spike_times, spike_gids, gid_ranges, tstop_ms,
                  smooth_window_ms, scale_factor):
     """Draw and save the four figures of a run into ``folder``.
@@ -79,6 +89,7 @@ def draw_figures(folder, dipoles, spike_times, spike_gids, gid_ranges, tstop_ms,
     figures["spectrogram.png"] = plot_tfr_morlet(
         avg, SPECTROGRAM_FREQS_HZ, n_cycles=spectrogram_cycles(SPECTROGRAM_FREQS_HZ, tstop_ms))
     for name, fig in figures.items():
+        fig.suptitle(figure_title(name, len(dipoles)), fontsize="medium")
         save_figure(fig, folder / name)
         plt.close(fig)
     return list(figures)

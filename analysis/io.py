@@ -5,6 +5,11 @@ A run folder holds:
 * ``dipole_<k>.txt`` for each trial and ``dipole_avg.txt``: HNN's
   tab-separated columns t (ms), agg, L2, L5;
 * ``spikes.txt``: time (ms), gid, population and trial, one spike a line;
+* ``README.txt``: what each file of the folder is.
+
+Files number trials from 1 (``dipole_1.txt``, the trial column of
+``spikes.txt``, the keys of ``results.npz``); the Python API's lists count
+from 0, as hnn-core's.
 * ``config.json``: the exact simConfig and netParams of the run;
 * ``netpyne_data.pkl``/``.json``: NetPyNE's own data file;
 * ``manifest.json``: written last; a folder without it is incomplete.
@@ -93,6 +98,33 @@ def write_dipole_txt(path, dipole):
     atomic_write(path, lambda fid: np.savetxt(fid, table, fmt="%.10g", delimiter="\t"))
 
 
+RUN_README = """This folder is one run of hnn-netpyne ({label}, {n_trials} trial(s), {duration:g} ms).
+Trials are numbered from 1 in every file.
+
+dipole_<k>.txt      dipole of trial k: t (ms), aggregate, L2/3, L5 (nAm), HNN's text format
+dipole_avg.txt      the average of the trials' dipoles, same columns
+spikes.txt          every spike: time (ms), gid, population, trial
+results.npz         raw arrays: times (ms); for trial k dipole_fAm_L2_k, dipole_fAm_L5_k
+                    (fAm, as NEURON summed them), spike_times_k (ms), spike_gids_k
+config.json         the exact simConfig and netParams of the run, and the gid ranges
+netpyne_data.json   NetPyNE's own data file (sim.saveData)
+README.txt          this file
+Figures (not drawn with --no-plots):
+dipole.png          dipoles of the trials, smoothed and scaled as the parameter file says
+raster.png          spikes of all trials by population
+spike_histogram.png spike counts of drives and cells over time, all trials
+spectrogram.png     Morlet spectrogram of the (trial-averaged) aggregate dipole
+manifest.json       written last: the list of files; without it the run is not complete
+"""
+
+
+def write_run_readme(folder, label, n_trials, duration):
+    """Write the run folder's ``README.txt`` (what each file is)."""
+    text = RUN_README.format(label=label, n_trials=n_trials, duration=duration)
+    atomic_write(Path(folder) / "README.txt", lambda fid: fid.write(text))
+    return "README.txt"
+
+
 def read_dipole_txt(path):
     """Read an HNN dipole text file.
 
@@ -128,7 +160,7 @@ def read_dipole_txt(path):
 
 
 def write_spikes_txt(path, spikes_per_trial, gid_ranges):
-    """Write spikes of every trial: time (ms), gid, population, trial."""
+    """Write spikes of every trial: time (ms), gid, population, trial (from 1, as the files)."""
     pops = sorted(gid_ranges.items(), key=lambda item: item[1][0])
 
     def population(gid):
@@ -138,7 +170,7 @@ def write_spikes_txt(path, spikes_per_trial, gid_ranges):
         raise OutputError(f"gid {gid} belongs to no population")
 
     def write(fid):
-        for trial, (times, gids) in enumerate(spikes_per_trial):
+        for trial, (times, gids) in enumerate(spikes_per_trial, start=1):
             for t, gid in zip(times, gids):
                 fid.write(f"{t:.10g}\t{int(gid)}\t{population(int(gid))}\t{trial}\n")
 

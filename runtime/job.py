@@ -17,11 +17,13 @@ import numpy as np
 from hnn_netpyne.analysis.dipole import Dipole, average_dipoles
 from hnn_netpyne.analysis.io import (
     OutputError,
+    atomic_write,
     finish_run_folder,
     prepare_run_folder,
     unlock_run_folder,
     write_dipole_txt,
     write_json,
+    write_run_readme,
     write_spikes_txt,
 )
 from hnn_netpyne.errors import HNNNetpyneError, ParameterError, SimulationError
@@ -73,10 +75,10 @@ def write_outputs(folder, cfg, net_params, result, plots=True):
         arrays[f"dipole_fAm_L2_{k + 1}"] = raw["L2"]
         arrays[f"dipole_fAm_L5_{k + 1}"] = raw["L5"]
         arrays[f"spike_times_{k + 1}"], arrays[f"spike_gids_{k + 1}"] = result["spikes"][k]
-    tmp = folder / ".results.tmp.npz"
-    np.savez(tmp, **arrays)
-    os.replace(tmp, folder / "results.npz")
+    atomic_write(folder / "results.npz", lambda fid: np.savez(fid, **arrays), binary=True)
     files.append("results.npz")
+    files.append(write_run_readme(folder, cfg.get("simLabel", ""), len(dipoles),
+                                  float(cfg["duration"])))
     if plots:
         from hnn_netpyne.analysis.figures import write_run_figures
 
@@ -122,6 +124,44 @@ def check_run_size(cfg, net_params, plots):
         raise ParameterError(f"the figures' smoothing window is longer than the run "
                              f"({duration:g} ms): lower dipole_smooth_win, lengthen tstop or "
                              "pass --no-plots", key="dipoleSmoothWindowMs", value=window)
+
+
+def progress_bars_only_on_terminals():
+    """Make NetPyNE's progress bars (tqdm) draw only on a terminal.
+
+    NetPyNE 1.1.1 always draws them while creating cells; in a log file their
+    carriage returns and redraws are noise. tqdm's ``disable=None`` means
+    "off unless the output is a terminal".
+    """
+    import functools
+
+    import netpyne.network.conn
+    import netpyne.network.network
+    from tqdm import tqdm
+
+    for module in (netpyne.network.conn, netpyne.network.network):
+        module.tqdm = functools.partial(tqdm, disable=None)
+
+
+def network_summary(net_params, result):
+    """One line of whole-network counts (NetPyNE's own count rank 0's cells only)."""
+    from hnn_netpyne.cells import CELL_TYPES
+    from hnn_netpyne.runtime.connect import count_netcons
+
+    sizes = {pop: stop - start for pop, (start, stop) in result["gid_ranges"].items()}
+    n_cells = sum(n for pop, n in sizes.items() if pop in CELL_TYPES)
+    n_spikes = sum(int(np.count_nonzero(np.isin(gids, _cell_gids(result["gid_ranges"]))))
+                   for _, gids in result["spikes"])
+    return (f"Whole network: {n_cells} cells, {sum(sizes.values()) - n_cells} drive cells, "
+            f"{count_netcons(net_params)} synaptic NetCons; {n_spikes} cell spikes in "
+            f"{len(result['spikes'])} trial(s)")
+
+
+def _cell_gids(gid_ranges):
+    from hnn_netpyne.cells import CELL_TYPES
+
+    return np.concatenate([np.arange(*gid_ranges[pop]) for pop in CELL_TYPES
+                           if pop in gid_ranges])
 
 
 def _prepare(folder, overwrite, pc, rank):
@@ -174,10 +214,13 @@ def run_job(cfg, net_params, overwrite=False, plots=True, progress=True, netpyne
     try:
         netpyne_cfg = dict(cfg, saveFolder=str(staging), simLabel=".netpyne", saveJson=True,
                            saveDataInclude=["simData", "simConfig", "netParams"])
+        progress_bars_only_on_terminals()
         result = run_network(netpyne_cfg, net_params, progress=progress,
                              save_netpyne_data=netpyne_data)
         if rank == 0:
             _finish(folder, staging, cfg, net_params, result, plots, netpyne_data)
+            if progress:
+                print(network_summary(net_params, result), flush=True)
             print(f"Results written to {folder}", flush=True)
     finally:
         if rank == 0:

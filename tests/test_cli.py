@@ -44,7 +44,8 @@ def test_console_script_help():
 
 def test_run_refuses_a_non_empty_folder(tmp_path, capsys):
     (tmp_path / "old.txt").write_text("keep me")
-    assert main(["run", "--preset", "erp", "--tstop", "5", "--output", str(tmp_path)]) == 2
+    assert main(["run", "--preset", "erp", "--tstop", "5", "--no-plots", "--output",
+                 str(tmp_path)]) == 2
     assert "not empty" in capsys.readouterr().err
     assert (tmp_path / "old.txt").read_text() == "keep me"
 

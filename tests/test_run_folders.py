@@ -128,3 +128,34 @@ def test_full_disk_is_one_line(tmp_path, monkeypatch):
         args.func(args, main_args[1:])
     assert not (tmp_path / "run").exists()
     assert not (tmp_path / ".run.lock").exists()
+
+
+def test_run_folder_explains_itself_and_numbers_trials_from_1(tmp_path):
+    """README.txt, one trial numbering, titled figures, a clean log (issue 15)."""
+    import numpy as np
+
+    from hnn_netpyne.analysis.figures import figure_title
+    from hnn_netpyne.analysis.io import read_spikes_txt
+
+    folder = tmp_path / "run"
+    proc = subprocess.run([sys.executable, str(INIT), "--preset", "erp", "--tstop", "40",
+                           "--mesh", "2", "2", "--trials", "2", "--output", str(folder)],
+                          env=mpi_environment(), capture_output=True, text=True, timeout=600,
+                          stdin=subprocess.DEVNULL)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    log = proc.stdout + proc.stderr
+    assert "\r" not in log and "\x1b" not in log  # no progress-bar redraws in a log file
+    assert "Whole network: 12 cells, 34 drive cells" in proc.stdout
+    readme = (folder / "README.txt").read_text()
+    manifest = json.loads((folder / "manifest.json").read_text())
+    for name in manifest["files"]:
+        stem = "dipole_<k>.txt" if name.startswith("dipole_") and name[7].isdigit() else name
+        assert stem in readme, name
+    _, gids, _, trials = read_spikes_txt(folder / "spikes.txt")
+    with np.load(folder / "results.npz") as results:
+        for k in (1, 2):
+            np.testing.assert_array_equal(np.sort(gids[trials == k]),
+                                          np.sort(results[f"spike_gids_{k}"]))
+    assert set(trials) == {1, 2} and (folder / "dipole_2.txt").exists()
+    assert figure_title("raster.png", 2) == "Spikes, trials 1-2 (together)"
+    assert figure_title("spectrogram.png", 1) == "Spectrogram, trial 1"
