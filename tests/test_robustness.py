@@ -38,17 +38,22 @@ bad_values = st.one_of(
 )
 
 
-def _load(tmp_path, name, data):
-    fname = tmp_path / name
-    fname.write_bytes(data)
+def _check_clear(fname):
+    """The file is accepted, or refused in one line naming it; never a traceback."""
     started = time.time()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             read_params(fname)
     except ParameterError as err:
-        assert str(fname) in str(err)
+        assert str(fname) in str(err) and "\n" not in str(err)
     assert time.time() - started < 2.0
+
+
+def _load(tmp_path, name, data):
+    fname = tmp_path / name
+    fname.write_bytes(data)
+    _check_clear(fname)
 
 
 @SETTINGS
@@ -249,18 +254,6 @@ entries = st.lists(st.tuples(st.sampled_from(KEYS + ["N_trials", "unknown", ""])
 SHAPE_SETTINGS = settings(max_examples=300, deadline=None,
                           suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                  HealthCheck.too_slow])
-
-
-def _check_clear(fname):
-    """The file is accepted, or refused in one line naming it; never a traceback."""
-    started = time.time()
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            read_params(fname)
-    except ParameterError as err:
-        assert str(fname) in str(err) and "\n" not in str(err)
-    assert time.time() - started < 2.0
 
 
 @SHAPE_SETTINGS
