@@ -291,6 +291,10 @@ def _check_target(folder, overwrite):
         raise OutputError(f"output folder {folder} is not empty; choose another folder or "
                           "pass --overwrite to replace what hnn-netpyne wrote there before")
     foreign = [name for name in entries if name not in _run_files(folder)]
+    if INCOMPLETE_MARKER in foreign and MANIFEST not in entries:
+        raise OutputError(f"output folder {folder} holds an unfinished run of an older "
+                          f"hnn-netpyne ({INCOMPLETE_MARKER}, no manifest listing its files); "
+                          "remove the folder by hand or choose another one")
     if foreign:
         shown = ", ".join(foreign[:5]) + (" ..." if len(foreign) > 5 else "")
         raise OutputError(f"output folder {folder} holds files that no hnn-netpyne run wrote "

@@ -22,7 +22,13 @@ files are plain JSON without any Python code.
 import json
 from pathlib import Path
 
-from hnn_netpyne.analysis.io import atomic_write, copy_file, finish_run_folder, staged_output
+from hnn_netpyne.analysis.io import (
+    MANIFEST,
+    atomic_write,
+    copy_file,
+    finish_run_folder,
+    staged_output,
+)
 from hnn_netpyne.errors import HNNNetpyneError
 from hnn_netpyne.model.specs import build_net_params
 from hnn_netpyne.runtime.mechanisms import MOD_DIR
@@ -93,8 +99,8 @@ def export_netpyne_json(cfg, outdir, overwrite=False):
     -------
     paths : list of str
         The files written: one ``mod/*.mod`` per mechanism, then
-        ``netParams.json``, ``simConfig.json``, ``model.json`` and
-        ``index.npjson``.
+        ``netParams.json``, ``simConfig.json``, ``model.json``,
+        ``index.npjson`` and ``manifest.json``.
 
     Raises
     ------
@@ -132,4 +138,4 @@ def export_netpyne_json(cfg, outdir, overwrite=False):
         for name, text in texts.items():
             atomic_write(staging / name, lambda fid, text=text: fid.write(text + "\n"))
         finish_run_folder(outdir, names, staging)
-    return [str(outdir / name) for name in names]
+    return [str(outdir / name) for name in names + [MANIFEST]]

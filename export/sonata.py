@@ -43,7 +43,12 @@ from pathlib import Path
 
 import numpy as np
 
-from hnn_netpyne.analysis.io import INCOMPLETE_MARKER, finish_run_folder, staged_output
+from hnn_netpyne.analysis.io import (
+    INCOMPLETE_MARKER,
+    MANIFEST,
+    finish_run_folder,
+    staged_output,
+)
 from hnn_netpyne.cells import CELL_TYPES
 from hnn_netpyne.errors import HNNNetpyneError
 from hnn_netpyne.export.sonata_cells import hoc_template, section_layout, swc_text
@@ -455,7 +460,7 @@ def export_sonata(cfg, outdir, overwrite=False):
     Returns
     -------
     paths : list of pathlib.Path
-        Every file written, under ``outdir``.
+        Every file written, under ``outdir`` (``manifest.json`` last).
 
     Raises
     ------
@@ -472,7 +477,7 @@ def export_sonata(cfg, outdir, overwrite=False):
         written = sorted(p.relative_to(staging) for p in staging.rglob("*")
                          if p.is_file() and p.name != INCOMPLETE_MARKER)
         finish_run_folder(outdir, [str(p) for p in written], staging)
-    return [outdir / p for p in written]
+    return [outdir / p for p in written] + [outdir / MANIFEST]
 
 
 def _write_all(folder, cfg, net_params, network):

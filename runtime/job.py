@@ -6,6 +6,8 @@ and plots. :func:`guarded` wraps an entry point so that an exception on any
 rank ends every rank with a non-zero status instead of a hang.
 """
 
+import contextlib
+import io
 import os
 import signal
 import sys
@@ -143,6 +145,30 @@ def progress_bars_only_on_terminals():
         module.tqdm = functools.partial(tqdm, disable=None)
 
 
+class _SummaryFilter(io.TextIOBase):
+    """Stdout that drops NetPyNE's gather summary (rank 0's cells counted as the network's)."""
+
+    _DROPPED = ("  Cells: ", "  Connections: ", "  Synaptic contacts: ")
+
+    def __init__(self, stream):
+        super().__init__()
+        self._stream, self._pending = stream, ""
+
+    def write(self, text):
+        lines = (self._pending + text).split("\n")
+        self._pending = lines.pop()
+        for line in lines:
+            if not line.startswith(self._DROPPED):
+                self._stream.write(line + "\n")
+        return len(text)
+
+    def flush(self):
+        if self._pending:
+            self._stream.write(self._pending)
+            self._pending = ""
+        self._stream.flush()
+
+
 def network_summary(net_params, result):
     """One line of whole-network counts (NetPyNE's own count rank 0's cells only)."""
     from hnn_netpyne.cells import CELL_TYPES
@@ -215,8 +241,13 @@ def run_job(cfg, net_params, overwrite=False, plots=True, progress=True, netpyne
         netpyne_cfg = dict(cfg, saveFolder=str(staging), simLabel=".netpyne", saveJson=True,
                            saveDataInclude=["simData", "simConfig", "netParams"])
         progress_bars_only_on_terminals()
-        result = run_network(netpyne_cfg, net_params, progress=progress,
-                             save_netpyne_data=netpyne_data)
+        summary_filter = _SummaryFilter(sys.stdout)
+        try:
+            with contextlib.redirect_stdout(summary_filter):
+                result = run_network(netpyne_cfg, net_params, progress=progress,
+                                     save_netpyne_data=netpyne_data)
+        finally:
+            summary_filter.flush()
         if rank == 0:
             _finish(folder, staging, cfg, net_params, result, plots, netpyne_data)
             if progress:

@@ -153,7 +153,7 @@ def test_export_files(tmp_path):
     names = sorted(Path(p).relative_to(out).as_posix() for p in paths)
     mods = sorted(f"mod/{m.name}" for m in MOD_DIR.glob("*.mod"))
     assert names == sorted(mods + ["netParams.json", "simConfig.json", "model.json",
-                                   "index.npjson"])
+                                   "index.npjson", "manifest.json"])
     for mod in MOD_DIR.glob("*.mod"):
         assert (out / "mod" / mod.name).read_bytes() == mod.read_bytes()
 

@@ -146,6 +146,7 @@ def test_run_folder_explains_itself_and_numbers_trials_from_1(tmp_path):
     log = proc.stdout + proc.stderr
     assert "\r" not in log and "\x1b" not in log  # no progress-bar redraws in a log file
     assert "Whole network: 12 cells, 34 drive cells" in proc.stdout
+    assert "  Cells: " not in proc.stdout  # NetPyNE's count of rank 0's cells and drives
     readme = (folder / "README.txt").read_text()
     manifest = json.loads((folder / "manifest.json").read_text())
     for name in manifest["files"]:
@@ -159,3 +160,13 @@ def test_run_folder_explains_itself_and_numbers_trials_from_1(tmp_path):
     assert set(trials) == {1, 2} and (folder / "dipole_2.txt").exists()
     assert figure_title("raster.png", 2) == "Spikes, trials 1-2 (together)"
     assert figure_title("spectrogram.png", 1) == "Spectrogram, trial 1"
+
+
+def test_overwrite_refuses_an_old_unfinished_run(tmp_path):
+    folder = tmp_path / "old"
+    folder.mkdir()
+    (folder / "RUN_INCOMPLETE").write_text("this run has not finished\n")
+    (folder / "dipole_1.txt").write_text("0\t0\t0\t0\n")
+    with pytest.raises(OutputError, match="unfinished run of an older hnn-netpyne"):
+        prepare_run_folder(folder, overwrite=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old"]
