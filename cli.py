@@ -53,7 +53,7 @@ def add_run_options(parser):
                         help="skip the PNG figures")
     parser.add_argument("--quiet", dest="progress", action="store_false",
                         help="no progress messages")
-    parser.add_argument("--rank-timeout", dest="rank_timeout", default=None,
+    parser.add_argument("--rank-timeout", dest="rank_timeout", type=float, default=None,
                         metavar="S", help="under MPI, end the run when a rank makes no "
                         "progress for S seconds (default 20)")
     return parser
@@ -113,9 +113,14 @@ def _check_finished(folder):
     NEURON's ``nrn_timeout`` ends every rank through ``MPI_Abort`` with
     status 0, so a run can end "successfully" without its results.
     """
-    from hnn_netpyne.analysis.io import check_run_folder
+    from hnn_netpyne.analysis.io import OutputError, check_run_folder
+    from hnn_netpyne.errors import SimulationError
 
-    check_run_folder(folder)
+    try:
+        check_run_folder(folder)
+    except OutputError as err:
+        raise SimulationError(f"the MPI run ended with status 0 but left no complete run "
+                              f"folder ({err}); see the ranks' messages above") from None
     return 0
 
 

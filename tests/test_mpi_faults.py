@@ -104,3 +104,25 @@ def test_lost_launcher_ends_the_ranks(tmp_path):
         os.kill(pid, signal.SIGKILL)
     assert alive == [], "".join(lines)[-3000:]
     assert not (tmp_path / "run" / "manifest.json").exists()
+
+
+def test_rank_timeout_setting():
+    from hnn_netpyne.errors import ParameterError
+    from hnn_netpyne.runtime.mpienv import DEFAULT_RANK_TIMEOUT_S, rank_timeout_s
+
+    assert rank_timeout_s(["init.py"], env={}) == DEFAULT_RANK_TIMEOUT_S < 40.0
+    assert rank_timeout_s(["init.py"], env={"HNN_NETPYNE_RANK_TIMEOUT_S": "7"}) == 7.0
+    assert rank_timeout_s(["init.py", "--rank-timeout", "3"], env={}) == 3.0
+    for argv, env in ((["init.py", "--rank-timeout", "0"], {}),
+                      (["init.py"], {"HNN_NETPYNE_RANK_TIMEOUT_S": "soon"})):
+        with pytest.raises(ParameterError, match="seconds > 0"):
+            rank_timeout_s(argv, env=env)
+
+
+def test_status_zero_without_results_is_a_failure(tmp_path):
+    """NEURON's nrn_timeout ends all ranks with status 0; the launcher does not trust it."""
+    from hnn_netpyne.cli import _check_finished
+    from hnn_netpyne.errors import SimulationError
+
+    with pytest.raises(SimulationError, match="status 0 but left no complete run folder"):
+        _check_finished(tmp_path / "run")
