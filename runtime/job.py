@@ -287,7 +287,11 @@ def guarded(entry, *args, **kwargs):
         signal.signal(signum, _interrupt)
     try:
         if size > 1:
-            start_rank_watchdog(rank, rank_timeout_s())
+            limit_s = rank_timeout_s()
+            # NEURON's own nrn_timeout ends every rank with status 0 after about
+            # twice its setting: keep it behind our watchdog.
+            h.ParallelContext().timeout(max(20.0, limit_s))
+            start_rank_watchdog(rank, limit_s)
         entry(*args, **kwargs)
     except BaseException as err:  # noqa: B902 -- any failure must end all ranks
         where = f"[rank {rank}] " if size > 1 else ""
