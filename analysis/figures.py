@@ -5,17 +5,19 @@
 again, which is what ``hnn-netpyne plot`` does.
 """
 
-import json
 from pathlib import Path
 
 import numpy as np
 
 from hnn_netpyne.analysis.dipole import average_dipoles
 from hnn_netpyne.analysis.io import (
+    MANIFEST,
     OutputError,
     check_run_folder,
     read_dipole_txt,
+    read_output_json,
     read_spikes_txt,
+    write_json,
 )
 
 FIGURES = ("dipole.png", "raster.png", "spike_histogram.png", "spectrogram.png")
@@ -107,15 +109,18 @@ def write_run_figures(folder, cfg, dipoles, result):
 def redraw_run_figures(folder):
     """Read a finished run folder back and draw its figures again.
 
+    The figures join the manifest's list of files, so that ``--overwrite``
+    still recognises the folder as a run's.
+
     Raises
     ------
     OutputError
         If the folder is incomplete or a file is corrupted.
     """
     folder = Path(folder)
-    check_run_folder(folder)
+    manifest = check_run_folder(folder)
     try:
-        config = json.loads((folder / "config.json").read_text())
+        config = read_output_json(folder / "config.json")
         cfg = config["simConfig"]
         gid_ranges = config["gid_ranges"]
         n_trials = int(cfg["nTrials"])
@@ -125,4 +130,5 @@ def redraw_run_figures(folder):
     times, gids, _, _ = read_spikes_txt(folder / "spikes.txt")
     names = draw_figures(folder, dipoles, times, gids, gid_ranges, float(cfg["duration"]),
                          float(cfg["dipoleSmoothWindowMs"]), float(cfg["dipoleScaleFactor"]))
+    write_json(folder / MANIFEST, dict(manifest, files=sorted(set(manifest["files"]) | set(names))))
     return [folder / name for name in names]

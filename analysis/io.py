@@ -24,19 +24,23 @@ place, so a killed run never leaves a half-written file that looks valid.
 """
 
 import contextlib
+import io
 import json
 import os
 import shutil
 import socket
+import stat
 import tempfile
 from pathlib import Path
 
 import numpy as np
 
-from hnn_netpyne.errors import HNNNetpyneError
+from hnn_netpyne.errors import HNNNetpyneError, ParameterError
 
 MANIFEST = "manifest.json"
 INCOMPLETE_MARKER = "RUN_INCOMPLETE"
+MAX_OUTPUT_FILE_BYTES = 2**32
+"""Largest run-folder file read back (a 1000 s run at dt = 0.025 ms is about 2.4 GB)."""
 
 
 class OutputError(HNNNetpyneError):
@@ -143,8 +147,8 @@ def read_dipole_txt(path):
 
     path = Path(path)
     try:
-        table = np.loadtxt(path, ndmin=2)
-    except (OSError, ValueError) as err:
+        table = np.loadtxt(io.StringIO(_output_text(path)), ndmin=2)
+    except ValueError as err:
         raise OutputError(f"{path}: not a readable dipole file ({err})") from None
     if table.shape[1] != 4 or table.shape[0] < 2:
         raise OutputError(
@@ -181,10 +185,7 @@ def read_spikes_txt(path):
     """Read a spikes file: (times, gids, populations, trials)."""
     path = Path(path)
     times, gids, pops, trials = [], [], [], []
-    try:
-        lines = path.read_text().splitlines()
-    except (OSError, UnicodeDecodeError) as err:
-        raise OutputError(f"{path}: cannot read spikes ({err})") from None
+    lines = _output_text(path).splitlines()
     for lineno, line in enumerate(lines, start=1):
         fields = line.split("\t")
         try:
@@ -274,9 +275,9 @@ def unlock_run_folder(folder):
 def _run_files(folder):
     """Top-level names a run of this package wrote in ``folder`` (from its manifest)."""
     try:
-        manifest = json.loads((folder / MANIFEST).read_text())
+        manifest = read_output_json(folder / MANIFEST)
         return {Path(name).parts[0] for name in manifest["files"]} | {MANIFEST}
-    except (OSError, ValueError, KeyError, TypeError, IndexError):
+    except (OutputError, KeyError, TypeError, IndexError):
         return set()
 
 
@@ -391,11 +392,39 @@ def check_run_folder(folder):
         raise OutputError(f"{folder} is not a folder")
     if (folder / INCOMPLETE_MARKER).exists() or not (folder / MANIFEST).exists():
         raise OutputError(f"{folder} holds an incomplete run (no manifest); rerun it")
-    try:
-        manifest = json.loads((folder / MANIFEST).read_text())
-    except (OSError, ValueError) as err:
-        raise OutputError(f"{folder / MANIFEST}: unreadable manifest ({err})") from None
-    missing = [f for f in manifest.get("files", []) if not (folder / f).exists()]
+    manifest = read_output_json(folder / MANIFEST)
+    files = manifest.get("files") if isinstance(manifest, dict) else None
+    if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
+        raise OutputError(f"{folder / MANIFEST}: no list of file names under 'files'")
+    missing = [f for f in files if not (folder / f).exists()]
     if missing:
         raise OutputError(f"{folder}: files listed in the manifest are missing: {missing}")
+    odd = [f for f in files if not stat.S_ISREG(os.stat(folder / f).st_mode)]
+    if odd:
+        raise OutputError(f"{folder}: not regular files (a pipe or device is never read): {odd}")
     return manifest
+
+
+def read_output_json(path):
+    """The data of a JSON file of a run folder, read with the limits of :mod:`hnn_netpyne.readers`.
+
+    Raises
+    ------
+    OutputError
+        If it is not a readable regular file of valid JSON within the limits.
+    """
+    from hnn_netpyne.readers import read_json
+
+    try:
+        return read_json(path, MAX_OUTPUT_FILE_BYTES, max_keys=50_000_000)
+    except ParameterError as err:
+        raise OutputError(str(err)) from None
+
+
+def _output_text(path):
+    from hnn_netpyne.readers import read_text
+
+    try:
+        return read_text(path, MAX_OUTPUT_FILE_BYTES)
+    except ParameterError as err:
+        raise OutputError(str(err)) from None

@@ -170,3 +170,21 @@ def test_overwrite_refuses_an_old_unfinished_run(tmp_path):
     with pytest.raises(OutputError, match="unfinished run of an older hnn-netpyne"):
         prepare_run_folder(folder, overwrite=True)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["old"]
+
+
+def test_run_folder_readers_never_hang(tmp_path):
+    """A run folder whose listed files are a pipe or nested JSON gives one clear error."""
+    from hnn_netpyne.analysis.io import check_run_folder
+    from hnn_netpyne.analysis.figures import redraw_run_figures
+
+    folder = tmp_path / "run"
+    _previous_run(folder)
+    os.mkfifo(folder / "spikes.txt")
+    manifest = json.loads((folder / "manifest.json").read_text())
+    (folder / "manifest.json").write_text(json.dumps(dict(manifest, files=["config.json",
+                                                                           "spikes.txt"])))
+    with pytest.raises(OutputError, match="not regular files.*spikes.txt"):
+        redraw_run_figures(folder)
+    (folder / "manifest.json").write_text('{"files": ' + "[" * 5000 + "]" * 5000 + "}")
+    with pytest.raises(OutputError, match="nested deeper"):
+        check_run_folder(folder)
