@@ -212,10 +212,12 @@ def _lock_file(folder):
 
 def _lock_holder(lock):
     """(host, pid) written in ``lock``, or None if unreadable."""
+    from hnn_netpyne.readers import read_text
+
     try:
-        host, pid = lock.read_text().split()
+        host, pid = read_text(lock, max_bytes=1000).split()
         return host, int(pid)
-    except (OSError, ValueError):
+    except (ParameterError, ValueError):
         return None
 
 
