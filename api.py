@@ -105,9 +105,11 @@ def simulate_netpyne(cfg, net_params, n_procs=None, output_dir=None, overwrite=F
         Spikes of each trial.
     """
     from hnn_netpyne.cells import HNN_CORE_NAMES
+    from hnn_netpyne.model.expressions import check_spec_expressions
     from hnn_netpyne.runtime.launcher import simulate_config
     from hnn_netpyne.runtime.run import gid_ranges
 
+    check_spec_expressions(net_params)  # before any process or NetPyNE sees them
     backend = _BACKENDS[-1] if _BACKENDS else _Backend()
     if n_procs is None:
         n_procs = backend.n_procs

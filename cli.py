@@ -26,7 +26,7 @@ def cmd_run(args):
         from hnn_netpyne.runtime.launcher import run_config
 
         run_config(cfg, n_procs=args.np, overwrite=args.overwrite, plots=args.plots,
-                   progress=args.progress)
+                   progress=args.progress, rank_timeout=args.rank_timeout)
         return 0
     from hnn_netpyne.model.specs import build_net_params
     from hnn_netpyne.runtime.job import run_job
@@ -61,7 +61,8 @@ def cmd_export_json(args):
     """Write the configured model as NetPyNE JSON."""
     from hnn_netpyne.export.netpyne_json import export_netpyne_json
 
-    for path in export_netpyne_json(sim_config(args), args.outdir, force=args.force):
+    for path in export_netpyne_json(sim_config(args), args.outdir,
+                                    overwrite=args.overwrite):
         print(path)
     return 0
 
@@ -70,7 +71,7 @@ def cmd_export_sonata(args):
     """Write the configured model as a SONATA circuit."""
     from hnn_netpyne.export.sonata import export_sonata
 
-    for path in export_sonata(sim_config(args), args.outdir, force=args.force):
+    for path in export_sonata(sim_config(args), args.outdir, overwrite=args.overwrite):
         print(path)
     return 0
 
@@ -96,9 +97,7 @@ def build_parser():
     for name, func, what in (("export-json", cmd_export_json, "NetPyNE JSON (netParams + simConfig)"),
                              ("export-sonata", cmd_export_sonata, "a SONATA circuit")):
         export = add_run_options(sub.add_parser(name, help=f"write the model as {what}"))
-        export.add_argument("outdir", help="output folder (must be empty unless --force)")
-        export.add_argument("--force", action="store_true",
-                            help="write into a non-empty folder, replacing its files")
+        export.add_argument("outdir", help="output folder (must be empty unless --overwrite)")
         export.set_defaults(func=func)
     return parser
 

@@ -5,6 +5,14 @@ caller can catch the package's own failures without catching NEURON's.
 """
 
 
+MAX_SHOWN_CHARS = 200
+
+
+def shorten(text, limit=MAX_SHOWN_CHARS):
+    """``text`` cut to ``limit`` characters (with "..." when cut), for messages."""
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
 class HNNNetpyneError(Exception):
     """Base class of every error hnn-netpyne raises on purpose."""
 
@@ -33,8 +41,8 @@ class ParameterError(HNNNetpyneError, ValueError):
         if source is not None:
             where.append(f"file {source}")
         if key is not None:
-            where.append(f"key {key!r}")
-            where.append(f"value {value!r}")
+            where.append(f"key {shorten(repr(key))}")
+            where.append(f"value {shorten(repr(value))}")
         prefix = ", ".join(where)
         super().__init__(f"{prefix}: {message}" if prefix else message)
 

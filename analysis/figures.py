@@ -5,17 +5,19 @@
 again, which is what ``hnn-netpyne plot`` does.
 """
 
-import json
 from pathlib import Path
 
 import numpy as np
 
 from hnn_netpyne.analysis.dipole import average_dipoles
 from hnn_netpyne.analysis.io import (
+    MANIFEST,
     OutputError,
     check_run_folder,
     read_dipole_txt,
+    read_output_json,
     read_spikes_txt,
+    write_json,
 )
 
 SPECTROGRAM_FREQS_HZ = np.arange(5.0, 100.0, 1.0)
@@ -43,6 +45,16 @@ def plotted_smooth_window(window_ms, dipole):
     """
     run_ms = dipole.times[-1] - dipole.times[0]
     return window_ms if window_ms <= run_ms else 0.0
+
+
+def figure_title(name, n_trials):
+    """Title of a run figure that says which trials it shows (numbered from 1)."""
+    trials = "trial 1" if n_trials == 1 else f"trials 1-{n_trials}"
+    return {"dipole.png": f"Dipole, {trials}",
+            "raster.png": f"Spikes, {trials}" + (" (together)" if n_trials > 1 else ""),
+            "spike_histogram.png": f"Spike histogram, {trials}",
+            "spectrogram.png": ("Spectrogram, trial 1" if n_trials == 1
+                                else f"Spectrogram of the average of trials 1-{n_trials}")}[name]
 
 
 def draw_figures(folder, dipoles, spike_times, spike_gids, gid_ranges, tstop_ms,
@@ -101,6 +113,7 @@ def draw_figures(folder, dipoles, spike_times, spike_gids, gid_ranges, tstop_ms,
         figures["spectrogram.png"] = plot_tfr_morlet(
             avg, freqs_hz, n_cycles=spectrogram_cycles(freqs_hz, tstop_ms))
     for name, fig in figures.items():
+        fig.suptitle(figure_title(name, len(dipoles)), fontsize="medium")
         save_figure(fig, folder / name)
         plt.close(fig)
     return list(figures)
@@ -118,15 +131,18 @@ def write_run_figures(folder, cfg, dipoles, result):
 def redraw_run_figures(folder):
     """Read a finished run folder back and draw its figures again.
 
+    The figures join the manifest's list of files, so that ``--overwrite``
+    still recognises the folder as a run's.
+
     Raises
     ------
     OutputError
         If the folder is incomplete or a file is corrupted.
     """
     folder = Path(folder)
-    check_run_folder(folder)
+    manifest = check_run_folder(folder)
     try:
-        config = json.loads((folder / "config.json").read_text())
+        config = read_output_json(folder / "config.json")
         cfg = config["simConfig"]
         gid_ranges = config["gid_ranges"]
         n_trials = int(cfg["nTrials"])
@@ -136,4 +152,5 @@ def redraw_run_figures(folder):
     times, gids, _, _ = read_spikes_txt(folder / "spikes.txt")
     names = draw_figures(folder, dipoles, times, gids, gid_ranges, float(cfg["duration"]),
                          float(cfg["dipoleSmoothWindowMs"]), float(cfg["dipoleScaleFactor"]))
+    write_json(folder / MANIFEST, dict(manifest, files=sorted(set(manifest["files"]) | set(names))))
     return [folder / name for name in names]

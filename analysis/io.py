@@ -5,25 +5,42 @@ A run folder holds:
 * ``dipole_<k>.txt`` for each trial and ``dipole_avg.txt``: HNN's
   tab-separated columns t (ms), agg, L2, L5;
 * ``spikes.txt``: time (ms), gid, population and trial, one spike a line;
+* ``README.txt``: what each file of the folder is.
+
+Files number trials from 1 (``dipole_1.txt``, the trial column of
+``spikes.txt``, the keys of ``results.npz``); the Python API's lists count
+from 0, as hnn-core's.
 * ``config.json``: the exact simConfig and netParams of the run;
 * ``netpyne_data.pkl``/``.json``: NetPyNE's own data file;
 * ``manifest.json``: written last; a folder without it is incomplete.
 
-Every file is written to a temporary name and renamed into place, so a
-killed run never leaves a half-written file that looks valid.
+A run writes into a hidden staging folder beside its run folder
+(``.<name>.partial``), holds a lock file beside it (``.<name>.lock``) and
+moves the staging folder into place only when every output is written, so
+a failed or killed run leaves the previous complete run as it was.
+``--overwrite`` replaces only a folder whose every file a previous run listed
+in its manifest. Every file is written to a temporary name and renamed into
+place, so a killed run never leaves a half-written file that looks valid.
 """
 
+import contextlib
+import io
 import json
 import os
+import shutil
+import socket
+import stat
 import tempfile
 from pathlib import Path
 
 import numpy as np
 
-from hnn_netpyne.errors import OutputError  # noqa: F401 -- re-exported for its importers
+from hnn_netpyne.errors import OutputError, ParameterError
 
 MANIFEST = "manifest.json"
 INCOMPLETE_MARKER = "RUN_INCOMPLETE"
+MAX_OUTPUT_FILE_BYTES = 2**32
+"""Largest run-folder file read back (a 1000 s run at dt = 0.025 ms is about 2.4 GB)."""
 
 
 def _umask_mode():
@@ -32,12 +49,26 @@ def _umask_mode():
     return 0o666 & ~umask
 
 
-def atomic_write(path, write):
-    """Call ``write(fileobj)`` on a temporary file, then rename it to ``path``."""
+def atomic_write(path, write, binary=False):
+    """Call ``write(fileobj)`` on a temporary file beside ``path``, then rename it to ``path``.
+
+    The one way the package writes a file: a failed or killed write leaves
+    no partial file under the final name, and the file gets the permissions
+    ``open`` would give it (the umask's).
+
+    Parameters
+    ----------
+    path : str | pathlib.Path
+        Destination; its folder must exist.
+    write : callable
+        Writes the contents into the file object it is given.
+    binary : bool
+        Open the file in binary mode.
+    """
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
-        with os.fdopen(fd, "w") as fid:
+        with os.fdopen(fd, "wb" if binary else "w") as fid:
             write(fid)
             fid.flush()
             os.fsync(fid.fileno())
@@ -50,6 +81,12 @@ def atomic_write(path, write):
         raise
 
 
+def copy_file(source, target):
+    """Copy ``source`` to ``target`` with :func:`atomic_write`."""
+    with open(source, "rb") as src:
+        atomic_write(target, lambda fid: shutil.copyfileobj(src, fid), binary=True)
+
+
 def write_json(path, data):
     """Write ``data`` as indented JSON, atomically."""
     atomic_write(path, lambda fid: json.dump(data, fid, indent=1, sort_keys=True))
@@ -60,6 +97,33 @@ def write_dipole_txt(path, dipole):
     layers = [k for k in ("agg", "L2", "L5") if k in dipole.data]
     table = np.column_stack([dipole.times] + [dipole.data[k] for k in layers])
     atomic_write(path, lambda fid: np.savetxt(fid, table, fmt="%.10g", delimiter="\t"))
+
+
+RUN_README = """This folder is one run of hnn-netpyne ({label}, {n_trials} trial(s), {duration:g} ms).
+Trials are numbered from 1 in every file.
+
+dipole_<k>.txt      dipole of trial k: t (ms), aggregate, L2/3, L5 (nAm), HNN's text format
+dipole_avg.txt      the average of the trials' dipoles, same columns
+spikes.txt          every spike: time (ms), gid, population, trial
+results.npz         raw arrays: times (ms); for trial k dipole_fAm_L2_k, dipole_fAm_L5_k
+                    (fAm, as NEURON summed them), spike_times_k (ms), spike_gids_k
+config.json         the exact simConfig and netParams of the run, and the gid ranges
+netpyne_data.json   NetPyNE's own data file (sim.saveData)
+README.txt          this file
+Figures (not drawn with --no-plots):
+dipole.png          dipoles of the trials, smoothed and scaled as the parameter file says
+raster.png          spikes of all trials by population
+spike_histogram.png spike counts of drives and cells over time, all trials
+spectrogram.png     Morlet spectrogram of the (trial-averaged) aggregate dipole
+manifest.json       written last: the list of files; without it the run is not complete
+"""
+
+
+def write_run_readme(folder, label, n_trials, duration):
+    """Write the run folder's ``README.txt`` (what each file is)."""
+    text = RUN_README.format(label=label, n_trials=n_trials, duration=duration)
+    atomic_write(Path(folder) / "README.txt", lambda fid: fid.write(text))
+    return "README.txt"
 
 
 def read_dipole_txt(path):
@@ -80,8 +144,8 @@ def read_dipole_txt(path):
 
     path = Path(path)
     try:
-        table = np.loadtxt(path, ndmin=2)
-    except (OSError, ValueError) as err:
+        table = np.loadtxt(io.StringIO(_output_text(path)), ndmin=2)
+    except ValueError as err:
         raise OutputError(f"{path}: not a readable dipole file ({err})") from None
     if table.shape[1] not in (2, 4) or table.shape[0] < 2:
         raise OutputError(
@@ -97,7 +161,7 @@ def read_dipole_txt(path):
 
 
 def write_spikes_txt(path, spikes_per_trial, gid_ranges):
-    """Write spikes of every trial: time (ms), gid, population, trial."""
+    """Write spikes of every trial: time (ms), gid, population, trial (from 1, as the files)."""
     pops = sorted(gid_ranges.items(), key=lambda item: item[1][0])
 
     def population(gid):
@@ -107,7 +171,7 @@ def write_spikes_txt(path, spikes_per_trial, gid_ranges):
         raise OutputError(f"gid {gid} belongs to no population")
 
     def write(fid):
-        for trial, (times, gids) in enumerate(spikes_per_trial):
+        for trial, (times, gids) in enumerate(spikes_per_trial, start=1):
             for t, gid in zip(times, gids):
                 fid.write(f"{t:.10g}\t{int(gid)}\t{population(int(gid))}\t{trial}\n")
 
@@ -118,10 +182,7 @@ def read_spikes_txt(path):
     """Read a spikes file: (times, gids, populations, trials)."""
     path = Path(path)
     times, gids, pops, trials = [], [], [], []
-    try:
-        lines = path.read_text().splitlines()
-    except (OSError, UnicodeDecodeError) as err:
-        raise OutputError(f"{path}: cannot read spikes ({err})") from None
+    lines = _output_text(path).splitlines()
     for lineno, line in enumerate(lines, start=1):
         fields = line.split("\t")
         try:
@@ -136,36 +197,191 @@ def read_spikes_txt(path):
     return np.array(times), np.array(gids, dtype=int), np.array(pops), np.array(trials, dtype=int)
 
 
-def prepare_run_folder(folder, overwrite=False):
-    """Create an empty run folder, marked incomplete until :func:`finish_run_folder`.
+def staging_folder(folder):
+    """The hidden folder beside ``folder`` that a run writes into until it is complete."""
+    folder = Path(folder)
+    return folder.parent / f".{folder.name}.partial"
+
+
+def _lock_file(folder):
+    return folder.parent / f".{folder.name}.lock"
+
+
+def _lock_holder(lock):
+    """(host, pid) written in ``lock``, or None if unreadable."""
+    from hnn_netpyne.readers import read_text
+
+    try:
+        host, pid = read_text(lock, max_bytes=1000).split()
+        return host, int(pid)
+    except (ParameterError, ValueError):
+        return None
+
+
+def _is_running(holder):
+    if holder is None:
+        return False
+    host, pid = holder
+    if host != socket.gethostname():
+        return True  # cannot tell: keep the other host's lock
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    return True
+
+
+def lock_run_folder(folder):
+    """Take the lock of run folder ``folder`` (a file beside it) for this process.
+
+    A lock left by a process that has ended (killed run) is taken over.
 
     Raises
     ------
     OutputError
-        If the folder exists and is not empty, unless ``overwrite``.
+        If another live run holds it.
     """
     folder = Path(folder)
-    if folder.exists() and any(folder.iterdir()):
-        if not overwrite:
-            raise OutputError(
-                f"output folder {folder} is not empty; choose another folder or "
-                "pass --overwrite to replace its contents"
-            )
-        for item in folder.iterdir():
-            if item.is_file() or item.is_symlink():
-                item.unlink()
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / INCOMPLETE_MARKER).write_text("this run has not finished\n")
-    return folder
+    lock = _lock_file(folder)
+    for _ in range(3):
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            holder = _lock_holder(lock)
+            if _is_running(holder):
+                raise OutputError(
+                    f"output folder {folder} is being written by another run ({holder[0]}, "
+                    f"pid {holder[1]}; lock {lock}); wait for it or choose another --output"
+                ) from None
+            with contextlib.suppress(FileNotFoundError):
+                lock.unlink()  # left by a run that has ended
+            continue
+        with os.fdopen(fd, "w") as fid:
+            fid.write(f"{socket.gethostname()} {os.getpid()}\n")
+        return lock
+    raise OutputError(f"cannot take the lock {lock} of output folder {folder}")
 
 
-def finish_run_folder(folder, files):
-    """Write the manifest (listing ``files``) and drop the incomplete marker."""
+def unlock_run_folder(folder):
+    """Release this process's lock of ``folder`` (no error if there is none)."""
+    lock = _lock_file(Path(folder))
+    if _lock_holder(lock) == (socket.gethostname(), os.getpid()):
+        lock.unlink()
+
+
+def _run_files(folder):
+    """Top-level names a run of this package wrote in ``folder`` (from its manifest)."""
+    try:
+        manifest = read_output_json(folder / MANIFEST)
+        return {Path(name).parts[0] for name in manifest["files"]} | {MANIFEST}
+    except (OutputError, KeyError, TypeError, IndexError):
+        return set()
+
+
+def _check_target(folder, overwrite):
+    """Refuse a target that is not a folder, or that holds what a new run must not replace."""
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        raise OutputError(f"output folder {folder} exists and is not a folder")
+    if not folder.exists():
+        return
+    entries = sorted(item.name for item in folder.iterdir())
+    if entries and not overwrite:
+        raise OutputError(f"output folder {folder} is not empty; choose another folder or "
+                          "pass --overwrite to replace what hnn-netpyne wrote there before")
+    foreign = [name for name in entries if name not in _run_files(folder)]
+    if INCOMPLETE_MARKER in foreign and MANIFEST not in entries:
+        raise OutputError(f"output folder {folder} holds an unfinished run of an older "
+                          f"hnn-netpyne ({INCOMPLETE_MARKER}, no manifest listing its files); "
+                          "remove the folder by hand or choose another one")
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (" ..." if len(foreign) > 5 else "")
+        raise OutputError(f"output folder {folder} holds files that no hnn-netpyne run wrote "
+                          f"({shown}); --overwrite replaces only the files of an earlier run or "
+                          "export (its manifest.json lists them): move them or choose another "
+                          "folder")
+
+
+def prepare_run_folder(folder, overwrite=False):
+    """Lock ``folder`` and create its empty staging folder, marked incomplete.
+
+    The run writes into the staging folder (:func:`staging_folder`);
+    :func:`finish_run_folder` moves it into place, so a failed or killed run
+    leaves the previous complete output as it was.
+
+    Returns
+    -------
+    staging : pathlib.Path
+
+    Raises
+    ------
+    OutputError
+        If ``folder`` is not a folder, is not empty (unless ``overwrite``),
+        holds files no run wrote, is locked by another run, or cannot be
+        written.
+    """
     folder = Path(folder)
-    write_json(folder / MANIFEST, {"complete": True, "files": sorted(files)})
-    marker = folder / INCOMPLETE_MARKER
-    if marker.exists():
-        marker.unlink()
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        _check_target(folder, overwrite)
+        lock_run_folder(folder)
+        staging = staging_folder(folder)
+        if staging.exists():
+            shutil.rmtree(staging)  # left by a run that failed
+        staging.mkdir()
+        (staging / INCOMPLETE_MARKER).write_text("this run has not finished\n")
+    except OSError as err:
+        unlock_run_folder(folder)
+        raise OutputError(f"cannot write output folder {folder}: {err.strerror}") from None
+    return staging
+
+
+def finish_run_folder(folder, files, staging=None):
+    """Write the manifest (listing ``files``) and put the complete run in place.
+
+    Parameters
+    ----------
+    folder : str | pathlib.Path
+        The run folder.
+    files : list of str
+        Names of the files the run wrote.
+    staging : str | pathlib.Path | None
+        The staging folder the files are in; None if they are in ``folder``.
+    """
+    folder = Path(folder)
+    source = folder if staging is None else Path(staging)
+    write_json(source / MANIFEST, {"complete": True, "files": sorted(files)})
+    with contextlib.suppress(FileNotFoundError):
+        (source / INCOMPLETE_MARKER).unlink()
+    if staging is None:
+        return
+    replaced = folder.parent / f".{folder.name}.replaced"
+    if folder.exists():
+        _check_target(folder, overwrite=True)  # nobody added a file meanwhile
+        shutil.rmtree(replaced, ignore_errors=True)
+        os.replace(folder, replaced)
+    os.replace(source, folder)
+    shutil.rmtree(replaced, ignore_errors=True)
+    unlock_run_folder(folder)
+
+
+@contextlib.contextmanager
+def staged_output(folder, overwrite=False):
+    """Write an output folder (an export) through a staging folder, under its lock.
+
+    Yields the staging folder; call :func:`finish_run_folder` inside the
+    block to put it in place. On an error the staging folder is removed and
+    ``folder`` stays as it was.
+    """
+    staging = prepare_run_folder(folder, overwrite)
+    try:
+        yield staging
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        unlock_run_folder(folder)
 
 
 def check_run_folder(folder):
@@ -175,11 +391,39 @@ def check_run_folder(folder):
         raise OutputError(f"{folder} is not a folder")
     if (folder / INCOMPLETE_MARKER).exists() or not (folder / MANIFEST).exists():
         raise OutputError(f"{folder} holds an incomplete run (no manifest); rerun it")
-    try:
-        manifest = json.loads((folder / MANIFEST).read_text())
-    except (OSError, ValueError) as err:
-        raise OutputError(f"{folder / MANIFEST}: unreadable manifest ({err})") from None
-    missing = [f for f in manifest.get("files", []) if not (folder / f).exists()]
+    manifest = read_output_json(folder / MANIFEST)
+    files = manifest.get("files") if isinstance(manifest, dict) else None
+    if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
+        raise OutputError(f"{folder / MANIFEST}: no list of file names under 'files'")
+    missing = [f for f in files if not (folder / f).exists()]
     if missing:
         raise OutputError(f"{folder}: files listed in the manifest are missing: {missing}")
+    odd = [f for f in files if not stat.S_ISREG(os.stat(folder / f).st_mode)]
+    if odd:
+        raise OutputError(f"{folder}: not regular files (a pipe or device is never read): {odd}")
     return manifest
+
+
+def read_output_json(path):
+    """The data of a JSON file of a run folder, read with the limits of :mod:`hnn_netpyne.readers`.
+
+    Raises
+    ------
+    OutputError
+        If it is not a readable regular file of valid JSON within the limits.
+    """
+    from hnn_netpyne.readers import read_json
+
+    try:
+        return read_json(path, MAX_OUTPUT_FILE_BYTES, max_keys=50_000_000)
+    except ParameterError as err:
+        raise OutputError(str(err)) from None
+
+
+def _output_text(path):
+    from hnn_netpyne.readers import read_text
+
+    try:
+        return read_text(path, MAX_OUTPUT_FILE_BYTES)
+    except ParameterError as err:
+        raise OutputError(str(err)) from None

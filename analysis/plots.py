@@ -8,8 +8,6 @@ figures it no longer needs (``plt.close(fig)``).
 """
 
 import itertools
-import os
-import tempfile
 from pathlib import Path
 
 import matplotlib.axes
@@ -18,6 +16,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from hnn_netpyne.analysis.dipole import Dipole
+from hnn_netpyne.analysis.io import atomic_write
 from hnn_netpyne.cells.registry import cell_type, cell_type_names, dipole_populations, is_drive
 from hnn_netpyne.errors import HNNNetpyneError
 
@@ -284,13 +283,6 @@ def plot_spike_histogram(spike_times, spike_gids, gid_ranges, tstop, ax=None, bi
     return _finish(ax_cells, show)
 
 
-def _umask():
-    """The process's file-creation mask (reading it means setting it, so restore it)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def save_figure(fig, path, dpi=150):
     """Write ``fig`` as a PNG, atomically.
 
@@ -313,17 +305,5 @@ def save_figure(fig, path, dpi=150):
         The written file.
     """
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".png", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fid:
-            fig.savefig(fid, format="png", dpi=dpi)
-            fid.flush()
-            os.fsync(fid.fileno())
-        # mkstemp makes the file private (0600); give it the mode open() would.
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    atomic_write(path, lambda fid: fig.savefig(fid, format="png", dpi=dpi), binary=True)
     return path

@@ -10,7 +10,9 @@ The export folder holds NetPyNE's own files:
   the NetPyNE GUI's *Load* dialog, which reads one file;
 * ``index.npjson``: NetPyNE's model index, so ``sim.loadModel(folder)``
   finds both files and the mod folder;
-* ``mod/``: the model's NMODL files, to compile where the model is opened.
+* ``mod/``: the model's NMODL files, to compile where the model is opened;
+* ``manifest.json``: the files above (the folder is written as a run
+  folder is: staged beside it, moved into place when complete).
 
 Distance-dependent weights and delays stay NetPyNE string expressions and
 drive spike times stay in the drive populations' ``cellsList``, so the
@@ -18,12 +20,15 @@ files are plain JSON without any Python code.
 """
 
 import json
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
-from hnn_netpyne.analysis.io import atomic_write
+from hnn_netpyne.analysis.io import (
+    MANIFEST,
+    atomic_write,
+    copy_file,
+    finish_run_folder,
+    staged_output,
+)
 from hnn_netpyne.errors import ExportError
 from hnn_netpyne.model.specs import build_net_params
 from hnn_netpyne.runtime.mechanisms import MOD_DIR
@@ -70,21 +75,7 @@ def _strict_json(document, name):
         raise ExportError(f"{name}: the model is not plain JSON ({err})") from err
 
 
-def _copy_atomically(source, target):
-    """Copy ``source`` to ``target`` through a temporary file in its folder."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    os.close(fd)
-    try:
-        shutil.copyfile(source, tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
-def export_netpyne_json(cfg, outdir, force=False):
+def export_netpyne_json(cfg, outdir, overwrite=False):
     """Write the model of ``cfg`` as NetPyNE JSON files into ``outdir``.
 
     Parameters
@@ -95,22 +86,23 @@ def export_netpyne_json(cfg, outdir, force=False):
         choose the network, as for a run.
     outdir : str | pathlib.Path
         Folder to write; created if missing.
-    force : bool
-        Write into a non-empty folder, replacing files of the same names
-        (other files are left alone).
+    overwrite : bool
+        Replace an earlier export (or run) in ``outdir``; a folder holding
+        files that hnn-netpyne did not write is refused (see
+        :func:`hnn_netpyne.analysis.io.prepare_run_folder`).
 
     Returns
     -------
     paths : list of str
         The files written: one ``mod/*.mod`` per mechanism, then
-        ``netParams.json``, ``simConfig.json``, ``model.json`` and
-        ``index.npjson``.
+        ``netParams.json``, ``simConfig.json``, ``model.json``,
+        ``index.npjson`` and ``manifest.json``.
 
     Raises
     ------
     ExportError
-        ``outdir`` is a file, or is not empty and ``force`` is False, or
-        the model does not serialise as strict JSON.
+        ``outdir`` is a file, is not empty (unless ``overwrite``), holds
+        files of its own, or the model does not serialise as strict JSON.
 
     Notes
     -----
@@ -121,17 +113,12 @@ def export_netpyne_json(cfg, outdir, force=False):
     ticked the first time).
     """
     outdir = Path(outdir)
-    if outdir.exists() and not outdir.is_dir():
-        raise ExportError(f"{outdir} exists and is not a folder")
-    if outdir.is_dir() and any(outdir.iterdir()) and not force:
-        raise ExportError(f"{outdir} is not empty; choose an empty folder or use --force "
-                          "to replace the exported files in it")
     mods = sorted(MOD_DIR.glob("*.mod"))
     if not mods:
         raise ExportError(f"no .mod files found in {MOD_DIR}")
 
     # Serialise everything before touching the folder, so a bad model writes nothing.
-    return _write_export(outdir, mods, _json_texts(cfg))
+    return _write_export(outdir, mods, _json_texts(cfg), overwrite)
 
 
 def _json_texts(cfg):
@@ -146,17 +133,14 @@ def _json_texts(cfg):
     }
 
 
-def _write_export(outdir, mods, texts):
-    """Copy the mod files, then write the JSON documents, the index last; their paths."""
-    (outdir / MOD_FOLDER).mkdir(parents=True, exist_ok=True)
-    written = []
-    for mod in mods:
-        target = outdir / MOD_FOLDER / mod.name
-        _copy_atomically(mod, target)
-        written.append(str(target))
-    # The index goes last: a folder with an index has all its files.
-    for name in (NET_PARAMS_FILE, SIM_CONFIG_FILE, MODEL_FILE, INDEX_FILE):
-        path = outdir / name
-        atomic_write(path, lambda fid, text=texts[name]: fid.write(text + "\n"))
-        written.append(str(path))
-    return written
+def _write_export(outdir, mods, texts, overwrite):
+    """Stage the mod files and the JSON documents, then move them into ``outdir``."""
+    names = [f"{MOD_FOLDER}/{mod.name}" for mod in mods] + list(texts)
+    with staged_output(outdir, overwrite) as staging:
+        (staging / MOD_FOLDER).mkdir()
+        for mod in mods:
+            copy_file(mod, staging / MOD_FOLDER / mod.name)
+        for name, text in texts.items():
+            atomic_write(staging / name, lambda fid, text=text: fid.write(text + "\n"))
+        finish_run_folder(outdir, names, staging)
+    return [str(outdir / name) for name in names + [MANIFEST]]

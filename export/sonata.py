@@ -37,15 +37,18 @@ circuit behind.
 
 import contextlib
 import json
-import os
 import shutil
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
 
+from hnn_netpyne.analysis.io import (
+    INCOMPLETE_MARKER,
+    MANIFEST,
+    finish_run_folder,
+    staged_output,
+)
 from hnn_netpyne.cells.registry import cell_type, cell_type_names, is_drive
 from hnn_netpyne.errors import ExportError
 from hnn_netpyne.export.sonata_cells import (
@@ -72,62 +75,6 @@ EDGE_MODEL_TEMPLATE = "exp2syn"
 def edge_population_name(source, target):
     """Name of the edge population from ``source`` to ``target`` cells."""
     return f"{source}__{target}__chemical"
-
-
-# --- output folder ---------------------------------------------------------
-
-
-def check_output_folder(outdir, force=False):
-    """Refuse an output folder that would lose data without ``force``.
-
-    Parameters
-    ----------
-    outdir : str | pathlib.Path
-        Folder to export into; it may not exist yet.
-    force : bool
-        Allow a non-empty folder (its contents are replaced).
-
-    Returns
-    -------
-    outdir : pathlib.Path
-        Absolute path.
-
-    Raises
-    ------
-    ExportError
-        ``outdir`` is a file, is non-empty without ``force``, or holds the
-        current working directory.
-    """
-    outdir = Path(outdir).expanduser().absolute()
-    if outdir.exists() and not outdir.is_dir():
-        raise ExportError(f"cannot export to {outdir}: it exists and is not a folder")
-    if outdir.is_dir() and any(outdir.iterdir()):
-        if not force:
-            raise ExportError(
-                f"cannot export to {outdir}: the folder is not empty; choose a new or empty "
-                "folder, or pass --force (force=True) to replace its contents"
-            )
-        cwd = Path.cwd().resolve()
-        if cwd == outdir.resolve() or outdir.resolve() in cwd.parents:
-            raise ExportError(
-                f"cannot replace {outdir}: it holds the current working directory"
-            )
-    return outdir
-
-
-def _commit(staging, outdir):
-    """Move the finished export into place, replacing ``outdir`` if present."""
-    if not outdir.exists():
-        os.rename(staging, outdir)
-        return
-    old = outdir.with_name(f".{outdir.name}.old-{os.getpid()}-{time.time_ns()}")
-    os.rename(outdir, old)
-    try:
-        os.rename(staging, outdir)
-    except OSError:
-        os.rename(old, outdir)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
 
 
 # --- the built network -----------------------------------------------------
@@ -513,7 +460,7 @@ Run with bmtk (from this folder):
 """
 
 
-def export_sonata(cfg, outdir, force=False):
+def export_sonata(cfg, outdir, overwrite=False):
     """Write the network of ``cfg`` as a SONATA circuit.
 
     Parameters
@@ -522,14 +469,16 @@ def export_sonata(cfg, outdir, force=False):
         simConfig dictionary (see :func:`hnn_netpyne.model.specs.build_sim_config`).
     outdir : str | pathlib.Path
         Output folder; created if missing. It must be empty unless
-        ``force``, which replaces its contents.
-    force : bool
-        Replace the contents of a non-empty ``outdir``.
+        ``overwrite``.
+    overwrite : bool
+        Replace an earlier export (or run) in ``outdir``; a folder holding
+        files that hnn-netpyne did not write is refused (see
+        :func:`hnn_netpyne.analysis.io.prepare_run_folder`).
 
     Returns
     -------
     paths : list of pathlib.Path
-        Every file written, under ``outdir``.
+        Every file written, under ``outdir`` (``manifest.json`` last).
 
     Raises
     ------
@@ -538,20 +487,15 @@ def export_sonata(cfg, outdir, force=False):
     """
     from hnn_netpyne.model.specs import build_net_params
 
-    outdir = check_output_folder(outdir, force)
+    outdir = Path(outdir).expanduser().absolute()
     net_params = build_net_params(cfg)
     network = capture_network(cfg, net_params)
-
-    outdir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.partial-", dir=outdir.parent))
-    try:
+    with staged_output(outdir, overwrite) as staging:
         _write_all(staging, cfg, net_params, network)
-        written = sorted(p.relative_to(staging) for p in staging.rglob("*") if p.is_file())
-        _commit(staging, outdir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return [outdir / p for p in written]
+        written = sorted(p.relative_to(staging) for p in staging.rglob("*")
+                         if p.is_file() and p.name != INCOMPLETE_MARKER)
+        finish_run_folder(outdir, [str(p) for p in written], staging)
+    return [outdir / p for p in written] + [outdir / MANIFEST]
 
 
 def _write_all(folder, cfg, net_params, network):

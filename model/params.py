@@ -16,7 +16,8 @@ import warnings
 from pathlib import Path
 
 from hnn_netpyne.cells.registry import cell_type, legacy_cell_types
-from hnn_netpyne.errors import ParameterError
+from hnn_netpyne.errors import ParameterError, shorten
+from hnn_netpyne.readers import parse_json, read_text
 
 PARAM_DIR = Path(__file__).resolve().parent.parent / "param"
 DEFAULT_PARAM_FILE = PARAM_DIR / "default.json"
@@ -35,6 +36,8 @@ _INT_KEYS = re.compile(
 _BOOL_KEYS = {"sync_evinput"}
 _MAX_SEED = 2**31 - 1
 _LEGACY_TYPES = "|".join(legacy_cell_types())
+MAX_KEYS = 10_000
+"""Most keys (lines of a .param file) a parameter file may hold."""
 # Evoked-input keys exist for any number of inputs (evprox_1, evprox_2, ...).
 _EVOKED_KEY = re.compile(
     r"^(t|sigma_t|numspikes|prng_seedcore)_ev(prox|dist)_\d+$"
@@ -75,7 +78,10 @@ def _closest_key(key):
 def _parse_param_text(text, source):
     """Parse a legacy ``.param`` file: one ``key: value`` per line."""
     params = {}
-    for lineno, raw in enumerate(text.splitlines(), start=1):
+    lines = text.splitlines()
+    if len(lines) > MAX_KEYS:
+        raise ParameterError(f"more than {MAX_KEYS} lines", source=source)
+    for lineno, raw in enumerate(lines, start=1):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
@@ -87,18 +93,27 @@ def _parse_param_text(text, source):
         key, value = (part.strip() for part in line.split(":", 1))
         if not key:
             raise ParameterError(f"line {lineno} has no key", source=source)
+        if key in params:
+            raise ParameterError(f"line {lineno} repeats a key", source, key, value)
         params[key] = _parse_param_value(value)
     return params
 
 
+_PARAM_INT = re.compile(r"[+-]?[0-9]{1,30}", re.ASCII)
+_PARAM_FLOAT = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,3})?", re.ASCII)
+
+
 def _parse_param_value(text):
-    """Convert a ``.param`` value the way HNN did: int, float or string."""
-    try:
-        if "." in text or "e" in text.lower():
-            return float(text)
+    """Convert a ``.param`` value the way HNN did: int, float or string.
+
+    Only ASCII decimal numbers of bounded length count as numbers (Python's
+    ``int`` would also take other scripts' digits and underscores).
+    """
+    if _PARAM_INT.fullmatch(text):
         return int(text)
-    except ValueError:
-        return text
+    if len(text) <= 60 and _PARAM_FLOAT.fullmatch(text):
+        return float(text)
+    return text
 
 
 def read_params(fname):
@@ -129,22 +144,9 @@ def read_params(fname):
             "expected .json or .param",
             source=source,
         )
-    try:
-        raw = path.read_bytes()
-    except OSError as err:
-        raise ParameterError(f"cannot read file ({err.strerror})", source=source) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ParameterError("file is not UTF-8 text", source=source) from None
+    text = read_text(path)
     if path.suffix == ".json":
-        try:
-            file_params = json.loads(text)
-        except json.JSONDecodeError as err:
-            raise ParameterError(
-                f"invalid JSON at line {err.lineno}, column {err.colno}: {err.msg}",
-                source=source,
-            ) from None
+        file_params = parse_json(text, source, max_keys=MAX_KEYS)
         if not isinstance(file_params, dict):
             raise ParameterError(
                 f"top level must be a JSON object, got {type(file_params).__name__}",
@@ -179,21 +181,18 @@ def complete_params(file_params, source="<in memory>"):
         ``'_source'`` set to ``source``.
     """
     params = dict(_BASE_DEFAULTS)
+    unknown = []
     for key, value in file_params.items():
         if key == "_source":
             continue
         if not isinstance(key, str):
             raise ParameterError("parameter names must be strings", source, key, value)
-        if not is_known_key(key):
-            closest = _closest_key(key)
-            hint = f"; did you mean {closest!r}?" if closest else ""
-            warnings.warn(
-                f"file {source}: unknown parameter {key!r} ignored{hint}",
-                UserWarning,
-                stacklevel=2,
-            )
-            continue
-        params[key] = value
+        if is_known_key(key):
+            params[key] = value
+        else:
+            unknown.append(key)
+    if unknown:
+        _warn_unknown(unknown, source)
     _fill_evoked_defaults(params)
     validate_params(params, source)
     params["_source"] = source
@@ -205,20 +204,32 @@ def legacy_targets(loc):
     return tuple(c for c in legacy_cell_types() if loc == "prox" or cell_type(c).distal_input)
 
 
+def _warn_unknown(keys, source):
+    """One warning for every unknown key (the first few named, with hints)."""
+    shown = []
+    for key in keys[:5]:
+        closest = _closest_key(key[:100])
+        hint = f" (did you mean {closest!r}?)" if closest else ""
+        shown.append(f"{shorten(repr(key))}{hint}")
+    more = f" and {len(keys) - 5} more" if len(keys) > 5 else ""
+    warnings.warn(f"file {source}: unknown parameters ignored: {', '.join(shown)}{more}",
+                  UserWarning, stacklevel=3)
+
+
 def _fill_evoked_defaults(params):
     """Give every evoked input the keys hnn-core fills in for it."""
     for loc in ("prox", "dist"):
-        cell_types = legacy_targets(loc)
+        targets = legacy_targets(loc)
         for idx in evoked_input_indices(params, loc):
             name = f"ev{loc}_{idx}"
             params.setdefault(f"t_{name}", 0.0)
             params.setdefault(f"sigma_t_{name}", 0.0)
             params.setdefault(f"prng_seedcore_{name}", 0)
             params.setdefault(f"numspikes_{name}", 1)
-            for cell_type in cell_types:
-                legacy = params.get(f"gbar_{name}_{cell_type}", 0.0)
+            for target in targets:
+                legacy = params.get(f"gbar_{name}_{target}", 0.0)
                 for receptor in ("ampa", "nmda"):
-                    params.setdefault(f"gbar_{name}_{cell_type}_{receptor}", legacy)
+                    params.setdefault(f"gbar_{name}_{target}_{receptor}", legacy)
 
 
 def evoked_input_indices(params, loc):
@@ -235,14 +246,72 @@ def evoked_input_indices(params, loc):
     return sorted(int(m.group(1)) for key in params if (m := pattern.match(key)))
 
 
+# Physically plausible ranges (inclusive) of keys by pattern; the first match
+# applies. Values outside them make NEURON fail or give NaN (a zero diameter,
+# length or axial resistance, 1e6 degrees) or are no cortex.
+_RANGES = (
+    (re.compile(r"^celsius$"), 0.0, 50.0, "°C"),
+    (re.compile(r"_(L|diam)$"), 1e-3, 1e4, "µm, > 0"),
+    (re.compile(r"_Ra$"), 1e-3, 1e5, "ohm cm, > 0"),
+    (re.compile(r"_cm$"), 1e-3, 100.0, "µF/cm², > 0"),
+    (re.compile(r"(_e|_el_hh2)$"), -200.0, 200.0, "mV"),
+    (re.compile(r"_tau[12r]?(_cad)?$"), 1e-3, 1e5, "ms, > 0"),
+    (re.compile(r"_(gnabar|gkbar)_hh2$"), 0.0, 10.0, "S/cm²"),
+    (re.compile(r"_gbar_(ca|km)$"), 0.0, 1e4, "pS/µm²"),
+    (re.compile(r"_(gl_hh2|gbar_ar|gbar_cat|gbar_kca)$"), 0.0, 1.0, "S/cm²"),
+    (re.compile(r"^(gbar_|input_\w+_A_weight|\w+_A_weight)"), 0.0, 1e3, "µS"),
+    (re.compile(r"^dt$"), 1e-3, 1.0, "ms"),
+    (re.compile(r"^tstop$"), 1e-3, 1e6, "ms"),
+    (re.compile(r"^threshold$"), -100.0, 100.0, "mV"),
+    (re.compile(r"^N_pyr_[xy]$"), 1, 1000, "cells"),
+    (re.compile(r"^N_trials$"), 1, 10_000, "trials"),
+    (re.compile(r"^(numspikes_\w+|events_per_cycle_\w+|repeats_\w+)$"), 0, 10_000, "events"),
+    (re.compile(r"^(f_input_\w+|\w+_Pois_lamtha)$"), 0.0, 1e4, "Hz"),
+)
+_MAX_MAGNITUDE = 1e9
+"""Any other number: times (ms), delays, spreads, scale factors."""
+
+
+def _check_number(key, value, source):
+    """Type, finiteness, whole-number and plausible range of one numeric value."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ParameterError("expected a number", source, key, value)
+    if not math.isfinite(value):
+        raise ParameterError("expected a finite number", source, key, value)
+    if _INT_KEYS.match(key) and float(value) != int(value):
+        raise ParameterError("expected a whole number", source, key, value)
+    if value < 0 and not _NEGATIVE_ALLOWED.search(key):
+        raise ParameterError("expected a value >= 0", source, key, value)
+    if key.startswith("prng_seedcore"):
+        if abs(value) > _MAX_SEED:
+            raise ParameterError(f"expected a seed of magnitude <= {_MAX_SEED}", source, key,
+                                 value)
+        return
+    for pattern, low, high, unit in _RANGES:
+        if pattern.search(key):
+            if not low <= value <= high:
+                raise ParameterError(f"expected a value from {low:g} to {high:g} ({unit})",
+                                     source, key, value)
+            return
+    if abs(value) > _MAX_MAGNITUDE:
+        raise ParameterError(f"expected a magnitude <= {_MAX_MAGNITUDE:g}", source, key, value)
+
+
 def validate_params(params, source="<in memory>"):
-    """Check the type and range of every value in ``params``.
+    """Check the type, range and physical sense of every value in ``params``.
+
+    A parameter set that passes runs: the ranges keep NEURON out of
+    division by zero and NaN, and the grid, trials and time steps within
+    this machine's memory (an estimate, see
+    :mod:`hnn_netpyne.runtime.resources`).
 
     Raises
     ------
     ParameterError
         Naming the source, the key, the value and what was expected.
     """
+    from hnn_netpyne.runtime.resources import check_memory, grid_netcons
+
     for key, value in params.items():
         if key == "_source" or key in _IGNORED_KEYS or _IGNORED_KEY.match(key):
             continue
@@ -254,27 +323,18 @@ def validate_params(params, source="<in memory>"):
             if not (isinstance(value, bool) or value in (0, 1)):
                 raise ParameterError("expected true/false or 0/1", source, key, value)
             continue
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ParameterError("expected a number", source, key, value)
-        if not math.isfinite(value):
-            raise ParameterError("expected a finite number", source, key, value)
-        if _INT_KEYS.match(key) and float(value) != int(value):
-            raise ParameterError("expected a whole number", source, key, value)
-        if value < 0 and not _NEGATIVE_ALLOWED.search(key):
-            raise ParameterError("expected a value >= 0", source, key, value)
-        if key.startswith("prng_seedcore") and abs(value) > _MAX_SEED:
-            raise ParameterError(f"expected a seed of magnitude <= {_MAX_SEED}", source, key,
-                                 value)
-    for key in ("tstop", "dt"):
-        if params[key] <= 0:
-            raise ParameterError("expected a value > 0", source, key, params[key])
-    for key in ("N_pyr_x", "N_pyr_y", "N_trials"):
-        if params[key] < 1:
-            raise ParameterError("expected an integer >= 1", source, key, params[key])
+        _check_number(key, value, source)
     if params["dt"] > params["tstop"]:
         raise ParameterError(
             f"dt must not exceed tstop ({params['tstop']} ms)", source, "dt", params["dt"]
         )
+    if params["dipole_smooth_win"] > params["tstop"]:
+        raise ParameterError(f"the smoothing window must not exceed tstop ({params['tstop']} "
+                             "ms)", source, "dipole_smooth_win", params["dipole_smooth_win"])
+    check_memory(grid_netcons(params["N_pyr_x"], params["N_pyr_y"]),
+                 params["tstop"] / params["dt"] + 1, params["N_trials"], source,
+                 "N_pyr_x, N_pyr_y, N_trials",
+                 (params["N_pyr_x"], params["N_pyr_y"], params["N_trials"]))
 
 
 def load_params(fname=None, overrides=None):

@@ -18,9 +18,6 @@ import numpy as np
 from hnn_netpyne.errors import SimulationError
 from hnn_netpyne.model.gids import gid_ranges
 
-_STRING_FUNCTIONS = {"exp": np.exp, "sqrt": np.sqrt, "__builtins__": {}}
-
-
 def _positions(net_params, pop):
     cells = net_params["popParams"][pop]["cellsList"]
     return np.array([c["x"] for c in cells]), np.array([c["y"] for c in cells])
@@ -48,10 +45,11 @@ def _pairs(rule, n_pre, posts, same_pop):
 
 
 def _evaluate(expression, pre_x, pre_y, post_x, post_y):
-    if not isinstance(expression, str):
-        return np.full(pre_x.shape, float(expression))
-    namespace = dict(_STRING_FUNCTIONS, pre_x=pre_x, pre_y=pre_y, post_x=post_x, post_y=post_y)
-    return np.broadcast_to(eval(expression, namespace), pre_x.shape)  # noqa: S307
+    """Values of a weight or delay (number or grammar expression) for each pair."""
+    from hnn_netpyne.model.expressions import evaluate
+
+    return evaluate(expression, rule="connParams weight/delay", pre_x=pre_x, pre_y=pre_y,
+                    post_x=post_x, post_y=post_y)
 
 
 def _sections(net_params, post_pop, sec):

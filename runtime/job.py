@@ -6,6 +6,8 @@ and plots. :func:`guarded` wraps an entry point so that an exception on any
 rank ends every rank with a non-zero status instead of a hang.
 """
 
+import contextlib
+import io
 import os
 import signal
 import sys
@@ -16,14 +18,19 @@ import numpy as np
 
 from hnn_netpyne.analysis.dipole import Dipole, average_dipoles
 from hnn_netpyne.analysis.io import (
+    OutputError,
+    atomic_write,
     finish_run_folder,
     prepare_run_folder,
+    unlock_run_folder,
     write_dipole_txt,
     write_json,
+    write_run_readme,
     write_spikes_txt,
 )
 from hnn_netpyne.cells.registry import dipole_populations
-from hnn_netpyne.errors import HNNNetpyneError
+from hnn_netpyne.errors import HNNNetpyneError, ParameterError, SimulationError
+from hnn_netpyne.model.expressions import check_spec_expressions
 from hnn_netpyne.runtime.run import run_network
 
 
@@ -71,10 +78,10 @@ def write_outputs(folder, cfg, net_params, result, plots=True):
         arrays[f"dipole_fAm_L2_{k + 1}"] = raw["L2"]
         arrays[f"dipole_fAm_L5_{k + 1}"] = raw["L5"]
         arrays[f"spike_times_{k + 1}"], arrays[f"spike_gids_{k + 1}"] = result["spikes"][k]
-    tmp = folder / ".results.tmp.npz"
-    np.savez(tmp, **arrays)
-    os.replace(tmp, folder / "results.npz")
+    atomic_write(folder / "results.npz", lambda fid: np.savez(fid, **arrays), binary=True)
     files.append("results.npz")
+    files.append(write_run_readme(folder, cfg.get("simLabel", ""), len(dipoles),
+                                  float(cfg["duration"])))
     if plots:
         from hnn_netpyne.analysis.figures import write_run_figures
 
@@ -82,9 +89,141 @@ def write_outputs(folder, cfg, net_params, result, plots=True):
     return files
 
 
+def check_finite(result):
+    """Raise unless every time and dipole sample of ``result`` is finite.
+
+    A NaN dipole means the model was not physical (a NEURON integration that
+    blew up); such a run must fail, not be marked complete.
+    """
+    if not np.all(np.isfinite(result["times"])):
+        raise SimulationError("the simulation's time vector holds NaN or Inf values")
+    for trial, dipoles in enumerate(result["dipoles"], start=1):
+        for layer, values in dipoles.items():
+            bad = np.count_nonzero(~np.isfinite(values))
+            if bad:
+                raise SimulationError(
+                    f"the {layer} dipole of trial {trial} holds {bad} NaN or Inf values of "
+                    f"{len(values)}: the model's parameters are not physical (temperature, "
+                    "geometry, conductances or dt); the run is not marked complete")
+
+
+def check_run_size(cfg, net_params, plots):
+    """Fail before building what would not fit in memory or could not be plotted.
+
+    Raises
+    ------
+    ParameterError
+        With the memory estimate (:mod:`hnn_netpyne.runtime.resources`), or
+        if the figures' smoothing window is longer than the run.
+    """
+    from hnn_netpyne.runtime.resources import check_memory, spec_netcons
+
+    duration, dt = float(cfg["duration"]), float(cfg["dt"])
+    n_trials = int(cfg.get("nTrials", 1))
+    check_memory(spec_netcons(net_params), duration / dt + 1, n_trials, key="run size",
+                 value={"duration": duration, "dt": dt, "nTrials": n_trials})
+    window = float(cfg.get("dipoleSmoothWindowMs", 0.0))
+    if plots and window > duration:
+        raise ParameterError(f"the figures' smoothing window is longer than the run "
+                             f"({duration:g} ms): lower dipole_smooth_win, lengthen tstop or "
+                             "pass --no-plots", key="dipoleSmoothWindowMs", value=window)
+
+
+def progress_bars_only_on_terminals():
+    """Make NetPyNE's progress bars (tqdm) draw only on a terminal.
+
+    NetPyNE 1.1.1 always draws them while creating cells; in a log file their
+    carriage returns and redraws are noise. tqdm's ``disable=None`` means
+    "off unless the output is a terminal".
+    """
+    import functools
+
+    import netpyne.network.conn
+    import netpyne.network.network
+    from tqdm import tqdm
+
+    for module in (netpyne.network.conn, netpyne.network.network):
+        module.tqdm = functools.partial(tqdm, disable=None)
+
+
+class _SummaryFilter(io.TextIOBase):
+    """Stdout that drops NetPyNE's gather summary (rank 0's cells counted as the network's)."""
+
+    _DROPPED = ("  Cells: ", "  Connections: ", "  Synaptic contacts: ")
+
+    def __init__(self, stream):
+        super().__init__()
+        self._stream, self._pending = stream, ""
+
+    def write(self, text):
+        lines = (self._pending + text).split("\n")
+        self._pending = lines.pop()
+        for line in lines:
+            if not line.startswith(self._DROPPED):
+                self._stream.write(line + "\n")
+        return len(text)
+
+    def flush(self):
+        if self._pending:
+            self._stream.write(self._pending)
+            self._pending = ""
+        self._stream.flush()
+
+
+def network_summary(net_params, result):
+    """One line of whole-network counts (NetPyNE's own count rank 0's cells only)."""
+    from hnn_netpyne.cells import CELL_TYPES
+    from hnn_netpyne.runtime.connect import count_netcons
+
+    sizes = {pop: stop - start for pop, (start, stop) in result["gid_ranges"].items()}
+    n_cells = sum(n for pop, n in sizes.items() if pop in CELL_TYPES)
+    n_spikes = sum(int(np.count_nonzero(np.isin(gids, _cell_gids(result["gid_ranges"]))))
+                   for _, gids in result["spikes"])
+    return (f"Whole network: {n_cells} cells, {sum(sizes.values()) - n_cells} drive cells, "
+            f"{count_netcons(net_params)} synaptic NetCons; {n_spikes} cell spikes in "
+            f"{len(result['spikes'])} trial(s)")
+
+
+def _cell_gids(gid_ranges):
+    from hnn_netpyne.cells import CELL_TYPES
+
+    return np.concatenate([np.arange(*gid_ranges[pop]) for pop in CELL_TYPES
+                           if pop in gid_ranges])
+
+
+def _prepare(folder, overwrite, pc, rank):
+    """Rank 0 locks ``folder`` and makes its staging folder; every rank gets its path."""
+    error = staging = None
+    if rank == 0:
+        try:
+            staging = str(prepare_run_folder(folder, overwrite=overwrite))
+        except HNNNetpyneError as err:
+            error = str(err)
+    error, staging = pc.py_broadcast((error, staging), 0)
+    if error:
+        raise HNNNetpyneError(error)
+    return Path(staging)
+
+
+def _finish(folder, staging, cfg, net_params, result, plots, netpyne_data):
+    """Write every output into ``staging`` (rank 0), then move it to ``folder``."""
+    check_finite(result)
+    try:
+        files = write_outputs(staging, cfg, net_params, result, plots=plots)
+        if netpyne_data:
+            os.replace(staging / ".netpyne_data.json", staging / "netpyne_data.json")
+            files.append("netpyne_data.json")
+        finish_run_folder(folder, files, staging)
+    except OSError as err:
+        raise OutputError(f"cannot write the run folder {folder}: {err.strerror} "
+                          f"({err.filename or staging})") from None
+
+
 def run_job(cfg, net_params, overwrite=False, plots=True, progress=True, netpyne_data=True):
     """Simulate and write the run folder ``cfg['outputDir']``; call on every rank.
 
+    The outputs are written into a staging folder beside it and moved into
+    place when complete (see :func:`hnn_netpyne.analysis.io.prepare_run_folder`).
     ``netpyne_data=False`` skips gathering and saving NetPyNE's own data file.
 
     Returns
@@ -93,29 +232,31 @@ def run_job(cfg, net_params, overwrite=False, plots=True, progress=True, netpyne
     """
     from neuron import h
 
+    check_spec_expressions(net_params)  # before NetPyNE evaluates any of its strings
+    check_run_size(cfg, net_params, plots)
     pc = h.ParallelContext()
     rank, _ = _rank_and_size()
     folder = Path(cfg["outputDir"]).resolve()
-    error = None
-    if rank == 0:
+    staging = _prepare(folder, overwrite, pc, rank)
+    try:
+        netpyne_cfg = dict(cfg, saveFolder=str(staging), simLabel=".netpyne", saveJson=True,
+                           saveDataInclude=["simData", "simConfig", "netParams"])
+        progress_bars_only_on_terminals()
+        summary_filter = _SummaryFilter(sys.stdout)
         try:
-            prepare_run_folder(folder, overwrite=overwrite)
-        except HNNNetpyneError as err:
-            error = str(err)
-    error = pc.py_broadcast(error, 0)
-    if error:
-        raise HNNNetpyneError(error)
-    netpyne_cfg = dict(cfg, saveFolder=str(folder), simLabel=".netpyne", saveJson=True,
-                       saveDataInclude=["simData", "simConfig", "netParams"])
-    result = run_network(netpyne_cfg, net_params, progress=progress,
-                         save_netpyne_data=netpyne_data)
-    if rank == 0:
-        files = write_outputs(folder, cfg, net_params, result, plots=plots)
-        if netpyne_data:
-            os.replace(folder / ".netpyne_data.json", folder / "netpyne_data.json")
-            files.append("netpyne_data.json")
-        finish_run_folder(folder, files)
-        print(f"Results written to {folder}", flush=True)
+            with contextlib.redirect_stdout(summary_filter):
+                result = run_network(netpyne_cfg, net_params, progress=progress,
+                                     save_netpyne_data=netpyne_data)
+        finally:
+            summary_filter.flush()
+        if rank == 0:
+            _finish(folder, staging, cfg, net_params, result, plots, netpyne_data)
+            if progress:
+                print(network_summary(net_params, result), flush=True)
+            print(f"Results written to {folder}", flush=True)
+    finally:
+        if rank == 0:
+            unlock_run_folder(folder)
     pc.barrier()
     return folder
 
@@ -133,15 +274,25 @@ def guarded(entry, *args, **kwargs):
 
     SIGTERM and SIGINT stop the run the same way (checked each time NEURON
     hands control back: at least every 10 % of a trial and every 25 ms of
-    model time, or every 250 ms under CoreNEURON). On success NEURON is
+    model time, or every 250 ms under CoreNEURON). Under MPI a watchdog
+    process beside each rank ends the run when a rank stops making progress
+    (``--rank-timeout``) or its MPI launcher dies. On success NEURON is
     quit cleanly (no prompt is left waiting under ``nrniv``) with exit status 0.
     """
     from neuron import h
+
+    from hnn_netpyne.runtime.mpienv import rank_timeout_s, start_rank_watchdog
 
     rank, size = _rank_and_size()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, _interrupt)
     try:
+        if size > 1:
+            limit_s = rank_timeout_s()
+            # NEURON's own nrn_timeout ends every rank with status 0 after about
+            # twice its setting: keep it behind our watchdog.
+            h.ParallelContext().timeout(max(20.0, limit_s))
+            start_rank_watchdog(rank, limit_s)
         entry(*args, **kwargs)
     except BaseException as err:  # noqa: B902 -- any failure must end all ranks
         where = f"[rank {rank}] " if size > 1 else ""

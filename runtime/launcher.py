@@ -27,7 +27,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from hnn_netpyne.errors import ParameterError, SimulationError
+from hnn_netpyne.errors import OutputError, ParameterError, SimulationError
 from hnn_netpyne.runtime.options import SIM_DIR, check_n_procs, job_arguments
 
 TAIL_LINES = 60
@@ -62,18 +62,18 @@ def read_config(path):
     from the simConfig.
     """
     from hnn_netpyne.cells.registry import check_populations
+    from hnn_netpyne.model.expressions import check_spec_expressions
     from hnn_netpyne.model.specs import build_net_params
+    from hnn_netpyne.readers import read_json
+    from hnn_netpyne.runtime.spec_files import MAX_SPEC_FILE_BYTES, MAX_SPEC_KEYS
 
-    try:
-        data = json.loads(Path(path).read_text())
-    except (OSError, ValueError) as err:
-        raise ParameterError(f"cannot read the run configuration ({err})",
-                             source=str(path)) from None
+    data = read_json(path, MAX_SPEC_FILE_BYTES, MAX_SPEC_KEYS)
     if not isinstance(data, dict):
         raise ParameterError("a run configuration must be a JSON object", source=str(path))
     cfg = data.get("simConfig", data)
     net_params = data.get("netParams") or build_net_params(cfg)
     check_populations(net_params)
+    check_spec_expressions(net_params)
     return cfg, net_params
 
 
@@ -278,23 +278,42 @@ def load_results(folder):
 
 
 def run_config(cfg, net_params=None, n_procs=1, overwrite=False, plots=False, progress=True,
-               echo=True, mpi_cmd="mpiexec", timeout=None):
+               echo=True, mpi_cmd="mpiexec", timeout=None, rank_timeout=None):
     """Run ``cfg`` into its ``outputDir`` with ``sim/init.py`` in a child process.
 
     ``net_params`` None lets the child build them from ``cfg``. Other
-    parameters as in :func:`simulate_config`; ``echo`` also prints the command.
+    parameters as in :func:`simulate_config`; ``echo`` also prints the command;
+    ``rank_timeout`` (s) is the ranks' no-progress limit (``--rank-timeout``).
+
+    Raises
+    ------
+    SimulationError
+        If the child failed, or ended with status 0 but left no complete run
+        folder (NEURON's ``nrn_timeout`` aborts MPI with status 0).
     """
     scratch = Path(tempfile.mkdtemp(prefix="hnn_netpyne_run_"))
     try:
         config_file = scratch / "config.json"
         write_config(config_file, cfg, net_params)
         cmd = launch_command(config_file, n_procs, mpi_cmd,
-                             job_arguments(overwrite, plots, progress))
+                             job_arguments(overwrite, plots, progress, rank_timeout))
         if echo:
             print("Running: " + " ".join(cmd), flush=True)
         run_command(cmd, echo=echo, timeout=timeout)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+    _check_finished(cfg["outputDir"])
+
+
+def _check_finished(folder):
+    """Raise unless the ranks left a complete run folder; mpiexec's status alone is not enough."""
+    from hnn_netpyne.analysis.io import check_run_folder
+
+    try:
+        check_run_folder(folder)
+    except OutputError as err:
+        raise SimulationError(f"the MPI run ended with status 0 but left no complete run "
+                              f"folder ({err}); see the ranks' messages above") from None
 
 
 def simulate_config(cfg, net_params=None, n_procs=None, output_dir=None, overwrite=False,

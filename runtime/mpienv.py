@@ -9,12 +9,20 @@ with nothing exported by hand.
 """
 
 import argparse
+import math
 import os
+import subprocess
 import sys
 import sysconfig
 from pathlib import Path
 
 PTH_NAME = "hnn_netpyne_mpi.pth"
+RANK_TIMEOUT_ENV = "HNN_NETPYNE_RANK_TIMEOUT_S"
+DEFAULT_RANK_TIMEOUT_S = 20.0
+"""Seconds a rank may use no CPU time before the run is ended. A running or
+MPI-waiting rank uses CPU time all the time, so this is many times the
+longest pause of a healthy rank, and half of NEURON's own 40 s ``nrn_timeout``
+(which would end the run with status 0)."""
 
 
 def mpich_library(prefix=None):
@@ -43,6 +51,49 @@ def init_mpi_if_launched():
         from neuron import h
 
         h.nrnmpi_init()
+
+
+def rank_timeout_s(argv=None, env=None):
+    """The no-progress limit of a rank (s): ``--rank-timeout``, the environment, or the default.
+
+    Raises
+    ------
+    ParameterError
+        If the value is not a positive finite number of seconds.
+    """
+    from hnn_netpyne.runtime.options import options_from_argv
+    from hnn_netpyne.errors import ParameterError
+
+    value = options_from_argv(argv).rank_timeout
+    key = "--rank-timeout"
+    if value is None:
+        key, value = RANK_TIMEOUT_ENV, (os.environ if env is None else env).get(RANK_TIMEOUT_ENV)
+    if value is None:
+        return DEFAULT_RANK_TIMEOUT_S
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = math.nan
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise ParameterError("expected a number of seconds > 0", key=key, value=value)
+    return seconds
+
+
+def start_rank_watchdog(rank, limit_s):
+    """Start the process that ends this rank if it hangs or loses its launcher.
+
+    See :mod:`hnn_netpyne.runtime.watchdog`. It exits by itself when this
+    rank ends.
+
+    Returns
+    -------
+    process : subprocess.Popen
+    """
+    python = Path(sys.prefix) / "bin" / "python"
+    script = Path(__file__).with_name("watchdog.py")
+    cmd = [str(python if python.exists() else sys.executable), "-I", "-S", str(script),
+           str(os.getpid()), str(rank), repr(float(limit_s))]
+    return subprocess.Popen(cmd, stdin=subprocess.DEVNULL)
 
 
 def install_pth():

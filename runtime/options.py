@@ -69,18 +69,25 @@ def add_run_options(parser):
 def add_job_options(parser):
     """Add the options of what a run writes (folder policy, figures, progress)."""
     parser.add_argument("--overwrite", action="store_true",
-                        help="replace the contents of an existing run folder")
+                        help="replace an earlier run or export in the output folder (files "
+                        "hnn-netpyne did not write are never removed)")
     parser.add_argument("--no-plots", dest="plots", action="store_false",
                         help="skip the PNG figures")
     parser.add_argument("--quiet", dest="progress", action="store_false",
                         help="no progress messages")
+    parser.add_argument("--rank-timeout", dest="rank_timeout", type=float, default=None,
+                        metavar="S", help="under MPI, end the run when a rank makes no "
+                        "progress for S seconds (default 20)")
     return parser
 
 
-def job_arguments(overwrite, plots, progress):
+def job_arguments(overwrite, plots, progress, rank_timeout=None):
     """The options of :func:`add_job_options` that give these settings."""
     chosen = (("--overwrite", overwrite), ("--no-plots", not plots), ("--quiet", not progress))
-    return [flag for flag, wanted in chosen if wanted]
+    flags = [flag for flag, wanted in chosen if wanted]
+    if rank_timeout is not None:
+        flags += ["--rank-timeout", repr(float(rank_timeout))]
+    return flags
 
 
 def run_parser():

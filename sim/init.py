@@ -13,11 +13,10 @@ from hnn_netpyne.runtime.mpienv import init_mpi_if_launched
 
 init_mpi_if_launched()
 
-from netpyne import sim  # noqa: E402 -- after MPI start-up
-
 from hnn_netpyne.runtime.job import guarded, run_job  # noqa: E402
 from hnn_netpyne.runtime.launcher import read_config  # noqa: E402
 from hnn_netpyne.runtime.options import options_from_argv, set_script_options  # noqa: E402
+from hnn_netpyne.runtime.spec_files import load_entry_specs  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 options = set_script_options(options_from_argv())  # cfg.py builds its simConfig from them
@@ -27,9 +26,8 @@ def main():
     if options.config is not None:
         cfg, net_params = read_config(options.config)
     else:
-        cfg, netParams = sim.readCmdLineArgs(
-            simConfigDefault=str(HERE / "cfg.py"), netParamsDefault=str(HERE / "netParams.py")
-        )
+        # Not sim.readCmdLineArgs: it would import any "netParams=x.py" on the command line.
+        cfg, netParams = load_entry_specs(HERE)
         cfg, net_params = cfg.todict(), netParams.todict()
     run_job(cfg, net_params, overwrite=options.overwrite, plots=options.plots,
             progress=options.progress)

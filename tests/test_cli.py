@@ -44,14 +44,15 @@ def test_console_script_help():
 
 def test_run_refuses_a_non_empty_folder(tmp_path, capsys):
     (tmp_path / "old.txt").write_text("keep me")
-    assert main(["run", "--preset", "erp", "--tstop", "5", "--output", str(tmp_path)]) == 2
+    assert main(["run", "--preset", "erp", "--tstop", "5", "--no-plots", "--output",
+                 str(tmp_path)]) == 2
     assert "not empty" in capsys.readouterr().err
     assert (tmp_path / "old.txt").read_text() == "keep me"
 
 
 def _fake_run(folder, n_trials=2):
     """A finished run folder written with the package's own writers."""
-    prepare_run_folder(folder)
+    target, folder = folder, prepare_run_folder(folder)
     t = np.arange(0, 60.025, 0.025)
     files = []
     for k in range(n_trials):
@@ -65,7 +66,7 @@ def _fake_run(folder, n_trials=2):
                      ranges)
     cfg = build_sim_config("erp", tstop=60.0, n_trials=n_trials)
     write_json(folder / "config.json", {"simConfig": cfg, "gid_ranges": ranges})
-    finish_run_folder(folder, files + ["spikes.txt", "config.json"])
+    finish_run_folder(target, files + ["spikes.txt", "config.json"], folder)
 
 
 def test_plot_command_redraws_figures(tmp_path):

@@ -153,7 +153,7 @@ def test_export_files(tmp_path):
     names = sorted(Path(p).relative_to(out).as_posix() for p in paths)
     mods = sorted(f"mod/{m.name}" for m in MOD_DIR.glob("*.mod"))
     assert names == sorted(mods + ["netParams.json", "simConfig.json", "model.json",
-                                   "index.npjson"])
+                                   "index.npjson", "manifest.json"])
     for mod in MOD_DIR.glob("*.mod"):
         assert (out / "mod" / mod.name).read_bytes() == mod.read_bytes()
 
@@ -183,11 +183,15 @@ def test_export_refuses_non_empty_folder(tmp_path):
     (tmp_path / "notes.txt").write_text("mine\n")
     with pytest.raises(HNNNetpyneError, match="not empty"):
         export_netpyne_json(cfg, tmp_path)
+    with pytest.raises(HNNNetpyneError, match="notes.txt"):  # not hnn-netpyne's file
+        export_netpyne_json(cfg, tmp_path, overwrite=True)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
-    paths = export_netpyne_json(cfg, tmp_path, force=True)
     assert (tmp_path / "notes.txt").read_text() == "mine\n"
+    out = tmp_path / "export"
+    paths = export_netpyne_json(cfg, out)
+    assert export_netpyne_json(cfg, out, overwrite=True) == paths  # an earlier export
     assert all(Path(p).exists() for p in paths)
-    assert not [p for p in tmp_path.rglob(".*") if p.is_file()]  # no temporary files left
+    assert not [p for p in tmp_path.rglob(".*")]  # no temporary file, staging or lock left
     with pytest.raises(HNNNetpyneError, match="not a folder"):
         export_netpyne_json(cfg, tmp_path / "notes.txt")
 

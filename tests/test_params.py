@@ -32,7 +32,7 @@ def test_param_text_format(tmp_path):
     [
         ({"tstop": "170"}, "tstop", "expected a number"),
         ({"gbar_L2Pyr_L2Pyr_ampa": -1.0}, "gbar_L2Pyr_L2Pyr_ampa", ">= 0"),
-        ({"dt": 0}, "dt", "> 0"),
+        ({"dt": 0}, "dt", "from 0.001 to 1"),
         ({"N_pyr_x": 2.5}, "N_pyr_x", "whole number"),
         ({"celsius": float("nan")}, "celsius", "finite"),
     ],

@@ -314,13 +314,13 @@ def test_refuses_a_non_empty_folder(tmp_path):
     outdir = tmp_path / "taken"
     outdir.mkdir()
     (outdir / "notes.txt").write_text("keep me")
-    with pytest.raises(HNNNetpyneError, match="not empty.*--force"):
+    with pytest.raises(HNNNetpyneError, match="not empty.*--overwrite"):
         export_sonata(build_sim_config("erp"), outdir)
     assert (outdir / "notes.txt").read_text() == "keep me"
     proc = subprocess.run([sys.executable, "-m", "hnn_netpyne.cli", "export-sonata", str(outdir)],
                           capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
     assert proc.returncode == 2
-    assert "not empty" in proc.stderr and "--force" in proc.stderr
+    assert "not empty" in proc.stderr and "--overwrite" in proc.stderr
     assert [p.name for p in outdir.iterdir()] == ["notes.txt"]
 
 
@@ -329,9 +329,10 @@ def test_a_failed_export_leaves_no_partial_circuit(tmp_path, monkeypatch, existi
     import hnn_netpyne.export.sonata as sonata
 
     outdir = tmp_path / "circuit"
-    if existing:
+    if existing:  # an earlier export, as its manifest says
         outdir.mkdir()
         (outdir / "circuit_config.json").write_text("{}")
+        (outdir / "manifest.json").write_text('{"files": ["circuit_config.json"]}')
 
     def half_written(folder, *args):
         (folder / "network").mkdir()
@@ -342,22 +343,28 @@ def test_a_failed_export_leaves_no_partial_circuit(tmp_path, monkeypatch, existi
     monkeypatch.setattr(sonata, "capture_network", lambda cfg, net_params: None)
     monkeypatch.setattr(sonata, "_write_all", half_written)
     with pytest.raises(RuntimeError, match="disk full"):
-        sonata.export_sonata(build_sim_config("erp"), outdir, force=existing)
+        sonata.export_sonata(build_sim_config("erp"), outdir, overwrite=existing)
     assert sorted(p.name for p in tmp_path.iterdir()) == (["circuit"] if existing else [])
     if existing:
-        assert [p.name for p in outdir.iterdir()] == ["circuit_config.json"]
+        assert sorted(p.name for p in outdir.iterdir()) == ["circuit_config.json",
+                                                            "manifest.json"]
         assert (outdir / "circuit_config.json").read_text() == "{}"
 
 
-def test_force_replaces_the_folder(tmp_path):
+def test_overwrite_replaces_an_earlier_export_only(tmp_path):
     outdir = tmp_path / "tiny"
     outdir.mkdir()
-    # An existing empty folder needs no --force.
-    export_with_cli(outdir, "--preset", "erp", "--mesh", "1", "1", "--tstop", "30")
-    (outdir / "stale.txt").write_text("from an older export")
+    # An existing empty folder needs no --overwrite.
+    first = export_with_cli(outdir, "--preset", "erp", "--mesh", "1", "1", "--tstop", "30")
+    (outdir / "notes.txt").write_text("not from an export")
+    proc = subprocess.run([sys.executable, "-m", "hnn_netpyne.cli", "export-sonata", str(outdir),
+                           "--preset", "erp", "--mesh", "1", "1", "--overwrite"],
+                          capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+    assert proc.returncode == 2 and "notes.txt" in proc.stderr
+    assert (outdir / "notes.txt").exists() and all(p.is_file() for p in first)
+    (outdir / "notes.txt").unlink()
     listed = export_with_cli(outdir, "--preset", "erp", "--mesh", "1", "1", "--tstop", "30",
-                             "--force")
-    assert not (outdir / "stale.txt").exists()
+                             "--overwrite")
     assert all(p.is_file() for p in listed)
     circuit = libsonata.CircuitConfig.from_file(outdir / "circuit_config.json")
     assert circuit.config_status == libsonata.CircuitConfigStatus.complete

@@ -1,0 +1,85 @@
+"""The specs ``sim/init.py`` runs: its own cfg.py and netParams.py, or JSON files.
+
+NetPyNE's ``sim.readCmdLineArgs`` takes any argument that starts with
+``simConfig=`` or ``netParams=`` (also the value of another option, as in
+``--output netParams=evil.py``) and imports a ``.py`` file as code or
+unpickles a ``.pkl`` file. Here only the arguments that are not values of
+a run option count, and they must name JSON files, read with the limits of
+:mod:`hnn_netpyne.readers`. Without them the package's own ``cfg.py`` and
+``netParams.py`` are loaded, as ``readCmdLineArgs`` would.
+"""
+
+from pathlib import Path
+
+from hnn_netpyne.errors import ParameterError
+
+SPEC_KINDS = ("simConfig", "netParams")
+MAX_SPEC_FILE_BYTES = 2**30
+MAX_SPEC_KEYS = 50_000_000
+
+
+def spec_file_arguments(argv=None):
+    """``{'simConfig': path, 'netParams': path}`` given as NetPyNE arguments on ``argv``.
+
+    Raises
+    ------
+    ParameterError
+        If such a file is not ``.json`` (Python files and pickles would run
+        code) or is given twice.
+    """
+    from hnn_netpyne.runtime.options import run_parser, script_arguments
+
+    _, rest = run_parser().parse_known_args(script_arguments(argv))
+    files = {}
+    for arg in rest:
+        kind, _, path = arg.partition("=")
+        if kind not in SPEC_KINDS:
+            continue
+        if kind in files:
+            raise ParameterError("given twice on the command line", key=kind, value=path)
+        if not path.endswith(".json"):
+            raise ParameterError("only a JSON file is read here (a .py or .pkl file would run "
+                                 "code); save the specs with NetPyNE's saveJson", key=kind,
+                                 value=path)
+        files[kind] = path
+    return files
+
+
+def _from_file(kind, path):
+    from hnn_netpyne.readers import read_json
+
+    data = read_json(path, MAX_SPEC_FILE_BYTES, MAX_SPEC_KEYS)
+    if isinstance(data, dict) and kind in data:
+        data = data[kind]
+    elif kind == "netParams" and isinstance(data, dict) and "net" in data:
+        data = (data["net"] or {}).get("params")  # NetPyNE's saved data file
+    if not isinstance(data, dict):
+        raise ParameterError(f"no {kind} object in the file", source=path)
+    return data
+
+
+def load_entry_specs(sim_dir, argv=None):
+    """The (cfg, netParams) NetPyNE objects ``sim/init.py`` runs.
+
+    Parameters
+    ----------
+    sim_dir : pathlib.Path
+        The folder of ``cfg.py`` and ``netParams.py``.
+    argv : list of str | None
+        Command line (default ``sys.argv``).
+    """
+    import __main__
+
+    from netpyne import sim, specs
+
+    files = spec_file_arguments(argv)
+    if "simConfig" in files:
+        cfg = specs.SimConfig(_from_file("simConfig", files["simConfig"]))
+    else:
+        cfg = sim.loadPythonModule(str(Path(sim_dir) / "cfg.py")).cfg
+    __main__.cfg = cfg  # netParams.py reads it from there, as with readCmdLineArgs
+    if "netParams" in files:
+        net_params = specs.NetParams(_from_file("netParams", files["netParams"]))
+    else:
+        net_params = sim.loadPythonModule(str(Path(sim_dir) / "netParams.py")).netParams
+    return cfg, net_params

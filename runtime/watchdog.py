@@ -1,0 +1,77 @@
+"""Watch one MPI rank from a small process beside it (standard library only).
+
+Usage: ``python -I -S watchdog.py RANK_PID RANK LIMIT_S``. Started by
+:func:`hnn_netpyne.runtime.mpienv.start_rank_watchdog`; it ends the rank
+with SIGKILL (the MPI launcher then ends every other rank and exits with a
+non-zero status) when
+
+* the rank used no CPU time for ``LIMIT_S`` seconds: it was stopped
+  (``kill -STOP``) or is stuck; a rank that waits for another in MPI keeps
+  polling and so keeps using CPU time; or
+* the rank's parent (``hydra_pmi_proxy``) or that one's parent (``mpiexec``)
+  ended, which would leave the rank running as an orphan.
+
+It exits by itself when the rank ends. NEURON's own ``nrn_timeout``
+(40 s, then ``MPI_Abort`` with status 0) never has to fire first.
+"""
+
+import os
+import signal
+import sys
+import time
+
+POLL_S = 0.25
+_STATES = {"T": "stopped (kill -STOP)", "t": "stopped by a debugger", "D": "stuck in I/O",
+           "S": "asleep", "Z": "ended"}
+
+
+def _stat(pid):
+    """(state, ppid, cpu ticks) of ``pid`` from /proc, or None once it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as fid:
+            fields = fid.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return fields[0], int(fields[1]), int(fields[11]) + int(fields[12])
+
+
+def _end(pid, rank, why):
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    try:  # after the kill: with the launcher gone, stderr may be a broken pipe
+        sys.stderr.write(f"[rank {rank}] hnn-netpyne error: rank {rank} (pid {pid}) {why}; "
+                         "ending the run\n")
+        sys.stderr.flush()
+    except OSError:
+        pass
+    return 1
+
+
+def watch(pid, rank, limit_s):
+    """Poll rank ``pid`` until it ends (returns 0) or must be ended (returns 1)."""
+    first = _stat(pid)
+    if first is None:
+        return 0
+    proxy = first[1]
+    launcher = (_stat(proxy) or (None, 1))[1]
+    last_cpu, last_change = first[2], time.monotonic()
+    while True:
+        time.sleep(POLL_S)
+        now = _stat(pid)
+        if now is None or os.getppid() != pid or now[0] == "Z":
+            return 0
+        state, ppid, cpu = now
+        if ppid != proxy or (launcher > 1 and _stat(launcher) is None):
+            return _end(pid, rank, "lost its MPI launcher (mpiexec or hydra_pmi_proxy ended)")
+        if cpu != last_cpu:
+            last_cpu, last_change = cpu, time.monotonic()
+        elif time.monotonic() - last_change > limit_s:
+            what = _STATES.get(state, f"in state {state}")
+            return _end(pid, rank, f"made no progress for {limit_s:g} s ({what}); the limit "
+                        "is --rank-timeout (or HNN_NETPYNE_RANK_TIMEOUT_S)")
+
+
+if __name__ == "__main__":
+    sys.exit(watch(int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])))

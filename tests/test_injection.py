@@ -1,0 +1,182 @@
+"""No string from data or from the command line is ever run as code.
+
+Each route by which a tester ran code through the package (issue 19,
+finding 3) gets a payload that would create a marker file; each must end
+in an error naming the rule and the expression, and the marker must not
+exist afterwards.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from hnn_netpyne.errors import ParameterError
+from hnn_netpyne.model.expressions import (
+    CONN_EXPRESSION_KEYS,
+    STIM_EXPRESSION_KEYS,
+    ExpressionError,
+    check_spec_expressions,
+    evaluate,
+)
+from hnn_netpyne.model.specs import build_net_params, build_sim_config
+
+SIM_DIR = Path(__file__).resolve().parents[1] / "sim"
+BIN = Path(sys.executable).parent
+
+
+def payload(marker):
+    """An expression that escapes emptied builtins and creates ``marker``."""
+    return ("[c for c in ().__class__.__base__.__subclasses__() if c.__name__ == "
+            "'catch_warnings'][0]()._module.__builtins__['open']"
+            f"({str(marker)!r}, 'w').close() or 1.0 * post_x")
+
+
+@pytest.fixture(scope="module")
+def specs():
+    cfg = build_sim_config("erp", tstop=5.0, mesh_shape=(2, 2))
+    return cfg, build_net_params(cfg)
+
+
+def _poisoned(net_params, marker):
+    poisoned = json.loads(json.dumps(net_params))
+    rule = next(iter(poisoned["connParams"]))
+    poisoned["connParams"][rule]["weight"] = payload(marker)
+    return poisoned, rule
+
+
+def test_grammar_evaluates_the_model_expressions(specs):
+    """The distance rules give the numbers of their formula, without eval."""
+    _, net_params = specs
+    rule = next(iter(net_params["connParams"].values()))
+    pre = np.array([0.0, 3.0])
+    post = np.array([4.0, 3.0])
+    zero = np.zeros(2)
+    weights = evaluate(rule["weight"], pre_x=pre, pre_y=zero, post_x=post, post_y=zero)
+    check_spec_expressions(net_params)
+    # w = A exp(-(d / lambda)^2); d = 4 µm and 0 µm
+    lam = float(rule["weight"].split("/ (")[1].split("**")[0])
+    amplitude = float(rule["weight"].split(" * ")[0])
+    np.testing.assert_allclose(weights, amplitude * np.exp(-np.array([16.0, 0.0]) / lam**2))
+
+
+@pytest.mark.parametrize("expression", [
+    "().__class__.__base__.__subclasses__()", "__import__('os').system('true')", "exp",
+    "10**10**10", "(post_x**2)**2", "1 if post_x else 2", "open", "post_x[0]", "post_x.real",
+    "1e999", "'text'", "1; 2", "lambda: 1", "(" * 500 + "1" + ")" * 500, "9" * 5000,
+    "rand.uniform(0, 1)", "exp(1, 2)", "f(post_x)",
+])
+def test_grammar_refuses(expression):
+    with pytest.raises(ExpressionError, match=r"connParams\['r'\]\.weight"):
+        check_spec_expressions({"connParams": {"r": {"weight": expression}}})
+
+
+def test_every_key_netpyne_evaluates_is_checked(monkeypatch):
+    """Our key lists hold every key NetPyNE 1.1.1 turns into code."""
+    from netpyne import sim
+    from netpyne.network.network import Network
+
+    for name, value in (("nhosts", 1), ("rank", 0)):  # set by sim.initialize otherwise
+        monkeypatch.setattr(sim, name, value, raising=False)
+    network = Network()
+    assert set(network.connStringFuncParams) <= set(CONN_EXPRESSION_KEYS)
+    assert set(network.stimStringFuncParams) <= set(STIM_EXPRESSION_KEYS)
+    for where in ({"stimSourceParams": {"s": {"amp": "open"}}},
+                  {"popParams": {"p": {"cellModel": "NetStim", "rate": "open"}}},
+                  {"cellParams": {"c": {"secs": {"soma": {"mechs": {"hh": {"gl": "open"}}}}}}},
+                  {"rxdParams": {"regions": {}}}):
+        with pytest.raises(ExpressionError):
+            check_spec_expressions(where)
+
+
+def test_connector_route(specs, tmp_path):
+    from hnn_netpyne.runtime.connect import count_netcons
+
+    poisoned, _ = _poisoned(specs[1], tmp_path / "marker")
+    with pytest.raises(ExpressionError, match="not allowed"):
+        count_netcons(poisoned)
+    assert not (tmp_path / "marker").exists()
+
+
+def test_simulate_netpyne_route(specs, tmp_path):
+    from hnn_netpyne.api import simulate_netpyne
+
+    poisoned, rule = _poisoned(specs[1], tmp_path / "marker")
+    with pytest.raises(ExpressionError, match=rf"connParams\['{rule}'\]\.weight"):
+        simulate_netpyne(specs[0], poisoned, output_dir=tmp_path / "run", verbose=False)
+    assert sorted(os.listdir(tmp_path)) == []
+
+
+def _run(cmd, cwd):
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=300, env=env)
+
+
+def test_run_folder_config_route(specs, tmp_path):
+    """A run folder's config.json, re-run through the launcher."""
+    cfg, net_params = specs
+    poisoned, rule = _poisoned(net_params, tmp_path / "marker")
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps({"simConfig": dict(cfg, outputDir=str(tmp_path / "run")),
+                                  "netParams": poisoned}))
+    out = _run([sys.executable, "-m", "hnn_netpyne.runtime.launcher", str(config)], tmp_path)
+    assert out.returncode != 0
+    assert f"connParams['{rule}'].weight" in out.stderr
+    assert "Traceback" not in out.stderr
+    assert sorted(os.listdir(tmp_path)) == ["config.json"]
+
+
+def test_sim_config_json_route(tmp_path):
+    """A tonic amplitude string in a simConfig JSON given to sim/init.py."""
+    cfg = build_sim_config("erp", tstop=5.0, mesh_shape=(2, 2), output_dir=str(tmp_path / "run"))
+    cfg["drives"].append({"name": "tonic", "type": "tonic", "t0": 0.0, "tstop": None,
+                          "section": "soma",
+                          "amplitude": {"L2Pyr": payload(tmp_path / "marker")}})
+    (tmp_path / "cfg.json").write_text(json.dumps({"simConfig": cfg}))
+    out = _run([sys.executable, str(SIM_DIR / "init.py"), "simConfig=cfg.json"], tmp_path)
+    assert out.returncode != 0
+    assert "stimSourceParams['tonic_L2Pyr'].amp" in out.stderr, out.stderr[-2000:]
+    assert sorted(os.listdir(tmp_path)) == ["cfg.json"]
+
+
+@pytest.mark.parametrize("argument", ["netParams=evil.py", "simConfig=evil.py",
+                                      "netParams=evil.pkl"])
+def test_init_refuses_code_files(tmp_path, argument):
+    (tmp_path / "evil.py").write_text(f"open({str(tmp_path / 'marker')!r}, 'w').close()\n")
+    out = _run([sys.executable, str(SIM_DIR / "init.py"), argument], tmp_path)
+    assert out.returncode != 0
+    assert "only a JSON file" in out.stderr and argument.split("=")[1] in out.stderr
+    assert not (tmp_path / "marker").exists()
+
+
+def test_option_values_are_not_netpyne_arguments(tmp_path):
+    """``--params simConfig=evil.py`` is a parameter file name, never imported."""
+    (tmp_path / "evil.py").write_text(f"open({str(tmp_path / 'marker')!r}, 'w').close()\n")
+    out = _run([str(BIN / "hnn-netpyne"), "run", "--np", "2", "--params", "simConfig=evil.py",
+                "--tstop", "5", "--mesh", "2", "2", "--no-plots"], tmp_path)
+    assert out.returncode != 0
+    assert "simConfig=evil.py" in out.stderr + out.stdout
+    assert not (tmp_path / "marker").exists()
+
+
+def test_output_named_like_netparams_runs_no_code(tmp_path):
+    """``--output netParams=evil.py`` is a folder name: the run writes there, runs no code."""
+    (tmp_path / "evil.py").write_text(f"open({str(tmp_path / 'marker')!r}, 'w').close()\n")
+    out = _run([str(BIN / "hnn-netpyne"), "run", "--np", "2", "--output", "netParams=evil.py",
+                "--tstop", "5", "--mesh", "2", "2", "--no-plots", "--quiet"], tmp_path)
+    assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-2000:]
+    assert (tmp_path / "netParams=evil.py" / "manifest.json").is_file()
+    assert not (tmp_path / "marker").exists()
+
+
+def test_spec_files_need_json():
+    from hnn_netpyne.runtime.spec_files import spec_file_arguments
+
+    assert spec_file_arguments(["init.py", "--output", "netParams=x.py"]) == {}
+    assert spec_file_arguments(["init.py", "simConfig=a.json"]) == {"simConfig": "a.json"}
+    with pytest.raises(ParameterError, match="netParams"):
+        spec_file_arguments(["init.py", "netParams=x.py"])
