@@ -30,7 +30,7 @@ from hnn_netpyne.analysis.dipole import Dipole, average_dipoles, read_dipole
 from hnn_netpyne.checks import _deprecated, _renamed_arguments
 from hnn_netpyne.errors import ParameterError
 from hnn_netpyne.network import Network, pick_connection
-from hnn_netpyne.network_io import read_network_configuration
+from hnn_netpyne.network_config import read_network_configuration
 from hnn_netpyne.network_models import (
     add_erp_drives_to_jones_model,
     calcium_model,

@@ -10,6 +10,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from hnn_netpyne.cells import HNN_CORE_NAMES
+from hnn_netpyne.cells.registry import cell_type as registered_cell_type
 from hnn_netpyne.checks import check_option, validate_type
 
 KINETICS = ("e", "tau1", "tau2")
@@ -40,6 +41,27 @@ class SynapseKinetics(dict):
         self._changes.setdefault(self._label, {})[key] = float(value)
 
 
+OUR_MECHANISMS = ("ecalegacy", "dipole")
+"""Mechanisms of our cell rules that hnn-core's cells do not list (legacy
+calcium reversal and dipole recording)."""
+
+
+def section_dict(cell_type, name, sec):
+    """One section of a cell rule as hnn-core's Section.to_dict lays it out."""
+    geom = sec["geom"]
+    nseg = int(geom["nseg"])
+    centres = [(2 * k + 1) / (2 * nseg) for k in range(nseg)]
+    mechs = {}
+    for mech, values in sec["mechs"].items():
+        if mech not in OUR_MECHANISMS:
+            mechs[mech] = {f"{key}_{mech}": [centres, list(value)] if isinstance(value, list)
+                           else value for key, value in values.items()}
+    return {"L": geom["L"], "diam": geom["diam"], "cm": geom["cm"], "Ra": geom["Ra"],
+            "end_pts": [list(point[:3]) for point in geom["pt3d"]], "nseg": nseg,
+            "v0": sec.get("vinit", -65.0), "mechs": mechs,
+            "syns": list(registered_cell_type(cell_type).receptors_on(name))}
+
+
 class CellView:
     """A cell type as hnn-core's ``cell_object``: name, sections, locations, synapses.
 
@@ -49,8 +71,6 @@ class CellView:
     """
 
     def __init__(self, short_name, rule, syn_mech_params, changes):
-        from hnn_netpyne.network_io import section_dict
-
         self.name = HNN_CORE_NAMES[short_name]
         self.sections = {name: SimpleNamespace(**section_dict(short_name, name, sec))
                          for name, sec in rule["secs"].items()}

@@ -303,14 +303,14 @@ def validate_params(params, source="<in memory>"):
     A parameter set that passes runs: the ranges keep NEURON out of
     division by zero and NaN, and the grid, trials and time steps within
     this machine's memory (an estimate, see
-    :mod:`hnn_netpyne.runtime.resources`).
+    :mod:`hnn_netpyne.model.resources`).
 
     Raises
     ------
     ParameterError
         Naming the source, the key, the value and what was expected.
     """
-    from hnn_netpyne.runtime.resources import check_memory, grid_netcons
+    from hnn_netpyne.model.resources import check_memory, grid_netcons
 
     for key, value in params.items():
         if key == "_source" or key in _IGNORED_KEYS or _IGNORED_KEY.match(key):

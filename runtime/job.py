@@ -29,7 +29,7 @@ from hnn_netpyne.analysis.io import (
     write_spikes_txt,
 )
 from hnn_netpyne.cells.registry import dipole_populations
-from hnn_netpyne.errors import HNNNetpyneError, ParameterError, SimulationError
+from hnn_netpyne.errors import HNNNetpyneError, SimulationError
 from hnn_netpyne.model.expressions import check_spec_expressions
 from hnn_netpyne.runtime.run import run_network
 
@@ -107,26 +107,23 @@ def check_finite(result):
                     "geometry, conductances or dt); the run is not marked complete")
 
 
-def check_run_size(cfg, net_params, plots):
-    """Fail before building what would not fit in memory or could not be plotted.
+def check_run_size(cfg, net_params):
+    """Fail before building what would not fit in memory.
+
+    A run shorter than the figures' smoothing window is fine: its figures
+    show the unsmoothed dipole (:mod:`hnn_netpyne.analysis.figures`).
 
     Raises
     ------
     ParameterError
-        With the memory estimate (:mod:`hnn_netpyne.runtime.resources`), or
-        if the figures' smoothing window is longer than the run.
+        With the memory estimate (:mod:`hnn_netpyne.model.resources`).
     """
-    from hnn_netpyne.runtime.resources import check_memory, spec_netcons
+    from hnn_netpyne.model.resources import check_memory, spec_netcons
 
     duration, dt = float(cfg["duration"]), float(cfg["dt"])
     n_trials = int(cfg.get("nTrials", 1))
     check_memory(spec_netcons(net_params), duration / dt + 1, n_trials, key="run size",
                  value={"duration": duration, "dt": dt, "nTrials": n_trials})
-    window = float(cfg.get("dipoleSmoothWindowMs", 0.0))
-    if plots and window > duration:
-        raise ParameterError(f"the figures' smoothing window is longer than the run "
-                             f"({duration:g} ms): lower dipole_smooth_win, lengthen tstop or "
-                             "pass --no-plots", key="dipoleSmoothWindowMs", value=window)
 
 
 def progress_bars_only_on_terminals():
@@ -233,7 +230,7 @@ def run_job(cfg, net_params, overwrite=False, plots=True, progress=True, netpyne
     from neuron import h
 
     check_spec_expressions(net_params)  # before NetPyNE evaluates any of its strings
-    check_run_size(cfg, net_params, plots)
+    check_run_size(cfg, net_params)
     pc = h.ParallelContext()
     rank, _ = _rank_and_size()
     folder = Path(cfg["outputDir"]).resolve()

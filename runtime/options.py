@@ -113,24 +113,6 @@ def config_options(args):
             "n_threads": args.n_threads}
 
 
-def sim_config(args):
-    """The simConfig of parsed run options.
-
-    That of the hnn-core network configuration file of ``--network-config``
-    if given, else that of :func:`hnn_netpyne.model.specs.build_sim_config`.
-    """
-    options = config_options(args)
-    if getattr(args, "network_config", None):
-        from hnn_netpyne.network_io import network_sim_config
-
-        if args.output_dir is None:
-            options["output_dir"] = os.path.join("output", Path(args.network_config).stem)
-        return network_sim_config(args.network_config, options)
-    from hnn_netpyne.model.specs import build_sim_config
-
-    return build_sim_config(**options)
-
-
 def script_arguments(argv=None):
     """The arguments after the script name (skips ``nrniv -python -mpi``)."""
     argv = list(sys.argv if argv is None else argv)

@@ -8,6 +8,7 @@ NetPyNE GUI, a notebook) it reads no command line and is the default.
 
 from netpyne import specs
 
-from hnn_netpyne.runtime.options import script_options, sim_config
+from hnn_netpyne.cli import sim_config
+from hnn_netpyne.runtime.options import script_options
 
 cfg = specs.SimConfig(sim_config(script_options()))

@@ -15,6 +15,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import hnn_netpyne
+
 from hnn_netpyne.errors import ParameterError
 from hnn_netpyne.model.expressions import (
     CONN_EXPRESSION_KEYS,
@@ -117,13 +119,14 @@ def _run(cmd, cwd):
 
 
 def test_run_folder_config_route(specs, tmp_path):
-    """A run folder's config.json, re-run through the launcher."""
+    """A run folder's config.json, re-run through sim/init.py (the launcher's one path)."""
     cfg, net_params = specs
     poisoned, rule = _poisoned(net_params, tmp_path / "marker")
     config = tmp_path / "config.json"
     config.write_text(json.dumps({"simConfig": dict(cfg, outputDir=str(tmp_path / "run")),
                                   "netParams": poisoned}))
-    out = _run([sys.executable, "-m", "hnn_netpyne.runtime.launcher", str(config)], tmp_path)
+    init = Path(hnn_netpyne.__file__).resolve().parent / "sim" / "init.py"
+    out = _run([sys.executable, str(init), "--config", str(config)], tmp_path)
     assert out.returncode != 0
     assert f"connParams['{rule}'].weight" in out.stderr
     assert "Traceback" not in out.stderr

@@ -15,7 +15,7 @@ import pytest
 
 from hnn_netpyne import jones_2009_model, read_network_configuration, read_params
 from hnn_netpyne.errors import ParameterError
-from hnn_netpyne.network_io import first_difference
+from hnn_netpyne.network_config import first_difference
 from hnn_netpyne.runtime.connect import _evaluate, _pairs, _positions, _sections
 from reference_data import DATA, compare_with_reference, run_scenario
 
@@ -175,10 +175,10 @@ def test_command_line_names_the_file_and_runs_it_with_network_config(config_file
     assert len(err.splitlines()) == 1 and str(config_file) in err
     assert "network configuration" in err and "--network-config" in err
     args = options.run_parser().parse_args(["--network-config", str(config_file), "--tstop", "50"])
-    cfg = options.sim_config(args)
+    cfg = cli.sim_config(args)
     assert cfg["outputDir"] == "output/neymotin2020_base" and cfg["duration"] == 50.0
     net = read_network_configuration(config_file)
     assert build_net_params(cfg) == net.to_netpyne(tstop=50.0)[1]
     with pytest.raises(ParameterError, match="leave out --model"):
-        options.sim_config(options.run_parser().parse_args(["--network-config", str(config_file),
+        cli.sim_config(options.run_parser().parse_args(["--network-config", str(config_file),
                                                     "--model", "law_2021"]))

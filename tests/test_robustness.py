@@ -221,8 +221,11 @@ def test_many_unknown_keys_warn_once(tmp_path):
 def test_zero_processes_refused(capsys):
     from hnn_netpyne.cli import main
 
-    assert main(["run", "--np", "0"]) == 2
-    assert "'--np'" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_info:  # argparse's one-line usage error
+        main(["run", "--np", "0"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "--np" in err and "n_procs" in err and "value 0" in err
 
 
 def test_nan_result_fails_the_run():

@@ -125,7 +125,7 @@ def test_full_disk_is_one_line(tmp_path, monkeypatch):
         from hnn_netpyne.cli import build_parser
 
         args = build_parser().parse_args(main_args)
-        args.func(args, main_args[1:])
+        args.func(args)
     assert not (tmp_path / "run").exists()
     assert not (tmp_path / ".run.lock").exists()
 
