@@ -19,6 +19,7 @@ from hnn_netpyne.errors import SimulationError
 from hnn_netpyne.model.drives import drive_events
 from hnn_netpyne.model.specs import DIPOLE_LAYERS
 from hnn_netpyne.runtime.connect import connect_cells
+from hnn_netpyne.runtime.conns import netcons_of
 from hnn_netpyne.runtime.mechanisms import load_mechanisms
 
 
@@ -223,11 +224,9 @@ def record_dipoles_in_point_processes(sim):
         cell.dipole.update(total=total, hRec=record)
 
 
-def network_netcons(sim, cfg):
-    """Every synaptic NetCon on this rank, from whichever path made them."""
-    if cfg.get("fastConnect", True):
-        return list(sim.net.fastNetCons)
-    return [conn["hObj"] for cell in sim.net.cells for conn in cell.conns]
+def network_netcons(sim):
+    """Every synaptic NetCon on this rank, read from the cells' conns (either connector)."""
+    return netcons_of(sim.net.cells)
 
 
 def _run_trial(sim, cfg, trial, progress):
