@@ -24,6 +24,7 @@ from numbers import Number
 import numpy as np
 
 from hnn_netpyne.errors import ParameterError
+from hnn_netpyne.model.specs import PACKAGE_CONNECT_CFG
 from hnn_netpyne.runtime.conns import ConnRecorder
 
 NETPYNE_RULE_KEYS = frozenset({
@@ -318,10 +319,10 @@ def _probable(plan, local_posts, settings):
     pre_gids, post_gids = plan["pre"][0], plan["post"][0]
     rand = _stream(sim.hashList(pre_gids.tolist()), sim.hashList(post_gids.tolist()),
                    settings["seed"])
-    draws = h.Vector(len(pre_gids) * len(post_gids))
+    vector = h.Vector(len(pre_gids) * len(post_gids))
     rand.uniform(0, 1)
-    draws.setrand(rand)
-    draws = draws.as_numpy().reshape(len(pre_gids), len(post_gids))
+    vector.setrand(rand)
+    draws = np.array(vector).reshape(len(pre_gids), len(post_gids))  # a copy: vector goes
     pre_idx, post_idx = _all_pairs(len(pre_gids), local_posts)
     probability = _evaluate(plan["rule"]["probability"],
                             _variables(plan, pre_idx, post_idx, settings), pre_idx.shape)
@@ -472,11 +473,6 @@ def connect_cells(sim, net_params):
         _netpyne_connect(sim, by_netpyne)
     recorder.assign(sim.net.cells)
     return n_netcons
-
-
-PACKAGE_CONNECT_CFG = {"allowSelfConns": True, "oneSynPerNetcon": False,
-                       "connRandomSecFromList": False, "distributeSynsUniformly": False}
-"""The simConfig connection fields of :func:`hnn_netpyne.model.specs.build_sim_config`."""
 
 
 def count_netcons(net_params, allow_zero_weight=False, cfg=None):

@@ -58,11 +58,13 @@ class CellConns(Sequence):
         from netpyne.specs import Dict
 
         sec, loc, syn_mech, label = self.kind_table[self.kinds[index]]
-        entry = Dict(preGid=int(self.pre_gids[index]), sec=sec, loc=loc, synMech=syn_mech,
-                     weight=float(self.weights[index]), delay=float(self.delays[index]),
-                     label=label, preLoc=0.5)
+        entry = Dict()
+        # dict.update skips Dict's per-value conversion: every value is plain.
+        dict.update(entry, preGid=int(self.pre_gids[index]), sec=sec, loc=loc, synMech=syn_mech,
+                    weight=float(self.weights[index]), delay=float(self.delays[index]),
+                    label=label, preLoc=0.5)
         if self.netcons is not None:
-            entry["hObj"] = self.netcons[index]
+            dict.__setitem__(entry, "hObj", self.netcons[index])
         return entry
 
     def __getitem__(self, index):
