@@ -166,7 +166,7 @@ def _check_run(tstop, dt, n_trials, n_threads):
         raise ParameterError("n_threads must be an integer >= 1", key="n_threads", value=n_threads)
 
 
-def _netpyne_fields(tstop, dt, celsius, label, output_dir):
+def _netpyne_fields(tstop, dt, celsius):
     """NetPyNE's own simConfig fields of an HNN run."""
     return {
         "duration": float(tstop),
@@ -196,8 +196,8 @@ def _netpyne_fields(tstop, dt, celsius, label, output_dir):
         "printPopAvgRates": False,
         "progressBar": 0,
         "analysis": {},
-        "simLabel": label,
-        "saveFolder": output_dir,
+        # simLabel and saveFolder stay NetPyNE's empty defaults: set (as by
+        # NetPyNE's batch), they name the run folder saveFolder/simLabel.
         "seeds": {"conn": 1, "stim": 1, "loc": 1, "cell": 1},
     }
 
@@ -227,7 +227,9 @@ def build_sim_config(preset_name="seed_bursty", param_file=None, tstop=None, dt=
     drives : list of dict | None
         Drive definitions replacing the preset's.
     output_dir : str
-        Folder of the run's outputs.
+        Folder of the run's outputs (cfg ``outputDir``; a ``saveFolder`` and
+        ``simLabel`` set later, as NetPyNE's batch sets them for each job,
+        name it ``saveFolder/simLabel`` instead).
     record_soma_voltage : bool
         Record every cell's somatic potential.
     param_overrides : dict | None
@@ -266,7 +268,7 @@ def build_sim_config(preset_name="seed_bursty", param_file=None, tstop=None, dt=
     _check_run(tstop, dt, n_trials, n_threads)
     if drives is None:
         drives = chosen["drives"]() if chosen["drives"] is not None else []
-    cfg = _netpyne_fields(tstop, dt, params["celsius"], preset_name, output_dir)
+    cfg = _netpyne_fields(tstop, dt, params["celsius"])
     cfg.update({
         "pt3dRelativeToCellLocation": bool(absolute_3d_points),
         "coreneuron": bool(coreneuron),

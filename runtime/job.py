@@ -70,8 +70,16 @@ def write_outputs(folder, cfg, net_params, result, plots=True):
     return files
 
 
+def run_folder(cfg):
+    """The run folder: ``saveFolder/simLabel`` if either is set (NetPyNE's batch sets
+    both for each job), else ``outputDir``."""
+    if cfg.get("saveFolder") or cfg.get("simLabel"):
+        return (Path(cfg.get("saveFolder") or ".") / (cfg.get("simLabel") or "run")).resolve()
+    return Path(cfg["outputDir"]).resolve()
+
+
 def run_job(cfg, net_params, overwrite=False, plots=True, progress=True, netpyne_data=True):
-    """Simulate and write the run folder ``cfg['outputDir']``; call on every rank.
+    """Simulate and write the run folder (:func:`run_folder`); call on every rank.
 
     ``netpyne_data=False`` skips gathering and saving NetPyNE's own data file
     (``netpyne_data.json``); it holds the network too if ``cfg['saveNetwork']``.
@@ -84,7 +92,7 @@ def run_job(cfg, net_params, overwrite=False, plots=True, progress=True, netpyne
 
     pc = h.ParallelContext()
     rank, _ = _rank_and_size()
-    folder = Path(cfg["outputDir"]).resolve()
+    folder = run_folder(cfg)
     error = None
     if rank == 0:
         try:

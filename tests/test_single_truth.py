@@ -246,3 +246,29 @@ def test_standard_netpyne_script_from_fresh_copy(tmp_path):
     assert "synaptic contacts 191025 dipole samples 401" in proc.stdout
     assert "not inserted" not in proc.stdout + proc.stderr
     assert len(list(cache.glob("nrnmech-*/.complete"))) == 1
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("run_type", ["mpi_direct", "mpi_bulletin"])
+def test_netpyne_batch_grid_writes_one_folder_per_job(tmp_path, run_type):
+    import os
+
+    from hnn_netpyne.runtime.mpienv import mpi_environment
+
+    bin_dir = Path(sys.executable).parent
+    script = [str(HERE / "batch_grid.py"), run_type, str(tmp_path / "batch")]
+    cmd = ([sys.executable] + script if run_type == "mpi_direct" else
+           [str(bin_dir / "mpiexec"), "-n", "2", str(bin_dir / "nrniv"), "-python", "-mpi"] + script)
+    env = mpi_environment(dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}"))
+    proc = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=1200,
+                          env=env, stdin=subprocess.DEVNULL)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    for k, weight in enumerate([5.4e-05, 2e-03]):
+        folder = tmp_path / "batch" / f"weights_{k}"
+        assert (folder / "manifest.json").exists(), (folder.parent / f"weights_{k}.err").read_text()
+        config = json.loads((folder / "config.json").read_text())
+        assert config["simConfig"]["drives"][0]["weights_ampa"]["L2Pyr"] == weight
+        # The job's specs, and so its network, carry the job's weight.
+        rule = config["netParams"]["connParams"]["bursty_L2Pyr_ampa"]
+        assert rule["weight"].startswith(f"{weight!r} * exp(")
+        assert np.loadtxt(folder / "dipole_1.txt").shape == (1601, 4)
