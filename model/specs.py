@@ -151,8 +151,15 @@ def build_net_params(cfg):
     }
 
 
-def _check_run(tstop, dt, n_trials, n_threads):
-    """Raise ParameterError for a run length, step, trial or thread count that cannot run."""
+def _run_lengths(chosen, params, tstop, dt, n_trials, n_threads):
+    """tstop, dt (ms) and trials: given, else the preset's, else the parameter file's.
+
+    Raises ParameterError for a length, step, trial or thread count that cannot run.
+    """
+    if tstop is None:
+        tstop = chosen["tstop"] if chosen["tstop"] is not None else params["tstop"]
+    dt = params["dt"] if dt is None else dt
+    n_trials = params["N_trials"] if n_trials is None else n_trials
     for key, value in (("tstop", tstop), ("dt", dt)):
         if (isinstance(value, bool) or not isinstance(value, (int, float))
                 or not 0.0 < value <= MAX_TSTOP_MS):
@@ -164,6 +171,7 @@ def _check_run(tstop, dt, n_trials, n_threads):
         raise ParameterError("n_trials must be an integer >= 1", key="n_trials", value=n_trials)
     if isinstance(n_threads, bool) or not isinstance(n_threads, int) or n_threads < 1:
         raise ParameterError("n_threads must be an integer >= 1", key="n_threads", value=n_threads)
+    return tstop, dt, n_trials
 
 
 def _netpyne_fields(tstop, dt, celsius):
@@ -261,11 +269,7 @@ def build_sim_config(preset_name="seed_bursty", param_file=None, tstop=None, dt=
     if param_file is None and chosen["param_file"] is not None:
         param_file = chosen["param_file"]
     params = load_params(resolve_param_file(param_file), param_overrides)
-    if tstop is None:
-        tstop = chosen["tstop"] if chosen["tstop"] is not None else params["tstop"]
-    dt = params["dt"] if dt is None else dt
-    n_trials = params["N_trials"] if n_trials is None else n_trials
-    _check_run(tstop, dt, n_trials, n_threads)
+    tstop, dt, n_trials = _run_lengths(chosen, params, tstop, dt, n_trials, n_threads)
     if drives is None:
         drives = chosen["drives"]() if chosen["drives"] is not None else []
     cfg = _netpyne_fields(tstop, dt, params["celsius"])
