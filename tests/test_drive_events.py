@@ -139,3 +139,22 @@ def test_drives_from_parameter_file_match_hnn_core_definitions():
             expected = {short: theirs[key][long] for short, long in HNN_CORE_NAMES.items()
                         if long in (theirs[key] or {})}
             assert drive[key] == expected, (name, key)
+
+
+def test_drive_events_come_from_the_specs_alone(monkeypatch):
+    from hnn_netpyne.model import params, specs
+
+    net_params = build_net_params(build_sim_config("erp", n_trials=3))
+    cells = net_params["popParams"]["evprox1"]["cellsList"]
+    assert drive_events(net_params, 0)["evprox1"] == [c["spkTimes"] for c in cells]
+
+    def no_file(*args, **kwargs):
+        raise AssertionError("a parameter file was read")
+
+    monkeypatch.setattr(params, "load_params", no_file)
+    monkeypatch.setattr(specs, "load_params", no_file)
+    spec = net_params["popParams"]["evprox1"]["hnnEvents"]
+    spec["dynamics"].update(mu=40.0, sigma=0.0)
+    for trial in range(3):
+        times = drive_events(net_params, trial)["evprox1"]
+        assert len(times) == len(cells) and all(t == [40.0] for t in times)
