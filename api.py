@@ -69,7 +69,7 @@ __all__ = [
 
 def _trial_dipoles(results, net_params):
     """Renormalised nAm Dipole of each trial of a run's results."""
-    from hnn_netpyne.runtime.job import n_pyramidal_per_layer
+    from hnn_netpyne.runtime.run import n_pyramidal_per_layer
 
     n_pyr = n_pyramidal_per_layer(net_params)
     n_trials = sum(1 for key in results if key.startswith("dipole_fAm_L2_"))
@@ -197,7 +197,7 @@ def simulate_dipole(net, tstop=None, dt=0.025, n_trials=None, record_vsec=False,
     dpls, net.cell_response = simulate_netpyne(cfg, net_params, n_procs=n_procs,
                                                 output_dir=output_dir, overwrite=overwrite,
                                                 verbose=verbose)
-    net._record_events(cfg)
+    net._record_events(net_params, cfg["nTrials"])
     if postproc:
         window, factor = cfg["dipoleSmoothWindowMs"], cfg["dipoleScaleFactor"]
         _deprecated("simulate_dipole", "postproc=True",

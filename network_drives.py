@@ -264,13 +264,12 @@ class DriveMethods:
                             probability=drive["probability"][target]))
         return conns
 
-    def _record_events(self, cfg):
-        """Keep each drive's spike times of every trial of the run ``cfg`` describes
-        (hnn-core's ``external_drives[name]['events']``)."""
-        from hnn_netpyne.runtime.run import trial_drive_events
-
-        trials = [trial_drive_events(dict(cfg, trial=k), k) for k in range(cfg["nTrials"])]
+    def _record_events(self, net_params, n_trials):
+        """Keep each drive's spike times of every trial of a run of ``net_params``
+        (hnn-core's ``external_drives[name]['events']``), computed from the specs."""
+        trials = [_drives.drive_events(net_params, k) for k in range(n_trials)]
         self._events = {name: [trial[name] for trial in trials] for name in trials[0]}
+
     def clear_drives(self):
         """Remove every drive and bias added to the network."""
         self._drives = []

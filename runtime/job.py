@@ -6,8 +6,6 @@ and plots. :func:`guarded` wraps an entry point so that an exception on any
 rank ends every rank with a non-zero status instead of a hang.
 """
 
-import contextlib
-import io
 import os
 import signal
 import sys
@@ -16,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from hnn_netpyne.analysis.dipole import Dipole, average_dipoles
+from hnn_netpyne.analysis.dipole import average_dipoles
 from hnn_netpyne.analysis.io import (
     OutputError,
     atomic_write,
@@ -28,10 +26,9 @@ from hnn_netpyne.analysis.io import (
     write_run_readme,
     write_spikes_txt,
 )
-from hnn_netpyne.cells.registry import dipole_populations
 from hnn_netpyne.errors import HNNNetpyneError, SimulationError
 from hnn_netpyne.model.expressions import check_spec_expressions
-from hnn_netpyne.runtime.run import run_network
+from hnn_netpyne.runtime.run import run_network, trial_dipoles
 
 
 def _rank_and_size():
@@ -39,17 +36,6 @@ def _rank_and_size():
 
     pc = h.ParallelContext()
     return int(pc.id()), int(pc.nhost())
-
-
-def n_pyramidal_per_layer(net_params):
-    """Number of pyramidal cells per layer: the size of the L5 dipole's population."""
-    return len(net_params["popParams"][dipole_populations()["L5"][0]]["cellsList"])
-
-
-def trial_dipoles(result, net_params):
-    """Renormalised nAm :class:`Dipole` of each trial."""
-    n_pyr = n_pyramidal_per_layer(net_params)
-    return [Dipole.from_raw(result["times"], d["L2"], d["L5"], n_pyr) for d in result["dipoles"]]
 
 
 def write_outputs(folder, cfg, net_params, result, plots=True):
@@ -143,32 +129,8 @@ def progress_bars_only_on_terminals():
         module.tqdm = functools.partial(tqdm, disable=None)
 
 
-class _SummaryFilter(io.TextIOBase):
-    """Stdout that drops NetPyNE's gather summary (rank 0's cells counted as the network's)."""
-
-    _DROPPED = ("  Cells: ", "  Connections: ", "  Synaptic contacts: ")
-
-    def __init__(self, stream):
-        super().__init__()
-        self._stream, self._pending = stream, ""
-
-    def write(self, text):
-        lines = (self._pending + text).split("\n")
-        self._pending = lines.pop()
-        for line in lines:
-            if not line.startswith(self._DROPPED):
-                self._stream.write(line + "\n")
-        return len(text)
-
-    def flush(self):
-        if self._pending:
-            self._stream.write(self._pending)
-            self._pending = ""
-        self._stream.flush()
-
-
 def network_summary(net_params, result):
-    """One line of whole-network counts (NetPyNE's own count rank 0's cells only)."""
+    """One line of whole-network counts: cells and drive cells apart (NetPyNE counts both as cells)."""
     from hnn_netpyne.cells import CELL_TYPES
     from hnn_netpyne.runtime.connect import count_netcons
 
@@ -216,12 +178,21 @@ def _finish(folder, staging, cfg, net_params, result, plots, netpyne_data):
                           f"({err.filename or staging})") from None
 
 
+def run_folder(cfg):
+    """The run folder: ``saveFolder/simLabel`` if either is set (NetPyNE's batch sets
+    both for each job), else ``outputDir``."""
+    if cfg.get("saveFolder") or cfg.get("simLabel"):
+        return (Path(cfg.get("saveFolder") or ".") / (cfg.get("simLabel") or "run")).resolve()
+    return Path(cfg["outputDir"]).resolve()
+
+
 def run_job(cfg, net_params, overwrite=False, plots=True, progress=True, netpyne_data=True):
-    """Simulate and write the run folder ``cfg['outputDir']``; call on every rank.
+    """Simulate and write the run folder (:func:`run_folder`); call on every rank.
 
     The outputs are written into a staging folder beside it and moved into
     place when complete (see :func:`hnn_netpyne.analysis.io.prepare_run_folder`).
-    ``netpyne_data=False`` skips gathering and saving NetPyNE's own data file.
+    ``netpyne_data=False`` skips gathering and saving NetPyNE's own data file
+    (``netpyne_data.json``); it holds the network too if ``cfg['saveNetwork']``.
 
     Returns
     -------
@@ -233,19 +204,16 @@ def run_job(cfg, net_params, overwrite=False, plots=True, progress=True, netpyne
     check_run_size(cfg, net_params)
     pc = h.ParallelContext()
     rank, _ = _rank_and_size()
-    folder = Path(cfg["outputDir"]).resolve()
+    folder = run_folder(cfg)
     staging = _prepare(folder, overwrite, pc, rank)
     try:
+        include = ["simData", "simConfig", "netParams"] + (["net"] if cfg.get("saveNetwork")
+                                                           else [])
         netpyne_cfg = dict(cfg, saveFolder=str(staging), simLabel=".netpyne", saveJson=True,
-                           saveDataInclude=["simData", "simConfig", "netParams"])
+                           saveDataInclude=include)
         progress_bars_only_on_terminals()
-        summary_filter = _SummaryFilter(sys.stdout)
-        try:
-            with contextlib.redirect_stdout(summary_filter):
-                result = run_network(netpyne_cfg, net_params, progress=progress,
-                                     save_netpyne_data=netpyne_data)
-        finally:
-            summary_filter.flush()
+        result = run_network(netpyne_cfg, net_params, progress=progress,
+                             save_netpyne_data=netpyne_data)
         if rank == 0:
             _finish(folder, staging, cfg, net_params, result, plots, netpyne_data)
             if progress:
