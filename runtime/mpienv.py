@@ -19,10 +19,11 @@ from pathlib import Path
 PTH_NAME = "hnn_netpyne_mpi.pth"
 RANK_TIMEOUT_ENV = "HNN_NETPYNE_RANK_TIMEOUT_S"
 DEFAULT_RANK_TIMEOUT_S = 20.0
-"""Seconds a rank may use no CPU time before the run is ended. A running or
-MPI-waiting rank uses CPU time all the time, so this is many times the
-longest pause of a healthy rank, and half of NEURON's own 40 s ``nrn_timeout``
-(which would end the run with status 0)."""
+"""Seconds a stopped rank (no CPU time) is given before the run is ended (see
+:mod:`hnn_netpyne.runtime.watchdog`). A running or MPI-waiting rank uses CPU
+time all the time, so this is many times the longest pause of a healthy
+rank, and half of NEURON's own 40 s ``nrn_timeout`` (which would end the run
+with status 0)."""
 
 
 def mpich_library(prefix=None):

@@ -5,9 +5,10 @@ Usage: ``python -I -S watchdog.py RANK_PID RANK LIMIT_S``. Started by
 with SIGKILL (the MPI launcher then ends every other rank and exits with a
 non-zero status) when
 
-* the rank used no CPU time for ``LIMIT_S`` seconds: it was stopped
-  (``kill -STOP``) or is stuck; a rank that waits for another in MPI keeps
-  polling and so keeps using CPU time; or
+* the rank was stopped (``kill -STOP``, a debugger) and used no CPU time
+  for ``LIMIT_S`` seconds, or sat asleep or in I/O without CPU time for ten
+  times as long; a rank that waits for another in MPI keeps polling, and a
+  runnable rank on a busy machine is never counted as hung; or
 * the rank's parent (``hydra_pmi_proxy``) or that one's parent (``mpiexec``)
   ended, which would leave the rank running as an orphan.
 
@@ -21,6 +22,8 @@ import sys
 import time
 
 POLL_S = 0.25
+SLEEP_FACTOR = 10.0
+_STOPPED = ("T", "t")
 _STATES = {"T": "stopped (kill -STOP)", "t": "stopped by a debugger", "D": "stuck in I/O",
            "S": "asleep", "Z": "ended"}
 
@@ -65,11 +68,15 @@ def watch(pid, rank, limit_s):
         state, ppid, cpu = now
         if ppid != proxy or (launcher > 1 and _stat(launcher) is None):
             return _end(pid, rank, "lost its MPI launcher (mpiexec or hydra_pmi_proxy ended)")
-        if cpu != last_cpu:
+        if cpu != last_cpu or state == "R":  # runnable: a busy machine is no hang
             last_cpu, last_change = cpu, time.monotonic()
-        elif time.monotonic() - last_change > limit_s:
+            continue
+        # A stopped rank gets the limit; one asleep or in I/O without CPU time
+        # (a blocking call) ten times as long, since slow disks are no hang.
+        allowed = limit_s if state in _STOPPED else SLEEP_FACTOR * limit_s
+        if time.monotonic() - last_change > allowed:
             what = _STATES.get(state, f"in state {state}")
-            return _end(pid, rank, f"made no progress for {limit_s:g} s ({what}); the limit "
+            return _end(pid, rank, f"made no progress for {allowed:g} s ({what}); the limit "
                         "is --rank-timeout (or HNN_NETPYNE_RANK_TIMEOUT_S)")
 
 
