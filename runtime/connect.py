@@ -24,7 +24,7 @@ from numbers import Number
 import numpy as np
 
 from hnn_netpyne.errors import ParameterError
-from hnn_netpyne.model.expressions import CONSTANTS, FUNCTIONS, evaluate
+from hnn_netpyne.model.expressions import CONSTANTS, FUNCTIONS, check_spec_expressions, evaluate
 from hnn_netpyne.model.gids import gid_ranges
 from hnn_netpyne.model.specs import PACKAGE_CONNECT_CFG
 from hnn_netpyne.runtime.conns import ConnRecorder
@@ -121,7 +121,9 @@ class CellTable:
 
 
 def check_rule_keys(net_params):
-    """Raise ParameterError for a connParams key NetPyNE 1.1.1 does not know."""
+    """Raise ParameterError for a connParams key NetPyNE 1.1.1 does not know, or for a
+    string outside the expression grammar (a rule NetPyNE connects would ``eval`` it)."""
+    check_spec_expressions(net_params)
     for label, rule in net_params.get("connParams", {}).items():
         unknown = sorted(set(rule) - NETPYNE_RULE_KEYS)
         if unknown:
