@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from hnn_netpyne.analysis.dipole import Dipole, average_dipoles
+from hnn_netpyne.analysis.extracellular import ExtracellularArray
 from hnn_netpyne.cells import cell_rules
 from hnn_netpyne.errors import HNNNetpyneError, ParameterError
 from hnn_netpyne.model import drives as _drives
@@ -217,7 +218,10 @@ class Network:
     Attributes
     ----------
     cell_response : CellResponse | None
-        Spikes of the last :func:`simulate_dipole` run.
+        Spikes (and section recordings) of the last :func:`simulate_dipole` run.
+    rec_arrays : dict of str -> ExtracellularArray
+        Electrode arrays (see :meth:`add_electrode_array`), with the
+        potentials of the last run.
     """
 
     def __init__(self, params=None, add_drives_from_params=False, legacy_mode=False,
@@ -236,6 +240,7 @@ class Network:
         self._drives_from_params = add_drives_from_params
         self._drives = []
         self.cell_response = None
+        self.rec_arrays = {}
         self.to_netpyne()  # fails now, not at simulation time, on a bad model name
 
     def __repr__(self):
@@ -404,11 +409,47 @@ class Network:
         next(d for d in self._drives if d["name"] == bias_name)["amplitude"].update(
             bias["amplitude"])
 
+    def add_electrode_array(self, name, electrode_pos, *, conductivity=0.3, method="psa",
+                            min_distance=0.5):
+        """Add extracellular electrodes (hnn-core's signature).
+
+        Parameters
+        ----------
+        name : str
+            Unique name of the array.
+        electrode_pos : tuple | list of tuple
+            Contact positions (x, y, z) in µm.
+        conductivity : float
+            Conductivity (S/m) of the infinite homogeneous medium.
+        method : 'psa' | 'lsa'
+            Each segment as a point source at its centre or as a line source.
+        min_distance : float
+            Smallest source-to-contact distance used (µm).
+        """
+        from hnn_netpyne.model.recordings import check_electrode_array
+
+        if name in self.rec_arrays:
+            raise ParameterError(f"an electrode array named {name!r} exists already",
+                                 key="name", value=name)
+        spec = check_electrode_array({"name": name, "positions": electrode_pos,
+                                      "conductivity": conductivity, "method": method,
+                                      "minDistance": min_distance})
+        self.rec_arrays[name] = ExtracellularArray(
+            spec["positions"], conductivity=spec["conductivity"], method=method,
+            min_distance=spec["minDistance"])
+
+    def _electrode_specs(self):
+        """The cfg ``extracellularArrays`` entries of :attr:`rec_arrays`."""
+        return [{"name": name, "positions": [list(p) for p in arr.positions],
+                 "conductivity": arr.conductivity, "method": arr.method,
+                 "minDistance": arr.min_distance} for name, arr in self.rec_arrays.items()]
+
     def clear_drives(self):
         """Remove every drive and bias added to the network."""
         self._drives = []
 
-    def to_netpyne(self, tstop=None, dt=None, n_trials=None, *, coreneuron=False, n_threads=1):
+    def to_netpyne(self, tstop=None, dt=None, n_trials=None, *, coreneuron=False, n_threads=1,
+                   record_vsec=False, record_isec=False, record_ca=False):
         """The NetPyNE specifications of this network.
 
         Parameters
@@ -421,6 +462,9 @@ class Network:
             Solve with CoreNEURON (the same results in about half the time).
         n_threads : int
             Threads per process (the same results).
+        record_vsec, record_isec, record_ca : False | 'soma' | 'all'
+            Section recordings (see :func:`simulate_dipole`); the electrode
+            arrays of :attr:`rec_arrays` are always part of the specs.
 
         Returns
         -------
@@ -434,6 +478,8 @@ class Network:
             "params", param_file=self._param_file, tstop=tstop, dt=dt, n_trials=n_trials,
             model=self._model, mesh_shape=self._mesh_shape, drives=copy.deepcopy(self._drives),
             param_overrides=self._param_overrides, coreneuron=coreneuron, n_threads=n_threads,
+            record_vsec=record_vsec, record_isec=record_isec, record_ca=record_ca,
+            electrode_arrays=self._electrode_specs(),
         )
         cfg.update(preset=None, drivesFromParams=self._drives_from_params)
         return cfg, build_net_params(cfg)
@@ -519,7 +565,7 @@ def add_erp_drives_to_jones_model(net, tstart=0.0):
 
 
 class CellResponse:
-    """Spikes of a simulation, per trial.
+    """Spikes and section recordings of a simulation, per trial.
 
     Attributes
     ----------
@@ -529,13 +575,24 @@ class CellResponse:
         Population -> [first gid, last gid + 1).
     tstop : float
         Simulation length (ms).
+    vsec, isec, ca : list of dict
+        Per trial, hnn-core's ``{gid: {section: trace}}`` of voltages (mV)
+        and calcium (mM) at section middles, and ``{gid: {section:
+        {'<section>_<receptor>': trace}}}`` of synaptic currents (nA);
+        see ``record_vsec`` ... of :func:`simulate_dipole`.
+    times : np.ndarray | None
+        Sample times (ms) of the section recordings.
     """
 
-    def __init__(self, spike_times, spike_gids, gid_ranges, tstop):
+    def __init__(self, spike_times, spike_gids, gid_ranges, tstop, *, vsec=None, isec=None,
+                 ca=None, times=None):
         self.spike_times = list(spike_times)
         self.spike_gids = list(spike_gids)
         self.gid_ranges = dict(gid_ranges)
         self.tstop = float(tstop)
+        empty = [{} for _ in self.spike_times]
+        self.vsec, self.isec, self.ca = vsec or empty, isec or empty, ca or empty
+        self.times = times
 
     def _trials(self, trial_idx):
         """Spikes of one trial, or of all trials pooled if ``trial_idx`` is None."""
@@ -635,7 +692,7 @@ def _trial_dipoles(results, net_params):
 
 
 def simulate_netpyne(cfg, net_params, n_procs=None, output_dir=None, overwrite=False,
-                     verbose=True):
+                     verbose=True, *, rec_arrays=None):
     """Simulate NetPyNE specifications of an HNN network (e.g. edited ones).
 
     Parameters
@@ -652,14 +709,22 @@ def simulate_netpyne(cfg, net_params, n_procs=None, output_dir=None, overwrite=F
         Replace the files of a non-empty ``output_dir``.
     verbose : bool
         Print NetPyNE's messages and the simulation's progress.
+    rec_arrays : dict of str -> ExtracellularArray | None
+        Arrays to fill with the potentials of the cfg's
+        ``extracellularArrays`` of the same names.
 
     Returns
     -------
     dpls : list of Dipole
         Baseline-renormalised dipole (nAm) of each trial.
     cell_response : CellResponse
-        Spikes of each trial.
+        Spikes and section recordings of each trial.
     """
+    from hnn_netpyne.analysis.recordings import (
+        SECTION_KINDS,
+        extracellular_voltages,
+        section_traces,
+    )
     from hnn_netpyne.runtime.launcher import simulate_config
     from hnn_netpyne.runtime.run import gid_ranges
 
@@ -671,18 +736,23 @@ def simulate_netpyne(cfg, net_params, n_procs=None, output_dir=None, overwrite=F
                               mpi_cmd=backend.mpi_cmd)
     dpls = _trial_dipoles(results, net_params)
     trials = range(1, len(dpls) + 1)
+    sections = {kind: section_traces(results, kind, len(dpls)) for kind in SECTION_KINDS}
     response = CellResponse([results[f"spike_times_{k}"] for k in trials],
                             [results[f"spike_gids_{k}"] for k in trials],
-                            gid_ranges(net_params), cfg["duration"])
+                            gid_ranges(net_params), cfg["duration"], times=results["times"],
+                            **sections)
+    for name, array in (rec_arrays or {}).items():
+        array._times = results["times"]
+        array._data = extracellular_voltages(results, name, len(dpls))
     return dpls, response
 
 
 def _check_recordings(record_vsec, record_isec, record_ca):
+    """hnn-core's check: each recording is 'all', 'soma' or False."""
     for key, value in (("record_vsec", record_vsec), ("record_isec", record_isec),
                        ("record_ca", record_ca)):
-        if value is not False:
-            raise ParameterError(f"{key} is not available in hnn-netpyne yet; use {key}=False",
-                                 key=key, value=value)
+        if not (value is False or value in ("all", "soma")):
+            raise ParameterError(f"{key} must be 'all', 'soma' or False", key=key, value=value)
 
 
 def simulate_dipole(net, tstop=None, dt=0.025, n_trials=None, record_vsec=False,
@@ -702,8 +772,15 @@ def simulate_dipole(net, tstop=None, dt=0.025, n_trials=None, record_vsec=False,
         Time step (ms).
     n_trials : int | None
         Trials; None takes the parameter file's ``N_trials``.
-    record_vsec, record_isec, record_ca : False
-        Section recordings are not available yet; anything but False raises.
+    record_vsec : 'all' | 'soma' | False
+        Record the membrane potential (mV) at the middle of every section
+        ('all') or of the soma of every cell: ``net.cell_response.vsec``.
+    record_isec : 'all' | 'soma' | False
+        Record the current (nA) of every synapse of every section or of the
+        soma: ``net.cell_response.isec`` (section -> '<section>_<receptor>').
+    record_ca : 'all' | 'soma' | False
+        Record the calcium concentration (mM) at section middles, where
+        there is calcium: ``net.cell_response.ca``.
     postproc : bool
         Deprecated: smooth by ``dipole_smooth_win`` and scale by
         ``dipole_scalefctr`` of the parameter file. Prefer
@@ -723,19 +800,23 @@ def simulate_dipole(net, tstop=None, dt=0.025, n_trials=None, record_vsec=False,
     n_threads : int
         Threads per process (``ParallelContext.nthread``); the same results.
     **old_arguments
-        ``record_vsoma``/``record_isoma``: old names of ``record_vsec``/``record_isec``.
+        ``record_vsoma``/``record_isoma``: old names of ``record_vsec``/``record_isec``
+        (True means 'soma').
 
     Returns
     -------
     dpls : list of Dipole
         Dipole (nAm, baseline-renormalised) of each trial; ``net.cell_response``
-        holds the spikes.
+        holds the spikes and section recordings, ``net.rec_arrays`` the
+        potentials of the electrode arrays.
     """
     renamed = _renamed_arguments(simulate_dipole, old_arguments,
                                  {"record_vsoma": "record_vsec", "record_isoma": "record_isec"},
                                  {"record_vsec": record_vsec, "record_isec": record_isec})
-    _check_recordings(renamed.get("record_vsec", record_vsec),
-                      renamed.get("record_isec", record_isec), record_ca)
+    recordings = dict({"record_vsec": record_vsec, "record_isec": record_isec,
+                       "record_ca": record_ca},
+                      **{key: "soma" if value is True else value for key, value in renamed.items()})
+    _check_recordings(**recordings)
     if not isinstance(net, Network):
         raise ParameterError("net must be a Network (see jones_2009_model())", key="net",
                              value=type(net).__name__)
@@ -744,10 +825,10 @@ def simulate_dipole(net, tstop=None, dt=0.025, n_trials=None, record_vsec=False,
         _deprecated("simulate_dipole", "calling without tstop", "simulate_dipole(net, tstop=...)",
                     note=f"; the parameter file's tstop ({tstop} ms) is used")
     cfg, net_params = net.to_netpyne(tstop=tstop, dt=dt, n_trials=n_trials,
-                                     coreneuron=coreneuron, n_threads=n_threads)
+                                     coreneuron=coreneuron, n_threads=n_threads, **recordings)
     dpls, net.cell_response = simulate_netpyne(cfg, net_params, n_procs=n_procs,
                                                 output_dir=output_dir, overwrite=overwrite,
-                                                verbose=verbose)
+                                                verbose=verbose, rec_arrays=net.rec_arrays)
     if postproc:
         window, factor = cfg["dipoleSmoothWindowMs"], cfg["dipoleScaleFactor"]
         _deprecated("simulate_dipole", "postproc=True",

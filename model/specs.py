@@ -23,6 +23,8 @@ from hnn_netpyne.model.positions import (
     column_origin,
 )
 from hnn_netpyne.model.presets import preset
+from hnn_netpyne.model.recordings import electrode_arrays as checked_arrays
+from hnn_netpyne.model.recordings import recording_choice
 from hnn_netpyne.model.variants import apply_cell_changes, model_variant, variant_pathways
 
 DIPOLE_LAYERS = {"L2": ["L2Pyr"], "L5": ["L5Pyr"]}
@@ -150,7 +152,8 @@ def build_net_params(cfg):
 def build_sim_config(preset_name="seed_bursty", param_file=None, tstop=None, dt=None,
                      n_trials=None, model=None, mesh_shape=None, drives=None,
                      output_dir="output", record_soma_voltage=False, param_overrides=None,
-                     coreneuron=False, n_threads=1):
+                     coreneuron=False, n_threads=1, record_vsec=False, record_isec=False,
+                     record_ca=False, electrode_arrays=None):
     """The simConfig dictionary of an HNN run.
 
     Parameters
@@ -182,6 +185,14 @@ def build_sim_config(preset_name="seed_bursty", param_file=None, tstop=None, dt=
     n_threads : int
         Threads per rank (``ParallelContext.nthread``); the cells of a rank
         are shared among them, with results identical to one thread.
+    record_vsec, record_isec, record_ca : False | 'soma' | 'all'
+        hnn-core's section recordings: voltages (mV) at section middles,
+        synaptic currents (nA) per section and receptor, calcium (mM);
+        see :mod:`hnn_netpyne.runtime.recording`.
+    electrode_arrays : list of dict | None
+        Extracellular electrode arrays: ``name``, ``positions`` ([x, y, z]
+        µm each), ``conductivity`` (S/m), ``method`` ('psa' or 'lsa'),
+        ``minDistance`` (µm); see :mod:`hnn_netpyne.runtime.extracellular`.
 
     Returns
     -------
@@ -257,6 +268,10 @@ def build_sim_config(preset_name="seed_bursty", param_file=None, tstop=None, dt=
         "outputDir": output_dir,
         "dipoleSmoothWindowMs": float(params["dipole_smooth_win"]),
         "dipoleScaleFactor": float(params["dipole_scalefctr"]),
+        "recordVsec": recording_choice({"recordVsec": record_vsec}, "recordVsec"),
+        "recordIsec": recording_choice({"recordIsec": record_isec}, "recordIsec"),
+        "recordCa": recording_choice({"recordCa": record_ca}, "recordCa"),
+        "extracellularArrays": checked_arrays(electrode_arrays or []),
     }
     if record_soma_voltage:
         cfg["recordCells"] = ["all"]

@@ -22,6 +22,7 @@ from hnn_netpyne.analysis.io import (
     write_json,
     write_spikes_txt,
 )
+from hnn_netpyne.analysis.recordings import recordings_to_arrays
 from hnn_netpyne.errors import HNNNetpyneError
 from hnn_netpyne.runtime.run import run_network
 
@@ -70,6 +71,7 @@ def write_outputs(folder, cfg, net_params, result, plots=True):
         arrays[f"dipole_fAm_L2_{k + 1}"] = raw["L2"]
         arrays[f"dipole_fAm_L5_{k + 1}"] = raw["L5"]
         arrays[f"spike_times_{k + 1}"], arrays[f"spike_gids_{k + 1}"] = result["spikes"][k]
+    arrays.update(recordings_to_arrays(result["recordings"]))
     tmp = folder / ".results.tmp.npz"
     np.savez(tmp, **arrays)
     os.replace(tmp, folder / "results.npz")

@@ -26,6 +26,7 @@ from hnn_netpyne.model.specs import (
 )
 from hnn_netpyne.runtime.connect import connect_cells
 from hnn_netpyne.runtime.mechanisms import load_mechanisms
+from hnn_netpyne.runtime.recording import gather_recordings, setup_recordings
 
 
 def trial_drive_events(cfg, trial):
@@ -249,7 +250,9 @@ def run_network(cfg, net_params, progress=True, save_netpyne_data=False):
     result : dict | None
         On rank 0: ``times`` (ms), ``dipoles`` (one {'L2', 'L5'} dict of raw
         fAm arrays per trial), ``spikes`` (one (times, gids) per trial),
-        ``drive_events`` (per trial), ``gid_ranges``, ``timings`` (s).
+        ``drive_events`` (per trial), ``recordings`` (per trial, see
+        :func:`hnn_netpyne.runtime.recording.gather_recordings`),
+        ``gid_ranges``, ``timings`` (s).
         None on other ranks.
     """
     from neuron import h
@@ -265,6 +268,7 @@ def run_network(cfg, net_params, progress=True, save_netpyne_data=False):
     sim.pc.nthread(n_threads)
     if n_threads > 1:
         balance_threads(sim, n_threads)
+    recorders = setup_recordings(sim, cfg, net_params)
     time_vector = h.Vector().record(h._ref_t)  # NEURON's own t, as hnn-core records it
     timings["build"] = time.time() - started
 
@@ -274,7 +278,8 @@ def run_network(cfg, net_params, progress=True, save_netpyne_data=False):
     ranges = gid_ranges(net_params)
     drive_names = [p for p in net_params["popParams"] if p not in CELL_TYPES]
     result = {"times": None, "dipoles": [], "spikes": [],
-              "drive_events": [], "gid_ranges": ranges, "timings": timings}
+              "drive_events": [], "recordings": [], "gid_ranges": ranges,
+              "timings": timings}
     solve = gather = 0.0
     for trial in range(n_trials):
         if trial == 0:
@@ -297,11 +302,13 @@ def run_network(cfg, net_params, progress=True, save_netpyne_data=False):
         t0 = time.time()
         dipoles = _layer_dipoles(sim, n_samples)
         spikes = _gather_spikes(sim)
+        recordings = gather_recordings(sim, recorders, n_samples)
         gather += time.time() - t0
         if sim.rank == 0:
             result["dipoles"].append(dipoles)
             result["spikes"].append(spikes)
             result["drive_events"].append(events)
+            result["recordings"].append(recordings)
     timings["solve"] = solve
     timings["gather"] = gather
     if save_netpyne_data:

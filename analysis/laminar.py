@@ -1,0 +1,87 @@
+"""Figures of a laminar electrode array: LFP traces by depth and a CSD image."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from hnn_netpyne.analysis.plots import _finish, _new_axes
+
+
+def _window(times, tmin, tmax):
+    tmin = times[0] if tmin is None else tmin
+    tmax = times[-1] if tmax is None else tmax
+    return (times >= tmin) & (times <= tmax)
+
+
+def plot_laminar_lfp(times, lfp_uV, depths_um, *, tmin=None, tmax=None, ax=None,
+                     voltage_offset=50.0, voltage_scalebar=200.0, show=True):
+    """LFP of each contact (µV), stacked top (deepest z last) to bottom.
+
+    Parameters
+    ----------
+    times : array (n_times,)
+        Sample times (ms).
+    lfp_uV : array (n_contacts, n_times)
+        Potentials (µV).
+    depths_um : array (n_contacts,)
+        z of each contact (µm); labels of the traces.
+    voltage_offset : float
+        Vertical distance (µV) between traces.
+    voltage_scalebar : float | None
+        Height (µV) of a scale bar at the top left.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    """
+    ax = _new_axes(ax)
+    keep = _window(times, tmin, tmax)
+    colors = plt.get_cmap("cividis")(np.linspace(0, 1, len(lfp_uV)))
+    offsets = voltage_offset * np.arange(len(lfp_uV))
+    for trace, offset, color in zip(lfp_uV, offsets, colors):
+        ax.plot(times[keep], trace[keep] + offset, color=color, lw=1)
+    ax.set_yticks(offsets)
+    ax.set_yticklabels([f"{z:g}" for z in depths_um])
+    ax.set_ylabel("contact depth z (µm)")
+    ax.set_xlabel("time (ms)")
+    if voltage_scalebar:
+        t0 = times[keep][0]
+        top = offsets[-1] + voltage_offset
+        ax.plot([t0, t0], [top - voltage_scalebar, top], color="k", lw=2)
+        ax.text(t0, top, f" {voltage_scalebar:g} µV", va="top", fontsize=8)
+    return _finish(ax, show)
+
+
+def plot_laminar_csd(times, csd, depths_um, *, vmin=None, vmax=None, interpolation="spline",
+                     sink="b", colorbar=True, ax=None, show=True):
+    """Current source density image: time on x, contact depth on y.
+
+    Parameters
+    ----------
+    times : array (n_times,)
+        Sample times (ms).
+    csd : array (n_contacts, n_times)
+        CSD (µV/µm²), see
+        :func:`hnn_netpyne.analysis.extracellular.current_source_density`.
+    depths_um : array (n_contacts,)
+        z of each contact (µm).
+    interpolation : 'spline' | None
+        Smooth the image (bicubic) or draw it as it is.
+    sink : 'b' | 'r'
+        Colour of sinks (negative CSD): blue or red.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    """
+    ax = _new_axes(ax)
+    cmap = "RdBu_r" if sink in ("b", "blue") else "RdBu"  # sinks are negative
+    limit = np.max(np.abs(csd)) or 1.0
+    image = ax.imshow(csd, aspect="auto", origin="lower", cmap=cmap,
+                      vmin=-limit if vmin is None else vmin, vmax=limit if vmax is None else vmax,
+                      interpolation="bicubic" if interpolation == "spline" else "nearest",
+                      extent=[times[0], times[-1], depths_um[0], depths_um[-1]])
+    ax.set_xlabel("time (ms)")
+    ax.set_ylabel("contact depth z (µm)")
+    if colorbar:
+        ax.figure.colorbar(image, ax=ax, label="CSD (µV/µm²)")
+    return _finish(ax, show)
