@@ -81,3 +81,35 @@ def electrode_arrays(specs):
     return arrays
 
 
+
+
+NETPYNE_LFP_ARRAY = "recordLFP"
+"""Name of the electrode array that NetPyNE's ``cfg.recordLFP`` becomes."""
+
+
+def netpyne_lfp_as_array(cfg):
+    """The simConfig with NetPyNE's ``recordLFP`` electrodes as one more array.
+
+    NetPyNE 1.1.1's own LFP set-up fails on NEURON 9 (its pointer vectors
+    lost ``ptr_update_callback``), so the electrodes of ``cfg['recordLFP']``
+    (a list of [x, y, z] in µm) are recorded as the electrode array
+    ``'recordLFP'``: hnn-core's line-source method, 0.3 S/m (NetPyNE's
+    conductivity), potentials in µV. NetPyNE's own field is turned off.
+
+    Parameters
+    ----------
+    cfg : dict
+        simConfig dictionary.
+
+    Returns
+    -------
+    cfg : dict
+        A new dictionary (``cfg`` itself when ``recordLFP`` is not set).
+    """
+    positions = cfg.get("recordLFP")
+    if not positions:
+        return cfg
+    array = {"name": NETPYNE_LFP_ARRAY, "positions": positions, "conductivity": 0.3,
+             "method": "lsa", "minDistance": 0.5}
+    arrays = list(cfg.get("extracellularArrays") or []) + [check_electrode_array(array)]
+    return dict(cfg, recordLFP=False, extracellularArrays=electrode_arrays(arrays))

@@ -24,6 +24,7 @@ from hnn_netpyne.analysis.io import (
 )
 from hnn_netpyne.analysis.recordings import recordings_to_arrays
 from hnn_netpyne.errors import HNNNetpyneError
+from hnn_netpyne.model.recordings import netpyne_lfp_as_array
 from hnn_netpyne.runtime.run import run_network
 
 
@@ -106,8 +107,8 @@ def run_job(cfg, net_params, overwrite=False, plots=True, progress=True, netpyne
     error = pc.py_broadcast(error, 0)
     if error:
         raise HNNNetpyneError(error)
-    netpyne_cfg = dict(cfg, saveFolder=str(folder), simLabel=".netpyne", saveJson=True,
-                       saveDataInclude=["simData", "simConfig", "netParams"])
+    netpyne_cfg = dict(netpyne_lfp_as_array(cfg), saveFolder=str(folder), simLabel=".netpyne",
+                       saveJson=True, saveDataInclude=["simData", "simConfig", "netParams"])
     result = run_network(netpyne_cfg, net_params, progress=progress,
                          save_netpyne_data=netpyne_data)
     if rank == 0:

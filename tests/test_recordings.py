@@ -181,3 +181,15 @@ def test_simulate_dipole_fills_cell_response_and_rec_arrays():
     assert np.all(shank.voltages[0, :, 0] == 0) and np.all(np.abs(shank.voltages[0]).max(1) > 0)
     cfg, _ = net.to_netpyne(tstop=5.0)
     assert cfg["extracellularArrays"][0]["positions"][1] == [1.0, 1.0, 500.0]
+
+
+def test_netpyne_record_lfp_becomes_an_electrode_array(tmp_path):
+    positions = [[4.5, 4.5, 100.0], [4.5, 4.5, 1300.0]]
+    same = {"name": "same", "positions": positions, "conductivity": 0.3, "method": "lsa",
+            "minDistance": 0.5}
+    cfg = dict(build_sim_config("erp", tstop=5.0, mesh_shape=(3, 3), electrode_arrays=[same]),
+               recordLFP=positions)  # what a NetPyNE user writes in cfg.py
+    results = run_scenario(cfg, tmp_path / "run")
+    netpyne_lfp = extracellular_voltages(results, "recordLFP", 1)
+    assert netpyne_lfp.shape == (1, 2, 201) and np.max(np.abs(netpyne_lfp)) > 0.1
+    np.testing.assert_array_equal(netpyne_lfp, extracellular_voltages(results, "same", 1))
