@@ -85,3 +85,75 @@ def plot_laminar_csd(times, csd, depths_um, *, vmin=None, vmax=None, interpolati
     if colorbar:
         ax.figure.colorbar(image, ax=ax, label="CSD (µV/µm²)")
     return _finish(ax, show)
+
+
+def plot_laminar_array(times, lfp_uV, positions, title=""):
+    """LFP traces (left) and CSD image (right) of one trial of a laminar array.
+
+    Parameters
+    ----------
+    times : array (n_times,)
+        Sample times (ms).
+    lfp_uV : array (n_contacts, n_times)
+        Potentials (µV).
+    positions : list of [x, y, z]
+        Contact positions (µm), equally spaced along z.
+    title : str
+        Figure title.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    """
+    from hnn_netpyne.analysis.extracellular import current_source_density, laminar_depths
+
+    depths, spacing = laminar_depths(positions)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 5), constrained_layout=True)
+    offset = max(float(np.max(np.abs(lfp_uV))) / 2, 1e-9)
+    plot_laminar_lfp(times, lfp_uV, depths, ax=left, voltage_offset=offset,
+                     voltage_scalebar=float(f"{offset:.1g}"), show=False)
+    left.set_title("LFP")
+    plot_laminar_csd(times, current_source_density(lfp_uV, spacing), depths, ax=right,
+                     show=False)
+    right.set_title("CSD (sinks blue)")
+    fig.suptitle(title)
+    return fig
+
+
+def draw_laminar_figures(folder, arrays, times, potentials):
+    """Save ``laminar_<name>.png`` for each laminar array of a run (trial 1).
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        Run folder.
+    arrays : list of dict
+        The run's electrode arrays (``name``, ``positions`` ...); arrays that
+        are not laminar are skipped.
+    times : array
+        Sample times (ms).
+    potentials : dict
+        Array name -> potentials of trial 1 (µV, contacts x times).
+
+    Returns
+    -------
+    names : list of str
+        File names written.
+    """
+    from hnn_netpyne.analysis.extracellular import laminar_depths
+    from hnn_netpyne.analysis.plots import save_figure
+    from hnn_netpyne.errors import HNNNetpyneError
+
+    names = []
+    for array in arrays:
+        try:
+            laminar_depths(array["positions"])
+        except HNNNetpyneError:
+            continue
+        fig = plot_laminar_array(times, potentials[array["name"]], array["positions"],
+                                 title=f"electrode array {array['name']!r} ({array['method']})")
+        name = f"laminar_{array['name']}.png"
+        save_figure(fig, folder / name)
+        plt.close(fig)
+        names.append(name)
+    return names
