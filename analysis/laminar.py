@@ -14,7 +14,7 @@ def _window(times, tmin, tmax):
 
 def plot_laminar_lfp(times, lfp_uV, depths_um, *, tmin=None, tmax=None, ax=None,
                      voltage_offset=50.0, voltage_scalebar=200.0, show=True):
-    """LFP of each contact (µV), stacked top (deepest z last) to bottom.
+    """LFP of each contact (µV), one trace per contact, the first at the bottom.
 
     Parameters
     ----------
@@ -90,16 +90,9 @@ def plot_laminar_csd(times, csd, depths_um, *, vmin=None, vmax=None, interpolati
 def plot_laminar_array(times, lfp_uV, positions, title=""):
     """LFP traces (left) and CSD image (right) of one trial of a laminar array.
 
-    Parameters
-    ----------
-    times : array (n_times,)
-        Sample times (ms).
-    lfp_uV : array (n_contacts, n_times)
-        Potentials (µV).
-    positions : list of [x, y, z]
-        Contact positions (µm), equally spaced along z.
-    title : str
-        Figure title.
+    ``times`` (ms) and ``lfp_uV`` (contacts x times) as in
+    :func:`plot_laminar_lfp`; ``positions`` are the contacts' [x, y, z]
+    (µm), equally spaced along z; ``title`` heads the figure.
 
     Returns
     -------

@@ -1,9 +1,9 @@
 TITLE LfpSum: per-thread sums of the extracellular potential at 32 contacts
 
 COMMENT
-Target of the s_k POINTERs of the lfpaxial mechanisms of every cell of
-one thread (see lfpaxial.mod). The sums are zeroed before each current
-evaluation and before initialization; lfpaxial adds into them after each
+Target of the s_k POINTERs of the LfpCell point processes of every cell
+of one thread (see lfp_cell.mod). The sums are zeroed before each current
+evaluation and before initialization; LfpCell adds into them after each
 solve, so after every time step s_k holds this thread's contribution to
 the potential at contact k. Record s_k (a variable of a point process,
 which NEURON's threads and CoreNEURON carry along) and sum the records

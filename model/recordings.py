@@ -24,7 +24,7 @@ def recording_choice(cfg, key):
 
 
 MAX_CONTACTS = 32
-"""Contacts of all arrays together that the lfpaxial mechanism carries."""
+"""Contacts of all arrays together that the LfpCell and LfpSum mechanisms carry."""
 METHODS = ("psa", "lsa")
 
 

@@ -5,15 +5,17 @@ membrane current (nA) times its transfer resistance to the contact
 (µV/nA): hnn-core's point-source ('psa') or line-source ('lsa')
 approximation in an infinite homogeneous conductor. Rather than reading
 every segment's ``i_membrane_`` after each step (a Python callback that
-neither threads nor CoreNEURON can run), the ``lfpaxial`` mechanism
-(mod/lfpaxial.mod) weights each segment's axial current by the difference
-of transfer resistances along it, which sums to the same potential, and
-adds it into one ``LfpSum`` point process per thread. Those sums are
-recorded, added over threads and reduced over ranks.
+neither threads nor CoreNEURON can run), an ``LfpCell`` point process per
+cell (mod/lfp_cell.mod) weights each segment's axial current by the
+difference of transfer resistances along it, which sums to the same
+potential, and adds it into one ``LfpSum`` point process per thread.
+Those sums are recorded, added over threads and reduced over ranks.
 
-Only compartmental cells with more than one segment are included: a
-one-segment cell (the basket cells) has no axial current and a membrane
-current that sums to zero, so it contributes nothing, as in hnn-core.
+A one-segment cell (the basket cells) has no axial current: its membrane
+current is only the current of its electrodes. Electrode currents (IClamp,
+the tonic biases) enter a segment without crossing the membrane, so they
+are added separately: their recorded current times the segment's transfer
+resistance (see :mod:`hnn_netpyne.runtime.recording`).
 """
 
 import numpy as np
@@ -95,7 +97,7 @@ def transfer_resistances(array, geom, soma_um):
 
 
 def cell_axial_weights(arrays, rule, soma_um):
-    """Per-segment weights of the lfpaxial mechanism of one cell, all contacts.
+    """Per-segment weights of one cell's LfpCell, all contacts.
 
     The weight of a segment is its transfer resistance minus that of the
     node before it: the previous segment, or for a section's first segment

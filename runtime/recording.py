@@ -12,8 +12,9 @@ record, on every cell:
 
 Everything is recorded with ``Vector.record`` of voltage or mechanism data,
 which NEURON's threads and CoreNEURON carry. Electrode arrays (simConfig
-``extracellularArrays``) are summed in NEURON by
-:mod:`hnn_netpyne.runtime.extracellular`. After each trial
+``extracellularArrays``) are summed in NEURON: one ``LfpCell`` point
+process per multi-compartment cell adds the cell's potentials (see
+:mod:`hnn_netpyne.runtime.extracellular`) into one ``LfpSum`` per thread. After each trial
 :func:`gather_recordings` brings what was asked to rank 0.
 """
 
@@ -28,7 +29,8 @@ from hnn_netpyne.model.recordings import (
     electrode_arrays,
     recording_choice,
 )
-from hnn_netpyne.runtime.extracellular import cell_axial_weights
+from hnn_netpyne.runtime.extracellular import cell_axial_weights, transfer_resistances
+
 
 def _sections(cell, choice):
     return ["soma"] if choice == "soma" else list(cell.secs)
@@ -82,53 +84,105 @@ def _cell_threads(sim, n_threads):
             for cell in _model_cells(sim)}
 
 
-def _insert_axial_sums(cell, weights, total):
-    """Insert lfpaxial in every section of ``cell``, adding into LfpSum ``total``."""
+NODES_MAX = 72
+"""Voltage POINTERs of an LfpCell (mod/lfp_cell.mod): nodes of one cell."""
+PATHS_MAX = 64
+"""Axial paths (segments) of one cell that an LfpCell carries."""
+
+
+def _axial_paths(cell, weights):
+    """Voltage references of a cell's nodes and its axial paths (src, dst, ri MOhm, r µV/nA).
+
+    Each segment's path starts at the node before it: the previous segment,
+    or for a section's first segment its 0 end, the parent's node.
+    """
     from neuron import h
 
+    nodes, paths = [], []
     for name, sec_weights in weights.items():
         sec = cell.secs[name]["hObj"]
-        sec.insert("lfpaxial")
-        nodes = [0.0] + [seg.x for seg in sec]
+        nodes.append(sec(0)._ref_v)
         for index, seg in enumerate(sec):
-            mech = seg.lfpaxial
-            mech.ri = h.ri(seg.x, sec=sec)
-            h.setpointer(sec(nodes[index])._ref_v, "pv", mech)
-            for k in range(MAX_CONTACTS):
-                if k < len(sec_weights):
-                    setattr(mech, f"r{k}", float(sec_weights[k, index]))
-                h.setpointer(getattr(total, f"_ref_s{k}"), f"s{k}", mech)
+            nodes.append(seg._ref_v)
+            paths.append((len(nodes) - 2, len(nodes) - 1, h.ri(seg.x, sec=sec),
+                          sec_weights[:, index]))
+    if len(nodes) > NODES_MAX or len(paths) > PATHS_MAX:
+        raise SimulationError(f"cell {cell.gid} has {len(nodes)} nodes and {len(paths)} "
+                              f"segments; LfpCell takes at most {NODES_MAX} and {PATHS_MAX}")
+    return nodes, paths
+
+
+def _insert_cell_sum(cell, weights, total):
+    """An LfpCell on ``cell`` adding its axial-current potentials into LfpSum ``total``."""
+    from neuron import h
+
+    nodes, paths = _axial_paths(cell, weights)
+    adder = h.LfpCell(cell.secs["soma"]["hObj"](0.5))
+    for i in range(NODES_MAX):
+        h.setpointer(nodes[min(i, len(nodes) - 1)], f"v{i}", adder)
+    for k in range(MAX_CONTACTS):
+        h.setpointer(getattr(total, f"_ref_s{k}"), f"s{k}", adder)
+    adder.npath = len(paths)
+    for p, (src, dst, ri, column) in enumerate(paths):
+        adder.src[p], adder.dst[p], adder.ri[p] = src, dst, ri
+        for k, value in enumerate(column):
+            adder.r[k * PATHS_MAX + p] = float(value)
+    return adder
+
+
+def _electrode_currents(cell, arrays, rule, soma_um):
+    """(transfer resistances (µV/nA) per contact, Vector of i (nA)) of each IClamp of a cell.
+
+    An electrode current enters the cell without crossing the membrane: the
+    membrane current of its segment is the axial inflow plus this current,
+    which the LfpCell sums do not see.
+    """
+    from neuron import h
+
+    currents = []
+    for stim in getattr(cell, "stims", []):
+        if stim.get("type") != "IClamp":
+            continue
+        geom = rule["secs"][stim["sec"]]["geom"]
+        resistance = np.concatenate([transfer_resistances(a, geom, soma_um) for a in arrays])
+        index = min(int(float(stim["loc"]) * int(geom["nseg"])), int(geom["nseg"]) - 1)
+        currents.append((resistance[:, index], h.Vector().record(stim["hObj"]._ref_i)))
+    return currents
 
 
 def setup_electrode_arrays(sim, cfg, net_params):
-    """Make the per-thread LfpSum sums of every array; returns the recording Vectors.
+    """Make the LfpCell adders and per-thread LfpSum sums; record electrode currents.
 
     Returns
     -------
-    recorders : list of list of h.Vector
+    sums : list of list of h.Vector
         Per thread on this rank, one Vector per contact (µV).
+    electrode_currents : list of (array, h.Vector)
+        Transfer resistances (µV/nA) and current (nA) of each IClamp.
     """
     from neuron import h
 
     arrays = electrode_arrays(cfg.get("extracellularArrays") or [])
     n_contacts = sum(len(a["positions"]) for a in arrays)
     if not n_contacts:
-        return []
+        return [], []
     threads = _cell_threads(sim, int(cfg.get("nThreads", 1)))
-    sums, keep = {}, []
+    sums, keep, electrode_currents = {}, [], []
     for cell in _model_cells(sim):
         rule = net_params["cellParams"][cell.tags["cellType"]]
+        soma_um = np.array([cell.tags["x"], cell.tags["y"], cell.tags["z"]], dtype=float)
+        electrode_currents += _electrode_currents(cell, arrays, rule, soma_um)
         if sum(int(s["geom"]["nseg"]) for s in rule["secs"].values()) < 2:
-            continue  # one compartment: no axial current, no potential
+            continue  # one compartment: no axial current
         thread = threads[cell.gid]
         if thread not in sums:
             sums[thread] = h.LfpSum(cell.secs["soma"]["hObj"](0.5))
             keep.append(sums[thread])
-        soma_um = np.array([cell.tags["x"], cell.tags["y"], cell.tags["z"]], dtype=float)
-        _insert_axial_sums(cell, cell_axial_weights(arrays, rule, soma_um), sums[thread])
+        keep.append(_insert_cell_sum(cell, cell_axial_weights(arrays, rule, soma_um),
+                                     sums[thread]))
     sim.net.lfpSums = keep  # the point processes live as long as the network
-    return [[h.Vector().record(getattr(total, f"_ref_s{k}")) for k in range(n_contacts)]
-            for total in sums.values()]
+    return ([[h.Vector().record(getattr(total, f"_ref_s{k}")) for k in range(n_contacts)]
+             for total in sums.values()], electrode_currents)
 
 
 def setup_recordings(sim, cfg, net_params):
@@ -140,15 +194,17 @@ def setup_recordings(sim, cfg, net_params):
     -------
     recorders : dict
         ``choices`` (section recordings asked), ``cells`` (gid -> Vectors),
-        ``arrays`` (validated arrays) and ``sums`` (per thread and contact).
+        ``arrays`` (validated arrays), ``sums`` (per thread and contact) and
+        ``electrode_currents`` (see :func:`setup_electrode_arrays`).
     """
     choices = {name: recording_choice(cfg, key) for name, key in SECTION_RECORDINGS.items()}
     cells = {}
     if any(choices.values()):
         cells = {cell.gid: _record_cell(cell, choices) for cell in _model_cells(sim)}
-    arrays = electrode_arrays(cfg.get("extracellularArrays") or [])
-    return {"choices": choices, "cells": cells, "arrays": arrays,
-            "sums": setup_electrode_arrays(sim, cfg, net_params)}
+    sums, electrode_currents = setup_electrode_arrays(sim, cfg, net_params)
+    return {"choices": choices, "cells": cells,
+            "arrays": electrode_arrays(cfg.get("extracellularArrays") or []), "sums": sums,
+            "electrode_currents": electrode_currents}
 
 
 def _as_arrays(vectors, n_samples):
@@ -191,6 +247,8 @@ def _reduce_potentials(sim, recorders, n_samples):
     total = np.zeros((n_contacts, n_samples))
     for thread_vectors in recorders["sums"]:
         total += np.array([np.array(v) for v in thread_vectors])
+    for resistances, current in recorders["electrode_currents"]:
+        total += np.outer(resistances, np.array(current))
     # hnn-core defines the potential at t = 0 as zero (no currents summed yet).
     total[:, 0] = 0.0
     vector = h.Vector(total.ravel())

@@ -1,9 +1,9 @@
 """Electrode potentials two ways in one NEURON run (started by the tests).
 
 Usage: ``python membrane_current_check.py CONFIG.json OUT.npz``. Runs the
-simConfig with its ``extracellularArrays`` and, beside the lfpaxial sums,
+simConfig with its ``extracellularArrays`` and, beside the LfpCell sums,
 records NEURON's own ``i_membrane_`` (``CVode.use_fast_imem``) of every
-segment of every multi-segment cell. Writes ``axial_uV`` (the runner's
+segment of every cell. Writes ``axial_uV`` (the runner's
 potentials, contacts x times) and ``imem_uV`` (transfer resistances times
 i_membrane_, hnn-core's formula, first sample 0 as there).
 """
@@ -29,8 +29,8 @@ def setup_with_membrane_currents(sim, cfg, net_params):
     arrays = electrode_arrays(cfg["extracellularArrays"])
     for cell in sim.net.cells:
         rule = net_params["cellParams"].get(cell.tags.get("cellType"))
-        if rule is None or len(rule["secs"]) < 2:
-            continue
+        if rule is None:
+            continue  # a drive
         soma = np.array([cell.tags["x"], cell.tags["y"], cell.tags["z"]])
         for name, sec in rule["secs"].items():
             weights = np.concatenate([transfer_resistances(a, sec["geom"], soma) for a in arrays])

@@ -139,15 +139,21 @@ def test_bad_recording_choice_is_named():
 
 
 def test_axial_sums_equal_membrane_current_sums(tmp_path):
-    """The lfpaxial sums equal transfer resistances times NEURON's i_membrane_."""
+    """The runner's potentials equal transfer resistances times NEURON's i_membrane_,
+    also with tonic biases (electrode currents) on pyramidal and basket cells."""
     import json
     import subprocess
     import sys
     from pathlib import Path
 
-    ref = load_reference("erp_extracellular")
-    cfg = build_sim_config("erp", tstop=SHORT_MS, mesh_shape=(3, 3),
-                           electrode_arrays=_arrays(ref))
+    from hnn_netpyne.api import add_erp_drives_to_jones_model, jones_2009_model
+
+    net = jones_2009_model(mesh_shape=(3, 3))
+    add_erp_drives_to_jones_model(net)
+    net.add_tonic_bias(amplitude={"L5_pyramidal": 0.5, "L2_basket": 0.2}, t0=5.0, tstop=30.0)
+    for spec in _arrays(load_reference("erp_extracellular")):
+        net.add_electrode_array(spec["name"], spec["positions"], method=spec["method"])
+    cfg, _ = net.to_netpyne(tstop=SHORT_MS)
     (tmp_path / "cfg.json").write_text(json.dumps(cfg))
     script = Path(__file__).parent / "membrane_current_check.py"
     proc = subprocess.run([sys.executable, str(script), str(tmp_path / "cfg.json"),
@@ -193,3 +199,13 @@ def test_netpyne_record_lfp_becomes_an_electrode_array(tmp_path):
     netpyne_lfp = extracellular_voltages(results, "recordLFP", 1)
     assert netpyne_lfp.shape == (1, 2, 201) and np.max(np.abs(netpyne_lfp)) > 0.1
     np.testing.assert_array_equal(netpyne_lfp, extracellular_voltages(results, "same", 1))
+
+
+def test_run_options_set_the_recording_fields():
+    from hnn_netpyne.cli import config_options, run_parser
+
+    args = run_parser().parse_args(["--record-vsec", "all", "--record-ca", "soma"])
+    cfg = build_sim_config(**config_options(args))
+    assert (cfg["recordVsec"], cfg["recordIsec"], cfg["recordCa"]) == ("all", False, "soma")
+    with pytest.raises(SystemExit):
+        run_parser().parse_args(["--record-isec", "dend"])
