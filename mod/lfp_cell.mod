@@ -14,11 +14,13 @@ After each solve this point process reads the voltages of the cell's nodes
 (POINTERs v_i, gathered into vn), computes every path's axial current
 ia_p = (vn[src_p] - vn[dst_p]) / ri_p and adds sum_p r[k*64 + p] * ia_p into
 the potential sum s_k of contact k (POINTERs to an LfpSum point process of
-the same thread). Everything happens in NEURON, so it runs on every thread
-and under CoreNEURON; only the per-thread sums are recorded.
+the same thread) for the first ncontact contacts. Everything happens in
+NEURON, so it runs on every thread and under CoreNEURON; only the
+per-thread sums are recorded.
 
 Limits: 72 nodes, 64 paths, 32 contacts; unused node POINTERs point at
-any voltage of the cell, unused contact POINTERs at a spare sum with r = 0.
+any voltage of the cell, unused contact POINTERs at the LfpSum's own spare
+sums, which nothing is added to.
 Units: v mV, ri MOhm, ia nA, r uV/nA, s uV.
 ENDCOMMENT
 
@@ -259,6 +261,13 @@ AFTER SOLVE {
     add_potentials()
 }
 
+INITIAL {
+    LOCAL k
+    FROM k = 0 TO 31 {
+        phi[k] = 0
+    }
+}
+
 PROCEDURE add_potentials() {
     LOCAL k, p, a, b, total
     vn[0] = v0
@@ -338,43 +347,43 @@ PROCEDURE add_potentials() {
         b = dst[p]
         ia[p] = (vn[a] - vn[b]) / ri[p]
     }
-    FROM k = 0 TO 31 {
+    FROM k = 0 TO ncontact - 1 {
         total = 0
         FROM p = 0 TO npath - 1 {
             total = total + r[k * 64 + p] * ia[p]
         }
         phi[k] = total
     }
-    s0 = s0 + phi[0]
-    s1 = s1 + phi[1]
-    s2 = s2 + phi[2]
-    s3 = s3 + phi[3]
-    s4 = s4 + phi[4]
-    s5 = s5 + phi[5]
-    s6 = s6 + phi[6]
-    s7 = s7 + phi[7]
-    s8 = s8 + phi[8]
-    s9 = s9 + phi[9]
-    s10 = s10 + phi[10]
-    s11 = s11 + phi[11]
-    s12 = s12 + phi[12]
-    s13 = s13 + phi[13]
-    s14 = s14 + phi[14]
-    s15 = s15 + phi[15]
-    s16 = s16 + phi[16]
-    s17 = s17 + phi[17]
-    s18 = s18 + phi[18]
-    s19 = s19 + phi[19]
-    s20 = s20 + phi[20]
-    s21 = s21 + phi[21]
-    s22 = s22 + phi[22]
-    s23 = s23 + phi[23]
-    s24 = s24 + phi[24]
-    s25 = s25 + phi[25]
-    s26 = s26 + phi[26]
-    s27 = s27 + phi[27]
-    s28 = s28 + phi[28]
-    s29 = s29 + phi[29]
-    s30 = s30 + phi[30]
-    s31 = s31 + phi[31]
+    if (ncontact > 0) { s0 = s0 + phi[0] }
+    if (ncontact > 1) { s1 = s1 + phi[1] }
+    if (ncontact > 2) { s2 = s2 + phi[2] }
+    if (ncontact > 3) { s3 = s3 + phi[3] }
+    if (ncontact > 4) { s4 = s4 + phi[4] }
+    if (ncontact > 5) { s5 = s5 + phi[5] }
+    if (ncontact > 6) { s6 = s6 + phi[6] }
+    if (ncontact > 7) { s7 = s7 + phi[7] }
+    if (ncontact > 8) { s8 = s8 + phi[8] }
+    if (ncontact > 9) { s9 = s9 + phi[9] }
+    if (ncontact > 10) { s10 = s10 + phi[10] }
+    if (ncontact > 11) { s11 = s11 + phi[11] }
+    if (ncontact > 12) { s12 = s12 + phi[12] }
+    if (ncontact > 13) { s13 = s13 + phi[13] }
+    if (ncontact > 14) { s14 = s14 + phi[14] }
+    if (ncontact > 15) { s15 = s15 + phi[15] }
+    if (ncontact > 16) { s16 = s16 + phi[16] }
+    if (ncontact > 17) { s17 = s17 + phi[17] }
+    if (ncontact > 18) { s18 = s18 + phi[18] }
+    if (ncontact > 19) { s19 = s19 + phi[19] }
+    if (ncontact > 20) { s20 = s20 + phi[20] }
+    if (ncontact > 21) { s21 = s21 + phi[21] }
+    if (ncontact > 22) { s22 = s22 + phi[22] }
+    if (ncontact > 23) { s23 = s23 + phi[23] }
+    if (ncontact > 24) { s24 = s24 + phi[24] }
+    if (ncontact > 25) { s25 = s25 + phi[25] }
+    if (ncontact > 26) { s26 = s26 + phi[26] }
+    if (ncontact > 27) { s27 = s27 + phi[27] }
+    if (ncontact > 28) { s28 = s28 + phi[28] }
+    if (ncontact > 29) { s29 = s29 + phi[29] }
+    if (ncontact > 30) { s30 = s30 + phi[30] }
+    if (ncontact > 31) { s31 = s31 + phi[31] }
 }

@@ -122,7 +122,7 @@ def _insert_cell_sum(cell, weights, total):
         h.setpointer(nodes[min(i, len(nodes) - 1)], f"v{i}", adder)
     for k in range(MAX_CONTACTS):
         h.setpointer(getattr(total, f"_ref_s{k}"), f"s{k}", adder)
-    adder.npath = len(paths)
+    adder.npath, adder.ncontact = len(paths), len(paths[0][3])
     for p, (src, dst, ri, column) in enumerate(paths):
         adder.src[p], adder.dst[p], adder.ri[p] = src, dst, ri
         for k, value in enumerate(column):
