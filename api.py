@@ -79,7 +79,7 @@ def _trial_dipoles(results, net_params):
 
 
 def simulate_netpyne(cfg, net_params, n_procs=None, output_dir=None, overwrite=False,
-                     verbose=True):
+                     verbose=True, *, rec_arrays=None):
     """Simulate NetPyNE specifications of an HNN network (e.g. edited ones).
 
     Parameters
@@ -96,14 +96,22 @@ def simulate_netpyne(cfg, net_params, n_procs=None, output_dir=None, overwrite=F
         Replace the files of a non-empty ``output_dir``.
     verbose : bool
         Print NetPyNE's messages and the simulation's progress.
+    rec_arrays : dict of str -> ExtracellularArray | None
+        Arrays to fill with the potentials of the cfg's
+        ``extracellularArrays`` of the same names.
 
     Returns
     -------
     dpls : list of Dipole
         Baseline-renormalised dipole (nAm) of each trial.
     cell_response : CellResponse
-        Spikes of each trial.
+        Spikes and section recordings of each trial.
     """
+    from hnn_netpyne.analysis.recordings import (
+        SECTION_KINDS,
+        extracellular_voltages,
+        section_traces,
+    )
     from hnn_netpyne.cells import HNN_CORE_NAMES
     from hnn_netpyne.model.expressions import check_spec_expressions
     from hnn_netpyne.runtime.launcher import simulate_config
@@ -120,18 +128,31 @@ def simulate_netpyne(cfg, net_params, n_procs=None, output_dir=None, overwrite=F
     trials = range(1, len(dpls) + 1)
     ranges = {HNN_CORE_NAMES.get(label, label): range(*bounds)
               for label, bounds in gid_ranges(net_params).items()}
+    sections = {kind: section_traces(results, kind, len(dpls)) for kind in SECTION_KINDS}
     response = CellResponse.from_run([results[f"spike_times_{k}"] for k in trials],
                                      [results[f"spike_gids_{k}"] for k in trials],
-                                     ranges, cfg["duration"], times=results["times"])
+                                     ranges, cfg["duration"], times=results["times"],
+                                     **sections)
+    for name, array in (rec_arrays or {}).items():
+        array._times = results["times"]
+        array._data = extracellular_voltages(results, name, len(dpls))
     return dpls, response
 
 
-def _check_recordings(record_vsec, record_isec, record_ca):
-    for key, value in (("record_vsec", record_vsec), ("record_isec", record_isec),
-                       ("record_ca", record_ca)):
-        if value is not False:
-            raise ParameterError(f"{key} is not available in hnn-netpyne yet; use {key}=False",
-                                 key=key, value=value)
+def _recordings(old_arguments, record_vsec, record_isec, record_ca):
+    """The checked recording arguments of :func:`simulate_dipole` (old names mapped:
+    ``record_vsoma=True`` means ``record_vsec='soma'``); hnn-core's rule: each is
+    'all', 'soma' or False."""
+    renamed = _renamed_arguments(simulate_dipole, old_arguments,
+                                 {"record_vsoma": "record_vsec", "record_isoma": "record_isec"},
+                                 {"record_vsec": record_vsec, "record_isec": record_isec})
+    recordings = dict({"record_vsec": record_vsec, "record_isec": record_isec,
+                       "record_ca": record_ca},
+                      **{key: "soma" if value is True else value for key, value in renamed.items()})
+    for key, value in recordings.items():
+        if not (value is False or value in ("all", "soma")):
+            raise ParameterError(f"{key} must be 'all', 'soma' or False", key=key, value=value)
+    return recordings
 
 
 def simulate_dipole(net, tstop=None, dt=0.025, n_trials=None, record_vsec=False,
@@ -151,8 +172,15 @@ def simulate_dipole(net, tstop=None, dt=0.025, n_trials=None, record_vsec=False,
         Time step (ms).
     n_trials : int | None
         Trials; None takes the parameter file's ``N_trials``.
-    record_vsec, record_isec, record_ca : False
-        Section recordings are not available yet; anything but False raises.
+    record_vsec : 'all' | 'soma' | False
+        Record the membrane potential (mV) at the middle of every section
+        ('all') or of the soma of every cell: ``net.cell_response.vsec``.
+    record_isec : 'all' | 'soma' | False
+        Record the current (nA) of every synapse of every section or of the
+        soma: ``net.cell_response.isec`` (section -> '<section>_<receptor>').
+    record_ca : 'all' | 'soma' | False
+        Record the calcium concentration (mM) at section middles, where
+        there is calcium: ``net.cell_response.ca``.
     postproc : bool
         Deprecated: smooth by ``dipole_smooth_win`` and scale by
         ``dipole_scalefctr`` of the parameter file. Prefer
@@ -172,19 +200,17 @@ def simulate_dipole(net, tstop=None, dt=0.025, n_trials=None, record_vsec=False,
     n_threads : int
         Threads per process (``ParallelContext.nthread``); the same results.
     **old_arguments
-        ``record_vsoma``/``record_isoma``: old names of ``record_vsec``/``record_isec``.
+        ``record_vsoma``/``record_isoma``: old names of ``record_vsec``/``record_isec``
+        (True means 'soma').
 
     Returns
     -------
     dpls : list of Dipole
         Dipole (nAm, baseline-renormalised) of each trial; ``net.cell_response``
-        holds the spikes.
+        holds the spikes and section recordings, ``net.rec_arrays`` the
+        potentials of the electrode arrays.
     """
-    renamed = _renamed_arguments(simulate_dipole, old_arguments,
-                                 {"record_vsoma": "record_vsec", "record_isoma": "record_isec"},
-                                 {"record_vsec": record_vsec, "record_isec": record_isec})
-    _check_recordings(renamed.get("record_vsec", record_vsec),
-                      renamed.get("record_isec", record_isec), record_ca)
+    recordings = _recordings(old_arguments, record_vsec, record_isec, record_ca)
     if not isinstance(net, Network):
         raise ParameterError("net must be a Network (see jones_2009_model())", key="net",
                              value=type(net).__name__)
@@ -193,10 +219,10 @@ def simulate_dipole(net, tstop=None, dt=0.025, n_trials=None, record_vsec=False,
         _deprecated("simulate_dipole", "calling without tstop", "simulate_dipole(net, tstop=...)",
                     note=f"; the parameter file's tstop ({tstop} ms) is used")
     cfg, net_params = net.to_netpyne(tstop=tstop, dt=dt, n_trials=n_trials,
-                                     coreneuron=coreneuron, n_threads=n_threads)
+                                     coreneuron=coreneuron, n_threads=n_threads, **recordings)
     dpls, net.cell_response = simulate_netpyne(cfg, net_params, n_procs=n_procs,
                                                 output_dir=output_dir, overwrite=overwrite,
-                                                verbose=verbose)
+                                                verbose=verbose, rec_arrays=net.rec_arrays)
     net._record_events(net_params, cfg["nTrials"])
     if postproc:
         window, factor = cfg["dipoleSmoothWindowMs"], cfg["dipoleScaleFactor"]

@@ -65,8 +65,12 @@ class Network(DriveMethods, ConnectivityMethods):
     Attributes
     ----------
     cell_response : CellResponse | None
-        Spikes of the last :func:`simulate_dipole` run.
+        Spikes and section recordings of the last :func:`simulate_dipole` run.
+    rec_arrays : dict of str -> ExtracellularArray
+        Electrode arrays (see :meth:`add_electrode_array`), with the
+        potentials of the last run.
     """
+
     def __init__(self, params=None, add_drives_from_params=False, legacy_mode=False,
                  mesh_shape=(10, 10), *, model="neymotin_2020"):
         if legacy_mode:
@@ -89,6 +93,7 @@ class Network(DriveMethods, ConnectivityMethods):
         self._cell_positions = {}  # set_cell_positions' distances (µm), if changed
         self._events = {}
         self.cell_response = None
+        self.rec_arrays = {}
         self.to_netpyne()
 
     def __repr__(self):
@@ -211,8 +216,45 @@ class Network(DriveMethods, ConnectivityMethods):
 
         write_configuration(self, fname, overwrite=overwrite)
 
+    def add_electrode_array(self, name, electrode_pos, *, conductivity=0.3, method="psa",
+                            min_distance=0.5):
+        """Add extracellular electrodes (hnn-core's signature).
+
+        Parameters
+        ----------
+        name : str
+            Unique name of the array.
+        electrode_pos : tuple | list of tuple
+            Contact positions (x, y, z) in µm.
+        conductivity : float
+            Conductivity (S/m) of the infinite homogeneous medium.
+        method : 'psa' | 'lsa'
+            Each segment as a point source at its centre or as a line source.
+        min_distance : float
+            Smallest source-to-contact distance used (µm).
+        """
+        from hnn_netpyne.analysis.extracellular import ExtracellularArray
+        from hnn_netpyne.model.recordings import check_electrode_array
+
+        if name in self.rec_arrays:
+            raise ParameterError(f"an electrode array named {name!r} exists already",
+                                 key="name", value=name)
+        spec = check_electrode_array({"name": name, "positions": electrode_pos,
+                                      "conductivity": conductivity, "method": method,
+                                      "minDistance": min_distance})
+        self.rec_arrays[name] = ExtracellularArray(
+            spec["positions"], conductivity=spec["conductivity"], method=method,
+            min_distance=spec["minDistance"])
+
+    def _electrode_specs(self):
+        """The cfg ``extracellularArrays`` entries of :attr:`rec_arrays`."""
+        return [{"name": name, "positions": [list(p) for p in arr.positions],
+                 "conductivity": arr.conductivity, "method": arr.method,
+                 "minDistance": arr.min_distance} for name, arr in self.rec_arrays.items()]
+
     def to_netpyne(self, tstop=None, dt=None, n_trials=None, *, coreneuron=False, n_threads=1,
-                   output_dir="output", record_soma_voltage=False):
+                   output_dir="output", record_soma_voltage=False, record_vsec=False,
+                   record_isec=False, record_ca=False):
         """The NetPyNE specifications of this network.
 
         Parameters
@@ -229,6 +271,9 @@ class Network(DriveMethods, ConnectivityMethods):
             Run folder of a run started from these specs.
         record_soma_voltage : bool
             Record every cell's somatic potential.
+        record_vsec, record_isec, record_ca : False | 'soma' | 'all'
+            Section recordings (see :func:`hnn_netpyne.simulate_dipole`); the
+            electrode arrays of :attr:`rec_arrays` are always part of the specs.
 
         Returns
         -------
@@ -244,6 +289,8 @@ class Network(DriveMethods, ConnectivityMethods):
             model=self._model, mesh_shape=self._mesh_shape, drives=copy.deepcopy(self._drives),
             param_overrides=self._param_overrides, coreneuron=coreneuron, n_threads=n_threads,
             output_dir=output_dir, record_soma_voltage=record_soma_voltage,
+            record_vsec=record_vsec, record_isec=record_isec, record_ca=record_ca,
+            electrode_arrays=self._electrode_specs(),
         )
         cfg.update(preset=None, drivesFromParams=False, connectivity=self._definitions(),
                    synMechChanges=copy.deepcopy(self._syn_changes),

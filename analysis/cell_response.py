@@ -72,14 +72,25 @@ class CellResponse:
         self._times = np.array([] if times is None else times, dtype=float)
         self.gid_ranges = None
         self.tstop = None
+        self.vsec, self.isec, self.ca = ([{} for _ in range(n_trials)] for _ in range(3))
 
     @classmethod
-    def from_run(cls, spike_times, spike_gids, gid_ranges, tstop, times=None):
-        """The response of a run: arrays per trial, ``gid_ranges`` in hnn-core names."""
+    def from_run(cls, spike_times, spike_gids, gid_ranges, tstop, times=None, *, vsec=None,
+                 isec=None, ca=None):
+        """The response of a run: arrays per trial, ``gid_ranges`` in hnn-core names.
+
+        ``vsec``, ``isec`` and ``ca`` are, per trial, hnn-core's ``{gid: {section:
+        trace}}`` of voltages (mV) and calcium (mM) at section middles and
+        ``{gid: {section: {'<section>_<receptor>': trace}}}`` of synaptic currents
+        (nA) (see ``record_vsec`` ... of :func:`hnn_netpyne.simulate_dipole`).
+        """
         response = cls(CELL_TYPE_NAMES, [np.asarray(t, float).tolist() for t in spike_times],
                        [np.asarray(g, int).tolist() for g in spike_gids], times=times)
         response.update_types(gid_ranges)
         response.tstop = float(tstop)
+        for name, traces in (("vsec", vsec), ("isec", isec), ("ca", ca)):
+            if traces is not None:
+                setattr(response, name, traces)
         return response
 
     def __repr__(self):

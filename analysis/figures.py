@@ -120,12 +120,19 @@ def draw_figures(folder, dipoles, spike_times, spike_gids, gid_ranges, tstop_ms,
 
 
 def write_run_figures(folder, cfg, dipoles, result):
-    """Figures of a run just simulated (see :func:`draw_figures`)."""
+    """Figures of a run just simulated (see :func:`draw_figures`), and one per
+    laminar electrode array (see :func:`hnn_netpyne.analysis.laminar.draw_laminar_figures`)."""
+    from hnn_netpyne.analysis.laminar import draw_laminar_figures
+    from hnn_netpyne.model.recordings import netpyne_lfp_as_array
+
     times = np.concatenate([s[0] for s in result["spikes"]])
     gids = np.concatenate([s[1] for s in result["spikes"]])
-    return draw_figures(folder, dipoles, times, gids, result["gid_ranges"],
-                        float(cfg["duration"]), float(cfg["dipoleSmoothWindowMs"]),
-                        float(cfg["dipoleScaleFactor"]))
+    names = draw_figures(folder, dipoles, times, gids, result["gid_ranges"],
+                         float(cfg["duration"]), float(cfg["dipoleSmoothWindowMs"]),
+                         float(cfg["dipoleScaleFactor"]))
+    arrays = netpyne_lfp_as_array(cfg).get("extracellularArrays") or []
+    return names + draw_laminar_figures(Path(folder), arrays, result["times"],
+                                        result["recordings"][0]["extracellular"])
 
 
 def redraw_run_figures(folder):
@@ -152,5 +159,22 @@ def redraw_run_figures(folder):
     times, gids, _, _ = read_spikes_txt(folder / "spikes.txt")
     names = draw_figures(folder, dipoles, times, gids, gid_ranges, float(cfg["duration"]),
                          float(cfg["dipoleSmoothWindowMs"]), float(cfg["dipoleScaleFactor"]))
+    names += _redraw_laminar_figures(folder, cfg)
     write_json(folder / MANIFEST, dict(manifest, files=sorted(set(manifest["files"]) | set(names))))
     return [folder / name for name in names]
+
+
+def _redraw_laminar_figures(folder, cfg):
+    """The laminar array figures of a run folder, from its ``results.npz``."""
+    from hnn_netpyne.analysis.laminar import draw_laminar_figures
+    from hnn_netpyne.analysis.recordings import extracellular_voltages
+    from hnn_netpyne.model.recordings import netpyne_lfp_as_array
+
+    arrays = netpyne_lfp_as_array(cfg).get("extracellularArrays") or []
+    if not arrays:
+        return []
+    with np.load(folder / "results.npz") as stored:
+        results = {key: stored[key] for key in stored.files if not key.startswith(
+            ("vsec", "isec", "ca"))}
+    potentials = {a["name"]: extracellular_voltages(results, a["name"], 1)[0] for a in arrays}
+    return draw_laminar_figures(folder, arrays, results["times"], potentials)

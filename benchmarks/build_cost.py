@@ -29,7 +29,7 @@ def main(mode):
     net_params = build_net_params(cfg)
     specs_done = cpu_s()
     sim = run.build_network(cfg, net_params)
-    run.setup_recording(sim, cfg)
+    run.setup_recording(sim, cfg, net_params)
     built = cpu_s()
     n_netcons = sum(1 for cell in sim.net.cells for _ in range(len(cell.conns)))
     print(json.dumps({"mode": mode, "specs_cpu_s": round(specs_done - start, 2),

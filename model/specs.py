@@ -35,6 +35,8 @@ from hnn_netpyne.model.positions import (
     column_origin,
 )
 from hnn_netpyne.model.presets import preset
+from hnn_netpyne.model.recordings import electrode_arrays as checked_arrays
+from hnn_netpyne.model.recordings import recording_choice
 from hnn_netpyne.model.variants import apply_cell_changes, model_variant, variant_pathways
 
 PACKAGE_CONNECT_CFG = {"allowSelfConns": True, "oneSynPerNetcon": False,
@@ -261,7 +263,8 @@ def build_sim_config(preset_name="seed_bursty", param_file=None, tstop=None, dt=
                      n_trials=None, model=None, mesh_shape=None, drives=None,
                      output_dir="output", record_soma_voltage=False, param_overrides=None,
                      coreneuron=False, n_threads=1, save_network=False,
-                     absolute_3d_points=False):
+                     absolute_3d_points=False, record_vsec=False, record_isec=False,
+                     record_ca=False, electrode_arrays=None):
     """The simConfig dictionary of an HNN run.
 
     Parameters
@@ -303,6 +306,14 @@ def build_sim_config(preset_name="seed_bursty", param_file=None, tstop=None, dt=
         (``pt3dRelativeToCellLocation``) so that NetPyNE's and its GUI's
         3-D views show the column as it is; costs float32 precision in the
         dipole (see the README).
+    record_vsec, record_isec, record_ca : False | 'soma' | 'all'
+        hnn-core's section recordings: voltages (mV) at section middles,
+        synaptic currents (nA) per section and receptor, calcium (mM);
+        see :mod:`hnn_netpyne.runtime.recording`.
+    electrode_arrays : list of dict | None
+        Extracellular electrode arrays: ``name``, ``positions`` ([x, y, z]
+        µm each), ``conductivity`` (S/m), ``method`` ('psa' or 'lsa'),
+        ``minDistance`` (µm); see :mod:`hnn_netpyne.runtime.extracellular`.
 
     Returns
     -------
@@ -340,6 +351,10 @@ def build_sim_config(preset_name="seed_bursty", param_file=None, tstop=None, dt=
         "outputDir": output_dir,
         "dipoleSmoothWindowMs": float(params["dipole_smooth_win"]),
         "dipoleScaleFactor": float(params["dipole_scalefctr"]),
+        "recordVsec": recording_choice({"recordVsec": record_vsec}, "recordVsec"),
+        "recordIsec": recording_choice({"recordIsec": record_isec}, "recordIsec"),
+        "recordCa": recording_choice({"recordCa": record_ca}, "recordCa"),
+        "extracellularArrays": checked_arrays(electrode_arrays or []),
     })
     if record_soma_voltage:
         cfg["recordCells"] = ["all"]

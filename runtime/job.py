@@ -26,8 +26,10 @@ from hnn_netpyne.analysis.io import (
     write_run_readme,
     write_spikes_txt,
 )
+from hnn_netpyne.analysis.recordings import recordings_to_arrays
 from hnn_netpyne.errors import HNNNetpyneError, SimulationError
 from hnn_netpyne.model.expressions import check_spec_expressions
+from hnn_netpyne.model.recordings import netpyne_lfp_as_array
 from hnn_netpyne.runtime.run import run_network, trial_dipoles
 
 
@@ -64,6 +66,7 @@ def write_outputs(folder, cfg, net_params, result, plots=True):
         arrays[f"dipole_fAm_L2_{k + 1}"] = raw["L2"]
         arrays[f"dipole_fAm_L5_{k + 1}"] = raw["L5"]
         arrays[f"spike_times_{k + 1}"], arrays[f"spike_gids_{k + 1}"] = result["spikes"][k]
+    arrays.update(recordings_to_arrays(result["recordings"]))
     atomic_write(folder / "results.npz", lambda fid: np.savez(fid, **arrays), binary=True)
     files.append("results.npz")
     files.append(write_run_readme(folder, cfg.get("simLabel", ""), len(dipoles),
@@ -209,8 +212,8 @@ def run_job(cfg, net_params, overwrite=False, plots=True, progress=True, netpyne
     try:
         include = ["simData", "simConfig", "netParams"] + (["net"] if cfg.get("saveNetwork")
                                                            else [])
-        netpyne_cfg = dict(cfg, saveFolder=str(staging), simLabel=".netpyne", saveJson=True,
-                           saveDataInclude=include)
+        netpyne_cfg = dict(netpyne_lfp_as_array(cfg), saveFolder=str(staging),
+                           simLabel=".netpyne", saveJson=True, saveDataInclude=include)
         progress_bars_only_on_terminals()
         result = run_network(netpyne_cfg, net_params, progress=progress,
                              save_netpyne_data=netpyne_data)

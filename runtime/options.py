@@ -58,6 +58,11 @@ def add_run_options(parser):
         help="run folder (default: output/<preset>)")
     add("--record-vsoma", dest="record_soma_voltage", action="store_true",
         help="record every cell's somatic potential")
+    for what, help_text in (("vsec", "membrane potential at each section's middle (mV)"),
+                            ("isec", "synaptic currents per section and receptor (nA)"),
+                            ("ca", "calcium concentration at each section's middle (mM)")):
+        add(f"--record-{what}", dest=f"record_{what}", default=False, choices=["soma", "all"],
+            help=f"record {help_text} of the soma or all sections")
     add("--coreneuron", action="store_true",
         help="solve with CoreNEURON (same results, about half the time)")
     add("--threads", dest="n_threads", type=int, default=1,
@@ -112,7 +117,9 @@ def config_options(args):
             "tstop": args.tstop, "dt": args.dt, "n_trials": args.n_trials,
             "mesh_shape": args.mesh_shape, "output_dir": output,
             "record_soma_voltage": args.record_soma_voltage, "coreneuron": args.coreneuron,
-            "n_threads": args.n_threads, "save_network": args.save_network}
+            "n_threads": args.n_threads, "save_network": args.save_network,
+            "record_vsec": args.record_vsec, "record_isec": args.record_isec,
+            "record_ca": args.record_ca}
 
 
 def script_arguments(argv=None):

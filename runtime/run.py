@@ -23,6 +23,7 @@ from hnn_netpyne.model.gids import gid_ranges
 from hnn_netpyne.runtime.connect import connect_cells
 from hnn_netpyne.runtime.conns import CellConns, netcons_of
 from hnn_netpyne.runtime.mechanisms import load_mechanisms
+from hnn_netpyne.runtime.recording import gather_recordings, setup_recordings
 
 
 # NEURON returns to Python this often (ms of model time), so signals and
@@ -180,12 +181,15 @@ def build_network(cfg, net_params):
     return sim
 
 
-def setup_recording(sim, cfg):
-    """Set up NetPyNE's recorders and NEURON's time vector, and share the cells among threads.
+def setup_recording(sim, cfg, net_params):
+    """Set up NetPyNE's recorders, ours and NEURON's time vector; share the cells among threads.
 
     Under threads or CoreNEURON the dipoles are recorded from point
-    processes (:func:`record_dipoles_in_point_processes`). NEURON's own
-    ``t`` is recorded as hnn-core records it, into ``sim.net.hnnTimeVector``.
+    processes (:func:`record_dipoles_in_point_processes`). The section
+    recordings and electrode arrays the cfg asks for
+    (:func:`hnn_netpyne.runtime.recording.setup_recordings`) go into
+    ``sim.net.hnnRecorders``, once the threads are set. NEURON's own ``t``
+    is recorded as hnn-core records it, into ``sim.net.hnnTimeVector``.
     """
     from neuron import h
 
@@ -196,6 +200,7 @@ def setup_recording(sim, cfg):
     sim.pc.nthread(n_threads)
     if n_threads > 1:
         balance_threads(sim, n_threads)
+    sim.net.hnnRecorders = setup_recordings(sim, cfg, net_params)
     sim.net.hnnTimeVector = h.Vector().record(h._ref_t)
 
 
@@ -234,7 +239,7 @@ def network_netcons(sim):
 
 
 def _run_trial(sim, cfg, trial, progress):
-    """Integrate one trial; return its raw layer dipoles (fAm) and spikes (rank 0: gathered)."""
+    """Integrate one trial; its raw layer dipoles (fAm), spikes and recordings (rank 0: gathered)."""
     tstop, dt = float(cfg["duration"]), float(cfg["dt"])
     n_samples = int(round(tstop / dt)) + 1
     sim.simData["spkt"].resize(0)
@@ -250,7 +255,8 @@ def _run_trial(sim, cfg, trial, progress):
         )
     dipoles = _layer_dipoles(sim, n_samples)
     spikes = _gather_spikes(sim)
-    return dipoles, spikes, solved - started, time.time() - solved
+    recordings = gather_recordings(sim, sim.net.hnnRecorders, n_samples)
+    return dipoles, spikes, recordings, solved - started, time.time() - solved
 
 
 def run_trials(sim, cfg, net_params, progress=True):
@@ -275,22 +281,24 @@ def run_trials(sim, cfg, net_params, progress=True):
     result : dict | None
         On rank 0: ``times`` (ms), ``dipoles`` (one {'L2', 'L5'} dict of raw
         fAm arrays per trial), ``spikes`` (one (times, gids) per trial),
-        ``drive_events`` (per trial), ``gid_ranges``, ``timings`` (s:
-        ``solve``, ``gather``). None on other ranks.
+        ``drive_events`` (per trial), ``recordings`` (per trial, see
+        :func:`hnn_netpyne.runtime.recording.gather_recordings`),
+        ``gid_ranges``, ``timings`` (s: ``solve``, ``gather``). None on other ranks.
     """
     ranges = gid_ranges(net_params)
-    result = {"times": None, "dipoles": [], "spikes": [], "drive_events": [],
+    result = {"times": None, "dipoles": [], "spikes": [], "drive_events": [], "recordings": [],
               "gid_ranges": ranges, "timings": {"solve": 0.0, "gather": 0.0}}
     for trial in range(int(cfg.get("nTrials", 1))):
         events = drive_events(net_params, trial)
         _set_drive_times(sim, events, ranges)
-        dipoles, spikes, solve_s, gather_s = _run_trial(sim, cfg, trial, progress)
+        dipoles, spikes, recordings, solve_s, gather_s = _run_trial(sim, cfg, trial, progress)
         result["timings"]["solve"] += solve_s
         result["timings"]["gather"] += gather_s
         result["times"] = np.array(sim.net.hnnTimeVector)
         result["dipoles"].append(dipoles)
         result["spikes"].append(spikes)
         result["drive_events"].append(events)
+        result["recordings"].append(recordings)
     return result if sim.rank == 0 else None
 
 
@@ -365,7 +373,7 @@ def run_network(cfg, net_params, progress=True, save_netpyne_data=False):
     """
     started = time.time()
     sim = build_network(cfg, net_params)
-    setup_recording(sim, cfg)
+    setup_recording(sim, cfg, net_params)
     build_s = time.time() - started
     result = run_trials(sim, cfg, net_params, progress)
     if result is not None:

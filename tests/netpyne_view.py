@@ -34,7 +34,7 @@ def main(specs_file, out_file):
     with open(specs_file) as fid:
         specs = json.load(fid)
     sim = build_network(specs["cfg"], specs["netParams"])
-    setup_recording(sim, specs["cfg"])
+    setup_recording(sim, specs["cfg"], specs["netParams"])
     rows = sim.pc.py_gather(connection_rows(sim), 0)
     sim.gatherData()
     if sim.rank != 0:

@@ -145,7 +145,8 @@ def test_other_old_names():
         (lambda net: net.add_bursty_drive("b", burst_rate=10, location="distal",
                                           weights_ampa=SEED_WEIGHTS, n_drive_cells=5,
                                           repeats=5), "repeats"),
-        (lambda net: api.simulate_dipole(net, tstop=10.0, record_vsoma="soma"), "record_vsec"),
+        (lambda net: api.simulate_dipole(net, tstop=10.0, record_vsec="soma",
+                                         record_vsoma=True), "record_vsoma"),
     ],
 )
 def test_old_and_new_names_together_or_unsupported_values_are_rejected(call, key):
@@ -180,8 +181,8 @@ def test_unknown_arguments_are_not_ignored():
                                                        section="apical_tuft"),
          "section", "apical_tuft"),
         (lambda: api.jones_2009_model().add_tonic_bias(amplitude=1.0), "amplitude", 1.0),
-        (lambda: api.simulate_dipole(api.jones_2009_model(), tstop=10.0, record_ca="soma"),
-         "record_ca", "soma"),
+        (lambda: api.simulate_dipole(api.jones_2009_model(), tstop=10.0, record_ca="dend"),
+         "record_ca", "dend"),
         (lambda: api.simulate_dipole(api.jones_2009_model(), tstop=10.0, n_procs=0),
          "n_procs", 0),
         (lambda: api.simulate_dipole("net", tstop=10.0), "net", "str"),

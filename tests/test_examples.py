@@ -25,6 +25,7 @@ FIGURES = {
     "plot_simulate_evoked.py": ["evoked_dipole_spikes.png", "evoked_layers.png"],
     "plot_simulate_alpha.py": ["alpha_dipole_psd.png", "alpha_beta_dipole_psd.png"],
     "plot_simulate_gamma.py": ["gamma_raster.png", "gamma_dipole_tfr.png", "gamma_tonic.png"],
+    "plot_record_extracellular_potentials.py": ["laminar_lfp_csd.png"],
 }
 """Example -> the figures it must write."""
 CI_TSTOP_MS = 60.0
