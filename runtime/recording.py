@@ -20,8 +20,9 @@ process per multi-compartment cell adds the cell's potentials (see
 
 import numpy as np
 
-from hnn_netpyne.cells import CELL_TYPES
-from hnn_netpyne.cells.synapses import receptors_on_section, synapse_label
+from hnn_netpyne.cells.registry import cell_type as registered_cell_type
+from hnn_netpyne.cells.registry import cell_type_names
+from hnn_netpyne.cells.synapses import synapse_label
 from hnn_netpyne.errors import SimulationError
 from hnn_netpyne.model.recordings import (
     MAX_CONTACTS,
@@ -43,7 +44,7 @@ def _synapse_currents(cell, sec_name):
     cell_type = cell.tags["cellType"]
     made = {m["label"]: m["hObj"] for m in cell.secs[sec_name].get("synMechs", [])}
     traces = {}
-    for receptor in receptors_on_section(cell_type, sec_name):
+    for receptor in registered_cell_type(cell_type).receptors_on(sec_name):
         synapse = made.get(synapse_label(cell_type, receptor))
         traces[f"{sec_name}_{receptor}"] = (None if synapse is None
                                             else h.Vector().record(synapse._ref_i))
@@ -69,7 +70,7 @@ def _record_cell(cell, choices):
 
 
 def _model_cells(sim):
-    return [cell for cell in sim.net.cells if cell.tags.get("cellType") in CELL_TYPES]
+    return [cell for cell in sim.net.cells if cell.tags.get("cellType") in cell_type_names()]
 
 
 def _cell_threads(sim, n_threads):

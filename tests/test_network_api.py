@@ -156,27 +156,30 @@ def test_spike_train_drive_events_are_nested_per_trial_and_cell(tmp_path):
 
 def test_set_cell_positions_moves_somata_as_hnn_core_and_keeps_the_wiring(tmp_path):
     from hnn_netpyne import read_network_configuration
-    from test_network_config import spec_netcons
+    from test_network_config import built_netcons
 
     ref = load_reference("api_reference")
     net = jones_2009_model(mesh_shape=(4, 4))
     add_erp_drives_to_jones_model(net)
-    _, before = net.to_netpyne(tstop=50.0)
+    before, _ = net.to_netpyne(tstop=50.0)
     net.set_cell_positions(inplane_distance=2.5, layer_separation=1000.0)
     wide = jones_2009_model()
     wide.set_cell_positions(inplane_distance=2.5, layer_separation=1000.0)
     for name, pos in wide.pos_dict.items():
         np.testing.assert_allclose(np.array(pos, dtype=float).reshape(-1, 3),
                                    ref[f"positions_{name}"].reshape(-1, 3), atol=1e-9)
-    _, after = net.to_netpyne(tstop=50.0)
-    assert after["popParams"]["L2Pyr"]["cellsList"][1]["y"] == 2.5
-    old, new = spec_netcons(before), spec_netcons(after)
+    after, after_params = net.to_netpyne(tstop=50.0)
+    assert after_params["popParams"]["L2Pyr"]["cellsList"][1]["y"] == 2.5
+    (tmp_path / "before").mkdir()
+    (tmp_path / "after").mkdir()
+    old = built_netcons(before, tmp_path / "before")
+    new = built_netcons(after, tmp_path / "after")
     for a, b in zip(old[:3], new[:3]):
         np.testing.assert_array_equal(a, b)
     np.testing.assert_allclose(new[3], old[3], rtol=1e-12)  # space constants scale too
     np.testing.assert_allclose(new[4], old[4], rtol=1e-12)
     net.write_configuration(tmp_path / "wide.json")
     back = read_network_configuration(tmp_path / "wide.json")
-    assert back.to_netpyne(tstop=50.0)[1] == after
+    assert back.to_netpyne(tstop=50.0)[1] == after_params
     with pytest.raises(ParameterError, match="inplane_distance"):
         net.set_cell_positions(inplane_distance=0)

@@ -3,12 +3,16 @@
 References (``validation/make_network_config_references.py``, hnn-core
 0.6.1): the NetCons hnn-core builds from its ``neymotin2020_base.json``
 (a gzip copy is in tests/data) and its 170 ms simulation of that network.
-The NetCons are compared from the specs alone (no NEURON); the simulation
-is a slow test.
+The NetCons are read back from NEURON after our connector builds the
+network (``network_dump.py``, in a child process); the simulation is a slow
+test.
 """
 
 import gzip
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,7 +20,6 @@ import pytest
 from hnn_netpyne import jones_2009_model, read_network_configuration, read_params
 from hnn_netpyne.errors import ParameterError
 from hnn_netpyne.network_config import first_difference
-from hnn_netpyne.runtime.connect import _evaluate, _pairs, _positions, _sections
 from reference_data import DATA, compare_with_reference, run_scenario
 
 N_NETCONS = 192_365  # hnn-core's count, 1,340 of them drive NMDA NetCons of weight 0
@@ -34,29 +37,20 @@ def net(config_file):
     return read_network_configuration(config_file)
 
 
-def spec_netcons(net_params):
-    """(src gid, tgt gid, 'section_receptor', weight, delay) of every NetCon the specs make,
-    sorted, as runtime/connect.py builds them (NetPyNE keeps weight-0 connections)."""
-    first, start = {}, 0
-    for label, pop in net_params["popParams"].items():
-        first[label], start = start, start + len(pop["cellsList"])
-    columns = [[], [], [], [], []]
-    for rule in net_params["connParams"].values():
-        pre_pop, post_pop = rule["preConds"]["pop"], rule["postConds"]["pop"]
-        pre_x, pre_y = _positions(net_params, pre_pop)
-        post_x, post_y = _positions(net_params, post_pop)
-        pre, post = _pairs(rule, len(pre_x), np.arange(len(post_x)), pre_pop == post_pop)
-        args = (pre_x[pre], pre_y[pre], post_x[post], post_y[post])
-        weight, delay = _evaluate(rule["weight"], *args), _evaluate(rule["delay"], *args)
-        receptor = rule["synMech"].split("_", 1)[1]
-        for sec in _sections(net_params, post_pop, rule["sec"]):
-            for column, values in zip(columns, (first[pre_pop] + pre, first[post_pop] + post,
-                                                [f"{sec}_{receptor}"] * len(pre), weight,
-                                                delay)):
-                column.extend(np.asarray(values).tolist())
-    src, tgt, key, weight, delay = (np.array(c) for c in columns)
-    order = np.lexsort((key, tgt, src))
-    return src[order], tgt[order], key[order], weight[order], delay[order]
+def built_netcons(cfg, folder):
+    """(src gid, tgt gid, 'section_receptor', weight, delay) of every NetCon NEURON holds
+    after the network of ``cfg`` is built by our connector, sorted."""
+    config, out = folder / "cfg.json", folder / "netcons.npz"
+    config.write_text(json.dumps(cfg))
+    script = Path(__file__).parent / "network_dump.py"
+    proc = subprocess.run([sys.executable, str(script), "fast", str(config), str(out)],
+                          capture_output=True, text=True, timeout=900, stdin=subprocess.DEVNULL)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    rows = np.load(out)
+    key = np.char.add(np.char.add(rows["sec"].astype(str), "_"), rows["receptor"].astype(str))
+    order = np.lexsort((key, rows["tgt"], rows["src"]))
+    return (rows["src"][order], rows["tgt"][order], key[order], rows["weight"][order],
+            rows["delay"][order])
 
 
 def reference_netcons():
@@ -67,10 +61,11 @@ def reference_netcons():
             ref["delay"][order])
 
 
-def test_reading_hnn_cores_file_gives_its_netcons(net):
+def test_reading_hnn_cores_file_gives_its_netcons(net, tmp_path):
     assert list(net.external_drives) == ["evdist1", "evprox1", "evprox2"]
     assert [d["event_seed"] for d in net.external_drives.values()] == [272, 507, 777]
-    ours, theirs = spec_netcons(net.to_netpyne(tstop=170.0)[1]), reference_netcons()
+    ours = built_netcons(net.to_netpyne(tstop=170.0)[0], tmp_path)
+    theirs = reference_netcons()
     assert len(ours[0]) == len(theirs[0]) == N_NETCONS
     for mine, ref in zip(ours[:3], theirs[:3]):
         np.testing.assert_array_equal(mine, ref)

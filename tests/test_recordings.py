@@ -180,7 +180,7 @@ def test_simulate_dipole_fills_cell_response_and_rec_arrays():
     simulate_dipole(net, tstop=5.0, record_vsec="all", record_isec="soma", n_procs=1,
                     verbose=False)
     response, shank = net.cell_response, net.rec_arrays["shank"]
-    l5 = net.gid_ranges["L5Pyr"][0]
+    l5 = net.gid_ranges["L5_pyramidal"][0]
     assert len(response.vsec[0][l5]) == 9 and response.ca == [{}]
     assert set(response.isec[0][l5]["soma"]) == {"soma_gabaa", "soma_gabab"}
     assert shank.voltages.shape == (1, 3, 201) and shank.sfreq == pytest.approx(40000.0)
@@ -202,7 +202,7 @@ def test_netpyne_record_lfp_becomes_an_electrode_array(tmp_path):
 
 
 def test_run_options_set_the_recording_fields():
-    from hnn_netpyne.cli import config_options, run_parser
+    from hnn_netpyne.runtime.options import config_options, run_parser
 
     args = run_parser().parse_args(["--record-vsec", "all", "--record-ca", "soma"])
     cfg = build_sim_config(**config_options(args))
