@@ -139,3 +139,48 @@ def connect_cells(sim, net_params):
         if sim.rank == 0 and sim.cfg.verbose:
             print(f"  {label}: {len(pre_gids) * len(sections)} NetCons on rank 0")
     return len(netcons)
+
+
+def rule_netcon_values(net_params, label, post_gids=None, scale=1.0, allow_zero_weight=False):
+    """Weight (µS) and delay (ms) of every NetCon :func:`connect_cells` makes for one rule.
+
+    Parameters
+    ----------
+    net_params : dict
+        A netParams dictionary.
+    label : str
+        The connParams rule.
+    post_gids : array of int | None
+        Postsynaptic gids held (one rank's cells); None takes every cell.
+    scale : float
+        NetPyNE's ``scaleConnWeight``.
+    allow_zero_weight : bool
+        Keep connections of weight 0 (NetPyNE's ``allowConnsWithWeight0``).
+
+    Returns
+    -------
+    weights, delays : np.ndarray
+        One value per NetCon, in the order :func:`connect_cells` creates them.
+    """
+    rule = net_params["connParams"][label]
+    pre_pop, post_pop = rule["preConds"]["pop"], rule["postConds"]["pop"]
+    pre_x, pre_y = _positions(net_params, pre_pop)
+    post_x, post_y = _positions(net_params, post_pop)
+    first = 0
+    for pop_label, pop in net_params["popParams"].items():
+        if pop_label == post_pop:
+            break
+        first += len(pop["cellsList"])
+    posts = np.arange(len(post_x))
+    if post_gids is not None:
+        gids = np.asarray(post_gids, dtype=int)
+        posts = gids[(gids >= first) & (gids < first + len(post_x))] - first
+    pre, post = _pairs(rule, len(pre_x), posts, pre_pop == post_pop)
+    args = (pre_x[pre], pre_y[pre], post_x[post], post_y[post])
+    weights = _evaluate(rule["weight"], *args) * scale
+    delays = _evaluate(rule["delay"], *args)
+    if not allow_zero_weight:
+        keep = weights != 0.0
+        weights, delays = weights[keep], delays[keep]
+    n_sections = len(_sections(net_params, post_pop, rule["sec"]))
+    return np.repeat(weights, n_sections), np.repeat(delays, n_sections)

@@ -1,0 +1,200 @@
+"""Which spec changes a built network can take in place, and setting them.
+
+Two pairs of specs (simConfig + netParams) describe the same NEURON
+objects when they agree on everything but *settable values*:
+
+* connection rules: ``weight`` and ``delay`` (NetCon weight and delay), as
+  long as the same connections have weight zero (those are not created);
+* synaptic mechanisms: ``tau1``, ``tau2``, ``e`` (ms, ms, mV);
+* cell rules: numeric mechanism parameters (channel densities, S/cm²);
+* current clamps (tonic biases): ``amp`` (nA), ``del`` and ``dur`` (ms);
+* drive populations: each VecStim's ``spkTimes`` (ms), which carry the
+  drives' event times and seeds;
+* simConfig fields that only feed the specs (``drives``,
+  ``paramOverrides``, ``nTrials`` ...).
+
+:func:`structure_key` is everything else, as a string: equal keys mean the
+held network can be changed with :func:`apply_values` instead of rebuilt.
+"""
+
+import hashlib
+import json
+
+import numpy as np
+
+from hnn_netpyne.runtime.connect import rule_netcon_values
+from hnn_netpyne.runtime.run import gid_ranges
+
+SYNAPSE_KINETICS = ("tau1", "tau2", "e")
+CLAMP_FIELDS = ("amp", "del", "dur")
+# simConfig fields read only while building the specs (or per trial, from
+# the new cfg): they never describe the built NEURON objects.
+CFG_SPEC_FIELDS = ("drives", "paramOverrides", "paramFile", "model", "meshShape",
+                   "drivesFromParams", "preset", "trial", "nTrials", "simLabel", "saveFolder",
+                   "outputDir", "dipoleSmoothWindowMs", "dipoleScaleFactor")
+_SET = "<settable>"
+
+
+def _is_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _settable_mech_value(value):
+    return _is_number(value) or (isinstance(value, list) and all(_is_number(v) for v in value))
+
+
+def settable_values(net_params):
+    """Every value of ``net_params`` that :func:`apply_values` can set.
+
+    Returns
+    -------
+    values : dict
+        ``(kind, ...path) -> value``; kinds are 'conn', 'syn', 'mech',
+        'stim' and 'spikes'.
+    """
+    values = {}
+    for label, rule in net_params["connParams"].items():
+        values[("conn", label)] = (rule["weight"], rule["delay"])
+    for label, mech in net_params["synMechParams"].items():
+        for key in SYNAPSE_KINETICS:
+            if _is_number(mech.get(key)):
+                values[("syn", label, key)] = mech[key]
+    for cell_type, rule in net_params["cellParams"].items():
+        for sec_name, sec in rule["secs"].items():
+            for mech_name, mech in sec.get("mechs", {}).items():
+                for key, value in mech.items():
+                    if _settable_mech_value(value):
+                        values[("mech", cell_type, sec_name, mech_name, key)] = value
+    for label, source in net_params.get("stimSourceParams", {}).items():
+        if source.get("type") == "IClamp":
+            for key in CLAMP_FIELDS:
+                if _is_number(source.get(key)):
+                    values[("stim", label, key)] = source[key]
+    for label, pop in net_params["popParams"].items():
+        if pop.get("cellModel") == "VecStim":
+            values[("spikes", label)] = [cell.get("spkTimes", []) for cell in pop["cellsList"]]
+    return values
+
+
+def _zero_weight_digest(net_params, cfg):
+    """Digest of which connections of each rule have weight zero (not created)."""
+    digest = hashlib.sha1()
+    for label in net_params["connParams"]:
+        weights, _ = rule_netcon_values(net_params, label, allow_zero_weight=True)
+        digest.update(label.encode())
+        digest.update(np.packbits(weights == 0.0).tobytes())
+    digest.update(str(bool(cfg.get("allowConnsWithWeight0", False))).encode())
+    return digest.hexdigest()
+
+
+def structure_key(cfg, net_params):
+    """Everything of the specs that in-place setting cannot change, as one string.
+
+    Parameters
+    ----------
+    cfg, net_params : dict
+        simConfig and netParams dictionaries.
+
+    Returns
+    -------
+    key : str
+        Equal for two pairs of specs exactly when one's network can be
+        turned into the other's by :func:`apply_values`.
+    """
+    structure = json.loads(json.dumps(net_params))
+    for kind, *path in settable_values(net_params):
+        if kind == "conn":
+            structure["connParams"][path[0]].update(weight=_SET, delay=_SET)
+        elif kind == "syn":
+            structure["synMechParams"][path[0]][path[1]] = _SET
+        elif kind == "mech":
+            cell_type, sec, mech, key = path
+            structure["cellParams"][cell_type]["secs"][sec]["mechs"][mech][key] = _SET
+        elif kind == "stim":
+            structure["stimSourceParams"][path[0]][path[1]] = _SET
+        else:
+            for cell in structure["popParams"][path[0]]["cellsList"]:
+                cell.pop("spkTimes", None)
+    run_fields = {k: v for k, v in cfg.items() if k not in CFG_SPEC_FIELDS}
+    return json.dumps({"net": structure, "cfg": run_fields,
+                       "zero_weights": _zero_weight_digest(net_params, cfg)}, sort_keys=True)
+
+
+def netcon_offsets(sim, net_params):
+    """Index of each rule's first NetCon in ``sim.net.fastNetCons`` (this rank)."""
+    local_gids = np.array(sorted(cell.gid for cell in sim.net.cells), dtype=int)
+    offsets, start = {}, 0
+    for label in net_params["connParams"]:
+        weights, _ = rule_netcon_values(net_params, label, local_gids,
+                                        sim.net.params.scaleConnWeight,
+                                        sim.cfg.allowConnsWithWeight0)
+        offsets[label] = (start, start + len(weights))
+        start += len(weights)
+    if start != len(sim.net.fastNetCons):
+        raise RuntimeError(f"the rules give {start} NetCons, the network has "
+                           f"{len(sim.net.fastNetCons)}")
+    return offsets
+
+
+def _set_connections(sim, net_params, label, span):
+    local_gids = np.array(sorted(cell.gid for cell in sim.net.cells), dtype=int)
+    weights, delays = rule_netcon_values(net_params, label, local_gids,
+                                         sim.net.params.scaleConnWeight,
+                                         sim.cfg.allowConnsWithWeight0)
+    for netcon, weight, delay in zip(sim.net.fastNetCons[span[0]:span[1]], weights.tolist(),
+                                     delays.tolist()):
+        netcon.weight[0] = weight
+        netcon.delay = delay
+
+
+def _set_mechanism(cell, sec_name, mech_name, key, value):
+    sec = cell.secs[sec_name]["hObj"]
+    for index, seg in enumerate(sec):
+        seg_value = value if not isinstance(value, list) else value[0 if len(value) == 1 else index]
+        setattr(getattr(seg, mech_name), key, seg_value)
+
+
+def apply_values(sim, net_params, held, new, offsets):
+    """Set on the built network every settable value that differs.
+
+    Parameters
+    ----------
+    sim : module
+        ``netpyne.sim`` holding the network built from specs whose
+        settable values are ``held``.
+    net_params : dict
+        The new netParams (same :func:`structure_key` as the held ones).
+    held, new : dict
+        :func:`settable_values` of the held and of the new netParams.
+    offsets : dict
+        :func:`netcon_offsets` of the network.
+
+    Returns
+    -------
+    n_changed : int
+        Number of values set.
+    """
+    changed = [key for key, value in new.items() if held.get(key) != value]
+    first_gids = {pop: span[0] for pop, span in gid_ranges(net_params).items()}
+    for kind, *path in changed:
+        if kind == "conn":
+            _set_connections(sim, net_params, path[0], offsets[path[0]])
+            continue
+        for cell in sim.net.cells:
+            tags = cell.tags
+            if kind == "syn" and isinstance(getattr(cell, "secs", None), dict):
+                for sec in cell.secs.values():
+                    for syn in sec.get("synMechs", []):
+                        if syn["label"] == path[0]:
+                            setattr(syn["hObj"], path[1], new[(kind, *path)])
+            elif kind == "mech" and tags.get("cellType") == path[0]:
+                _set_mechanism(cell, *path[1:], new[(kind, *path)])
+            elif kind == "stim":
+                for stim in getattr(cell, "stims", []):
+                    if stim.get("source") == path[0]:
+                        setattr(stim["hObj"], path[1], new[(kind, *path)])
+            elif kind == "spikes" and tags["pop"] == path[0]:
+                times = new[(kind, *path)][cell.gid - first_gids[path[0]]]
+                cell.hSpkTimes.from_python(times)
+                cell.hPointp.play(cell.hSpkTimes)
+    return len(changed)
