@@ -438,23 +438,91 @@ def drive_cell_times(drive, cell_index, target, trial, n_gids, tstop):
     return times.tolist()
 
 
-def drive_spike_times(drive, drive_layout_entry, trial, n_gids, tstop):
-    """Spike times of every cell of one drive in one trial.
+def event_spec(drive, drive_layout_entry, n_gids, tstop):
+    """Everything that shapes a drive's spike times in any trial, as plain data.
+
+    This dictionary is stored in the drive's popParams entry (key
+    ``'hnnEvents'``), so that every trial's events follow from the specs
+    alone (see :func:`drive_events`).
+
+    Parameters
+    ----------
+    drive : dict
+        Drive definition.
+    drive_layout_entry : dict
+        The drive's entry of :func:`drive_layout`.
+    n_gids : int
+        Total number of gids; each trial shifts the seeds by this.
+    tstop : float
+        Simulation end (ms); drives with ``tstop=None`` end here.
+
+    Returns
+    -------
+    spec : dict
+        ``name``, ``type``, ``dynamics``, ``event_seed``, ``cell_specific``,
+        ``trial_seed_stride`` (= n_gids), ``tstop`` (ms) and ``targets``:
+        per drive cell, the target cell type of a cell-specific drive cell
+        that kept a connection, else None.
+    """
+    entry = drive_layout_entry
+    targets = [None] * entry["n_cells"]
+    if drive["cell_specific"]:
+        for target, pairs in entry["pairs"].items():
+            for src, _ in pairs:
+                targets[src] = target
+    return {"name": drive["name"], "type": drive["type"], "dynamics": drive["dynamics"],
+            "event_seed": drive["event_seed"], "cell_specific": drive["cell_specific"],
+            "trial_seed_stride": int(n_gids), "tstop": float(tstop), "targets": targets}
+
+
+def spec_spike_times(spec, trial):
+    """Spike times of every cell of one drive in one trial, from its :func:`event_spec`.
 
     Cell-specific drive cells draw times only if they kept a connection, and
     the k-th such list goes to the k-th drive cell, as in hnn-core.
     """
-    entry = drive_layout_entry
-    if not drive["cell_specific"]:
-        return [drive_cell_times(drive, i, None, trial, n_gids, tstop)
-                for i in range(entry["n_cells"])]
-    target_of = {}
-    for target, pairs in entry["pairs"].items():
-        for src, _ in pairs:
-            target_of[src] = target
-    drawn = [drive_cell_times(drive, i, target_of[i], trial, n_gids, tstop)
-             for i in range(entry["n_cells"]) if i in target_of]
-    return [drawn[i] if i < len(drawn) else [] for i in range(entry["n_cells"])]
+    n_gids, tstop, targets = spec["trial_seed_stride"], spec["tstop"], spec["targets"]
+    if not spec["cell_specific"]:
+        return [drive_cell_times(spec, i, None, trial, n_gids, tstop)
+                for i in range(len(targets))]
+    drawn = [drive_cell_times(spec, i, target, trial, n_gids, tstop)
+             for i, target in enumerate(targets) if target is not None]
+    return [drawn[i] if i < len(drawn) else [] for i in range(len(targets))]
+
+
+def drive_events(net_params, trial):
+    """Spike times of every drive cell in ``trial``, from the specs alone.
+
+    Parameters
+    ----------
+    net_params : dict
+        A netParams dictionary. A VecStim population with an ``'hnnEvents'``
+        entry (see :func:`event_spec`) draws its trains from it, with
+        hnn-core's seed of each trial; one without takes its cellsList
+        ``spkTimes`` in every trial.
+    trial : int
+        Trial index (0 for the first).
+
+    Returns
+    -------
+    events : dict
+        Population label -> list of spike-time lists (ms), one per cell.
+    """
+    events = {}
+    for name, pop in net_params["popParams"].items():
+        if pop.get("cellModel") != "VecStim" or "cellsList" not in pop:
+            continue
+        if "hnnEvents" not in pop:
+            events[name] = [list(c.get("spkTimes", [])) for c in pop["cellsList"]]
+            continue
+        times = spec_spike_times(pop["hnnEvents"], trial)
+        if len(times) != len(pop["cellsList"]):
+            raise ParameterError(
+                f"drive {name!r}: hnnEvents gives {len(times)} drive cells but cellsList "
+                f"has {len(pop['cellsList'])}", key=f"popParams.{name}.hnnEvents.targets",
+                value=len(times))
+        events[name] = times
+    return events
 
 
 def drive_specs(drives, cell_rules, pop_sizes, origin, tstop, trial=0):
@@ -473,7 +541,8 @@ def drive_specs(drives, cell_rules, pop_sizes, origin, tstop, trial=0):
     tstop : float
         Simulation end (ms).
     trial : int
-        Trial whose spike times the populations carry.
+        Trial whose spike times the populations' cellsList carry; their
+        ``'hnnEvents'`` entry gives those of every trial (:func:`drive_events`).
 
     Returns
     -------
@@ -483,11 +552,12 @@ def drive_specs(drives, cell_rules, pop_sizes, origin, tstop, trial=0):
     pop_params, conn_params = {}, {}
     for drive in drives:
         entry = layout["drives"][drive["name"]]
-        times = drive_spike_times(drive, entry, trial, layout["n_gids"], tstop)
+        spec = event_spec(drive, entry, layout["n_gids"], tstop)
         pop_params[drive["name"]] = {
             "cellModel": "VecStim",
             "cellsList": [{"x": origin[0], "y": origin[1], "z": origin[2], "spkTimes": t}
-                          for t in times],
+                          for t in spec_spike_times(spec, trial)],
+            "hnnEvents": spec,
         }
         for target in entry["targets"]:
             pairs = entry["pairs"][target]

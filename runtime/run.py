@@ -1,10 +1,13 @@
 """Run an HNN network in NetPyNE, on one process or many MPI ranks.
 
-``run_network`` takes the two specification dictionaries, lets NetPyNE
-create and distribute the cells, runs every trial (redrawing the drives'
-spike times between trials, as hnn-core does), and returns on rank 0 the
-raw layer dipoles (fAm), the spikes and the drive events of each trial.
-Other ranks return None.
+``run_network`` takes the two specification dictionaries and does, in turn:
+:func:`build_network` (NetPyNE creates and distributes the cells, the
+connections and the stimuli), :func:`setup_recording` and
+:func:`run_trials`, which simulates every trial with the drive events the
+specs give for it (:func:`hnn_netpyne.model.drives.drive_events`: hnn-core's
+seeds, redrawn each trial) and returns on rank 0 the raw layer dipoles
+(fAm), the spikes and the drive events of each trial. Other ranks return
+None. Nothing here reads a parameter file: the specs are the whole model.
 """
 
 import os
@@ -12,34 +15,11 @@ import time
 
 import numpy as np
 
-from hnn_netpyne.cells import CELL_TYPES
 from hnn_netpyne.errors import SimulationError
-from hnn_netpyne.model.drives import drive_layout, drive_spike_times
-from hnn_netpyne.model.params import load_params
-from hnn_netpyne.model.specs import (
-    DIPOLE_LAYERS,
-    all_drives,
-    mesh_of,
-    model_settings,
-    population_sizes,
-    resolve_param_file,
-)
+from hnn_netpyne.model.drives import drive_events
+from hnn_netpyne.model.specs import DIPOLE_LAYERS
 from hnn_netpyne.runtime.connect import connect_cells
 from hnn_netpyne.runtime.mechanisms import load_mechanisms
-
-
-def trial_drive_events(cfg, trial):
-    """Spike times of every drive cell in ``trial``: {drive name: [times per cell]}."""
-    settings = model_settings(cfg)
-    params = load_params(resolve_param_file(settings["paramFile"]), settings["paramOverrides"])
-    pop_sizes = population_sizes(mesh_of(params, settings))
-    drives = [d for d in all_drives(params, settings, pop_sizes) if d["type"] != "tonic"]
-    layout = drive_layout(drives, pop_sizes)
-    return {
-        d["name"]: drive_spike_times(d, layout["drives"][d["name"]], trial, layout["n_gids"],
-                                     settings["duration"])
-        for d in drives
-    }
 
 
 # NEURON returns to Python this often (ms of model time), so signals and
@@ -115,11 +95,13 @@ def balance_threads(sim, n_threads):
 
 
 def _set_drive_times(sim, events, ranges):
-    """Give the VecStim drive cells on this rank their new spike times."""
+    """Give the VecStim drive cells on this rank their spike times (ms) of a trial."""
     for cell in sim.net.cells:
         pop = cell.tags["pop"]
         if pop in events:
-            cell.hSpkTimes.from_python(events[pop][cell.gid - ranges[pop][0]])
+            times = events[pop][cell.gid - ranges[pop][0]]
+            cell.params["spkTimes"] = times  # what NetPyNE saves for this cell
+            cell.hSpkTimes.from_python(times)
             cell.hPointp.play(cell.hSpkTimes)
 
 
@@ -166,7 +148,7 @@ def gid_ranges(net_params):
 
 
 def build_network(cfg, net_params):
-    """Load the mechanisms, then create the cells and connections in NetPyNE.
+    """Load the mechanisms, then create the cells, connections and stimuli in NetPyNE.
 
     Connections are made by :func:`hnn_netpyne.runtime.connect.connect_cells`
     unless ``cfg['fastConnect']`` is False (then by NetPyNE's ``connectCells``).
@@ -189,7 +171,27 @@ def build_network(cfg, net_params):
         connect_cells(sim, net_params)
     else:
         sim.net.connectCells()
+    sim.net.addStims()
     return sim
+
+
+def setup_recording(sim, cfg):
+    """Set up NetPyNE's recorders and NEURON's time vector, and share the cells among threads.
+
+    Under threads or CoreNEURON the dipoles are recorded from point
+    processes (:func:`record_dipoles_in_point_processes`). NEURON's own
+    ``t`` is recorded as hnn-core records it, into ``sim.net.hnnTimeVector``.
+    """
+    from neuron import h
+
+    sim.setupRecording()
+    n_threads = int(cfg.get("nThreads", 1))
+    if cfg.get("coreneuron") or n_threads > 1:
+        record_dipoles_in_point_processes(sim)
+    sim.pc.nthread(n_threads)
+    if n_threads > 1:
+        balance_threads(sim, n_threads)
+    sim.net.hnnTimeVector = h.Vector().record(h._ref_t)
 
 
 def record_dipoles_in_point_processes(sim):
@@ -228,6 +230,75 @@ def network_netcons(sim, cfg):
     return [conn["hObj"] for cell in sim.net.cells for conn in cell.conns]
 
 
+def _run_trial(sim, cfg, trial, progress):
+    """Integrate one trial; return its raw layer dipoles (fAm) and spikes (rank 0: gathered)."""
+    tstop, dt = float(cfg["duration"]), float(cfg["dt"])
+    n_samples = int(round(tstop / dt)) + 1
+    sim.simData["spkt"].resize(0)
+    sim.simData["spkid"].resize(0)
+    started = time.time()
+    report = _progress_reporter(sim, trial, int(cfg.get("nTrials", 1)), tstop, started, progress)
+    _solve(sim, tstop, dt, report)
+    solved = time.time()
+    time_vector = sim.net.hnnTimeVector
+    if time_vector.size() != n_samples:
+        raise SimulationError(
+            f"recorded {int(time_vector.size())} time samples, expected {n_samples}"
+        )
+    dipoles = _layer_dipoles(sim, n_samples)
+    spikes = _gather_spikes(sim)
+    return dipoles, spikes, solved - started, time.time() - solved
+
+
+def run_trials(sim, cfg, net_params, progress=True):
+    """Simulate every trial of a network built and recorded from ``net_params``.
+
+    Each trial's drive events are :func:`hnn_netpyne.model.drives.drive_events`
+    of ``net_params``, so an edit of a drive in the specs holds in every trial.
+
+    Parameters
+    ----------
+    sim : module
+        ``netpyne.sim`` after :func:`build_network` and :func:`setup_recording`.
+    cfg : dict
+        simConfig dictionary (``duration``, ``dt`` in ms; ``nTrials``).
+    net_params : dict
+        The netParams dictionary the network was built from.
+    progress : bool
+        Print progress on rank 0 every 10 % of each trial.
+
+    Returns
+    -------
+    result : dict | None
+        On rank 0: ``times`` (ms), ``dipoles`` (one {'L2', 'L5'} dict of raw
+        fAm arrays per trial), ``spikes`` (one (times, gids) per trial),
+        ``drive_events`` (per trial), ``gid_ranges``, ``timings`` (s:
+        ``solve``, ``gather``). None on other ranks.
+    """
+    ranges = gid_ranges(net_params)
+    result = {"times": None, "dipoles": [], "spikes": [], "drive_events": [],
+              "gid_ranges": ranges, "timings": {"solve": 0.0, "gather": 0.0}}
+    for trial in range(int(cfg.get("nTrials", 1))):
+        events = drive_events(net_params, trial)
+        _set_drive_times(sim, events, ranges)
+        dipoles, spikes, solve_s, gather_s = _run_trial(sim, cfg, trial, progress)
+        result["timings"]["solve"] += solve_s
+        result["timings"]["gather"] += gather_s
+        result["times"] = np.array(sim.net.hnnTimeVector)
+        result["dipoles"].append(dipoles)
+        result["spikes"].append(spikes)
+        result["drive_events"].append(events)
+    return result if sim.rank == 0 else None
+
+
+def _save_netpyne_data(sim):
+    """Gather and save NetPyNE's own data file (``cfg.saveFolder``/``simLabel``)."""
+    sim.cfg.gatherOnlySimData = True
+    sim.gatherData()
+    if sim.rank == 0:
+        sim.saveData()
+
+
 def run_network(cfg, net_params, progress=True, save_netpyne_data=False):
     """Create the network in NetPyNE and simulate every trial.
 
@@ -242,72 +313,22 @@ def run_network(cfg, net_params, progress=True, save_netpyne_data=False):
         model time under CoreNEURON, which runs each chunk in one call).
     save_netpyne_data : bool
         After the last trial, gather and save NetPyNE's own data file into
-        ``cfg['outputDir']``.
+        ``cfg['saveFolder']``.
 
     Returns
     -------
     result : dict | None
-        On rank 0: ``times`` (ms), ``dipoles`` (one {'L2', 'L5'} dict of raw
-        fAm arrays per trial), ``spikes`` (one (times, gids) per trial),
-        ``drive_events`` (per trial), ``gid_ranges``, ``timings`` (s).
-        None on other ranks.
+        As :func:`run_trials`, with ``timings['build']`` (s) too; None on
+        other ranks than 0.
     """
-    from neuron import h
-
-    timings = {}
     started = time.time()
     sim = build_network(cfg, net_params)
-    sim.net.addStims()
-    sim.setupRecording()
-    n_threads = int(cfg.get("nThreads", 1))
-    if cfg.get("coreneuron") or n_threads > 1:
-        record_dipoles_in_point_processes(sim)
-    sim.pc.nthread(n_threads)
-    if n_threads > 1:
-        balance_threads(sim, n_threads)
-    time_vector = h.Vector().record(h._ref_t)  # NEURON's own t, as hnn-core records it
-    timings["build"] = time.time() - started
-
-    tstop, dt = float(cfg["duration"]), float(cfg["dt"])
-    n_samples = int(round(tstop / dt)) + 1
-    n_trials = int(cfg.get("nTrials", 1))
-    ranges = gid_ranges(net_params)
-    drive_names = [p for p in net_params["popParams"] if p not in CELL_TYPES]
-    result = {"times": None, "dipoles": [], "spikes": [],
-              "drive_events": [], "gid_ranges": ranges, "timings": timings}
-    solve = gather = 0.0
-    for trial in range(n_trials):
-        if trial == 0:
-            events = {name: [c["spkTimes"] for c in net_params["popParams"][name]["cellsList"]]
-                      for name in drive_names}
-        else:
-            events = trial_drive_events(dict(cfg, trial=trial), trial)
-            _set_drive_times(sim, events, ranges)
-        sim.simData["spkt"].resize(0)
-        sim.simData["spkid"].resize(0)
-        t0 = time.time()
-        report = _progress_reporter(sim, trial, n_trials, tstop, t0, progress)
-        _solve(sim, tstop, dt, report)
-        solve += time.time() - t0
-        if time_vector.size() != n_samples:
-            raise SimulationError(
-                f"recorded {int(time_vector.size())} time samples, expected {n_samples}"
-            )
-        result["times"] = np.array(time_vector)
-        t0 = time.time()
-        dipoles = _layer_dipoles(sim, n_samples)
-        spikes = _gather_spikes(sim)
-        gather += time.time() - t0
-        if sim.rank == 0:
-            result["dipoles"].append(dipoles)
-            result["spikes"].append(spikes)
-            result["drive_events"].append(events)
-    timings["solve"] = solve
-    timings["gather"] = gather
+    setup_recording(sim, cfg)
+    build_s = time.time() - started
+    result = run_trials(sim, cfg, net_params, progress)
+    if result is not None:
+        result["timings"]["build"] = build_s
     if save_netpyne_data:
-        sim.cfg.gatherOnlySimData = True
-        sim.gatherData()
-        if sim.rank == 0:
-            sim.saveData()
+        _save_netpyne_data(sim)
     sim.pc.barrier()
-    return result if sim.rank == 0 else None
+    return result

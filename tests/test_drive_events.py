@@ -7,7 +7,8 @@ from reference_data import load_reference, reference_drive_events
 from hnn_netpyne.errors import ParameterError
 from hnn_netpyne.model.drives import bursty_drive, evoked_drive, poisson_drive
 from hnn_netpyne.model.specs import build_net_params, build_sim_config
-from hnn_netpyne.runtime.run import gid_ranges, trial_drive_events
+from hnn_netpyne.model.drives import drive_events
+from hnn_netpyne.runtime.run import gid_ranges
 
 SCENARIOS = [
     ("erp", "erp"),
@@ -64,9 +65,9 @@ def test_gid_ranges_match_reference():
 
 
 def test_later_trials_reseed_by_total_gids():
-    cfg = build_sim_config("erp", n_trials=2)
-    first = trial_drive_events(cfg, 0)
-    second = trial_drive_events(cfg, 1)
+    net_params = build_net_params(build_sim_config("erp", n_trials=2))
+    first = drive_events(net_params, 0)
+    second = drive_events(net_params, 1)
     assert first["evprox1"][0] != second["evprox1"][0]
     # Trial 1 of evprox1 cell 0 uses seed 544 + 1 * 1045 (all gids) + 0.
     expected = np.random.RandomState(544 + 1045).normal(26.61, 2.47, 1)

@@ -23,7 +23,7 @@ import pytest
 
 from reference_data import DATA
 from hnn_netpyne.errors import HNNNetpyneError
-from hnn_netpyne.model.specs import build_sim_config
+from hnn_netpyne.model.specs import build_net_params, build_sim_config
 
 libsonata = pytest.importorskip("libsonata", reason="needs the 'sonata' extra (libsonata)")
 h5py = pytest.importorskip("h5py", reason="needs the 'sonata' extra (h5py)")
@@ -248,12 +248,12 @@ def test_edges_equal_netpyne_connections(erp):
 
 
 def test_input_spikes_equal_drive_events(erp):
-    from hnn_netpyne.runtime.run import trial_drive_events
+    from hnn_netpyne.model.drives import drive_events
 
     reader = libsonata.SpikeReader(erp["dir"] / "inputs/drive_spikes.h5")
     dump = erp["dump"]
     index, _ = node_index(dump)
-    expected = trial_drive_events(erp["cfg"], 0)
+    expected = drive_events(build_net_params(erp["cfg"]), 0)
     assert set(reader.get_population_names()) == set(expected)
     total = 0
     for name, per_cell in expected.items():
