@@ -8,8 +8,10 @@ objects when they agree on everything but *settable values*:
 * synaptic mechanisms: ``tau1``, ``tau2``, ``e`` (ms, ms, mV);
 * cell rules: numeric mechanism parameters (channel densities, S/cm²);
 * current clamps (tonic biases): ``amp`` (nA), ``del`` and ``dur`` (ms);
-* drive populations: each VecStim's ``spkTimes`` (ms), which carry the
-  drives' event times and seeds;
+* drive populations: each VecStim's ``spkTimes`` (ms) and the drive's
+  ``hnnEvents`` (event times and seeds), which
+  :func:`hnn_netpyne.runtime.run.run_trials` plays into the drive cells
+  before every trial anyway;
 * simConfig fields that only feed the specs (``drives``,
   ``paramOverrides``, ``nTrials`` ...).
 
@@ -23,7 +25,6 @@ import json
 import numpy as np
 
 from hnn_netpyne.runtime.connect import rule_netcon_values
-from hnn_netpyne.runtime.run import gid_ranges
 
 SYNAPSE_KINETICS = ("tau1", "tau2", "e")
 CLAMP_FIELDS = ("amp", "del", "dur")
@@ -50,7 +51,7 @@ def settable_values(net_params):
     -------
     values : dict
         ``(kind, ...path) -> value``; kinds are 'conn', 'syn', 'mech',
-        'stim' and 'spikes'.
+        'stim' and 'events'.
     """
     values = {}
     for label, rule in net_params["connParams"].items():
@@ -72,7 +73,8 @@ def settable_values(net_params):
                     values[("stim", label, key)] = source[key]
     for label, pop in net_params["popParams"].items():
         if pop.get("cellModel") == "VecStim":
-            values[("spikes", label)] = [cell.get("spkTimes", []) for cell in pop["cellsList"]]
+            values[("events", label)] = ([cell.get("spkTimes", []) for cell in pop["cellsList"]],
+                                         pop.get("hnnEvents"))
     return values
 
 
@@ -113,6 +115,7 @@ def structure_key(cfg, net_params):
         elif kind == "stim":
             structure["stimSourceParams"][path[0]][path[1]] = _SET
         else:
+            structure["popParams"][path[0]].pop("hnnEvents", None)
             for cell in structure["popParams"][path[0]]["cellsList"]:
                 cell.pop("spkTimes", None)
     run_fields = {k: v for k, v in cfg.items() if k not in CFG_SPEC_FIELDS}
@@ -174,8 +177,9 @@ def apply_values(sim, net_params, held, new, offsets):
     n_changed : int
         Number of values set.
     """
-    changed = [key for key, value in new.items() if held.get(key) != value]
-    first_gids = {pop: span[0] for pop, span in gid_ranges(net_params).items()}
+    # Drive events need nothing here: run_trials sets them before every trial.
+    changed = [key for key, value in new.items()
+               if key[0] != "events" and held.get(key) != value]
     for kind, *path in changed:
         if kind == "conn":
             _set_connections(sim, net_params, path[0], offsets[path[0]])
@@ -193,8 +197,4 @@ def apply_values(sim, net_params, held, new, offsets):
                 for stim in getattr(cell, "stims", []):
                     if stim.get("source") == path[0]:
                         setattr(stim["hObj"], path[1], new[(kind, *path)])
-            elif kind == "spikes" and tags["pop"] == path[0]:
-                times = new[(kind, *path)][cell.gid - first_gids[path[0]]]
-                cell.hSpkTimes.from_python(times)
-                cell.hPointp.play(cell.hSpkTimes)
     return len(changed)

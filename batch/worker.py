@@ -17,6 +17,7 @@ import resource
 import time
 
 from hnn_netpyne.batch.inplace import apply_values, netcon_offsets, settable_values, structure_key
+from hnn_netpyne.runtime.run import build_network, run_trials, setup_recording
 
 # The network this process holds between tasks (one NetPyNE ``sim`` per process).
 _HELD = None
@@ -27,50 +28,11 @@ def _cpu_seconds():
     return usage.ru_utime + usage.ru_stime
 
 
-# --- adapter onto the runtime (one place to switch to its build/run split) ----
-
-
 def _build(cfg, net_params):
-    """Build the network with its recordings; returns (sim, time vector)."""
-    from neuron import h
-
-    from hnn_netpyne.runtime.run import balance_threads, build_network, record_dipoles_in_point_processes
-
+    """Build the network of the specs and set up its recordings."""
     sim = build_network(cfg, net_params)
-    sim.net.addStims()
-    sim.setupRecording()
-    n_threads = int(cfg.get("nThreads", 1))
-    if cfg.get("coreneuron") or n_threads > 1:
-        record_dipoles_in_point_processes(sim)
-    sim.pc.nthread(n_threads)
-    if n_threads > 1:
-        balance_threads(sim, n_threads)
-    return sim, h.Vector().record(h._ref_t)
-
-
-def _run_trials(sim, cfg, net_params, time_vector):
-    """Simulate every trial of the built network; the result of ``run_network``."""
-    from hnn_netpyne.errors import SimulationError
-    from hnn_netpyne.runtime import run
-
-    tstop, dt = float(cfg["duration"]), float(cfg["dt"])
-    n_samples = int(round(tstop / dt)) + 1
-    ranges = run.gid_ranges(net_params)
-    result = {"times": None, "dipoles": [], "spikes": [], "gid_ranges": ranges}
-    for trial in range(int(cfg.get("nTrials", 1))):
-        if trial > 0:
-            run._set_drive_times(sim, run.trial_drive_events(dict(cfg, trial=trial), trial),
-                                 ranges)
-        sim.simData["spkt"].resize(0)
-        sim.simData["spkid"].resize(0)
-        run._solve(sim, tstop, dt, lambda t_ms: None)
-        if time_vector.size() != n_samples:
-            raise SimulationError(f"recorded {int(time_vector.size())} time samples, "
-                                  f"expected {n_samples}")
-        result["times"] = time_vector.as_numpy().copy()
-        result["dipoles"].append(run._layer_dipoles(sim, n_samples))
-        result["spikes"].append(run._gather_spikes(sim))
-    return result
+    setup_recording(sim, cfg)
+    return sim
 
 
 def _clear(sim):
@@ -93,7 +55,6 @@ class HeldNetwork:
         self._key = None
         self._values = None
         self._offsets = None
-        self._time_vector = None
         self.n_builds = 0
 
     def prepare(self, cfg, net_params):
@@ -107,7 +68,7 @@ class HeldNetwork:
         if self.sim is not None:
             _clear(self.sim)
             self.sim = None
-        self.sim, self._time_vector = _build(cfg, net_params)
+        self.sim = _build(cfg, net_params)
         self._offsets = netcon_offsets(self.sim, net_params)
         self._key, self._values = key, values
         self.n_builds += 1
@@ -129,10 +90,7 @@ class HeldNetwork:
         except BaseException:
             self._key = None  # half-set values: never reuse this network
             raise
-        result = _run_trials(self.sim, cfg, net_params, self._time_vector)
-        if int(cfg.get("nTrials", 1)) > 1:
-            # The drive cells now play the last trial's events, not trial 0's.
-            self._values = {k: (None if k[0] == "spikes" else v) for k, v in self._values.items()}
+        result = run_trials(self.sim, cfg, net_params, progress=False)
         result.update(rebuilt=rebuilt, cpu_s=_cpu_seconds() - cpu, wall_s=time.time() - wall)
         return result
 
