@@ -1,6 +1,8 @@
 """Sweeps: bad grids fail at once, failing points are recorded, killed sweeps resume."""
 
+import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -105,3 +107,31 @@ def test_killed_sweep_resumes_without_recomputing(tmp_path):
     # a finished sweep run again computes nothing
     batch.run({"weight": batch_sweep_script.WEIGHTS}, n_jobs=1, verbose=False)
     assert batch.computed_points_ == []
+
+
+def test_sweep_file_names_drive_fields_and_bad_files_fail(tmp_path, capsys):
+    from hnn_netpyne.batch.sweep_file import read_sweep_file, set_drive_values
+    from hnn_netpyne.cli import main
+
+    sweep = tmp_path / "sweep.json"
+    sweep.write_text(json.dumps({
+        "network": {"mesh_shape": [4, 4]}, "tstop": 30.0,
+        "sample": {"method": "random", "n_points": 3, "ranges": {"evprox1.mu": [20, 30]}}}))
+    net, points, settings = read_sweep_file(sweep)
+    assert settings == {"tstop": 30.0} and len(points) == 3
+    set_drive_values({"evprox1.mu": 25.0, "evdist1.weights_nmda.L2_pyramidal": 0.5,
+                      "evprox2.event_seed": 9}, net)
+    drives = net.external_drives
+    assert list(drives) == ["evdist1", "evprox1", "evprox2"]
+    assert drives["evprox1"]["dynamics"]["mu"] == 25.0
+    assert drives["evdist1"]["weights_nmda"]["L2Pyr"] == 0.5
+    assert drives["evprox2"]["event_seed"] == 9
+    for content, message in (
+            ({"grid": {"evprox1.mu": []}}, "key 'evprox1.mu'.*empty"),
+            ({"grid": {"evprox1.sigmaa": [1.0]}}, "key 'evprox1.sigmaa'.*no such drive field"),
+            ({"grid": {"a": [1]}, "table": [{"a": 1}]}, "exactly one of grid"),
+            ({"grids": {}}, "key 'sweep'.*grids")):
+        sweep.write_text(json.dumps(dict(content, network={"mesh_shape": [4, 4]})))
+        assert main(["sweep", str(sweep), "--output", str(tmp_path / "out")]) == 2
+        assert re.search(message, capsys.readouterr().err)
+    assert not (tmp_path / "out" / "sweep.h5").exists()
