@@ -66,8 +66,10 @@ def test_structure_key_tells_settable_from_structural_changes():
     assert structure_key(*base) != structure_key(*zero_weight)
 
 
-def test_in_place_and_rebuilt_points_equal_separate_runs():
-    grid = _grid()
+@pytest.mark.parametrize("coreneuron", [False, pytest.param(True, marks=pytest.mark.slow)])
+def test_in_place_and_rebuilt_points_equal_separate_runs(coreneuron):
+    grid = [(dict(cfg, coreneuron=coreneuron, cache_efficient=coreneuron), net_params)
+            for cfg, net_params in _grid()]
     held = _held_runs(grid)
     assert [r["rebuilt"] for r in held] == [True, False, True, False]
     n_spikes = set()
