@@ -101,10 +101,11 @@ def table_points(rows):
     return points
 
 
-def _check_ranges(ranges, n_points):
+def check_ranges(ranges, what="ranges"):
+    """Check ``{name: (low, high)}`` with finite numbers, low < high."""
     if not isinstance(ranges, dict) or not ranges:
-        raise ParameterError("ranges must be a non-empty dict of name -> (low, high)",
-                             key="ranges", value=ranges)
+        raise ParameterError(f"{what} must be a non-empty dict of name -> (low, high)",
+                             key=what, value=ranges)
     for name, bounds in ranges.items():
         if (not isinstance(bounds, (list, tuple)) or len(bounds) != 2
                 or not all(isinstance(_check_value(name, b), (int, float))
@@ -112,6 +113,10 @@ def _check_ranges(ranges, n_points):
                 or not bounds[0] < bounds[1]):
             raise ParameterError("a range is two numbers (low, high) with low < high",
                                  key=name, value=bounds)
+
+
+def _check_sample(ranges, n_points):
+    check_ranges(ranges)
     if isinstance(n_points, bool) or not isinstance(n_points, int) or not 1 <= n_points <= MAX_POINTS:
         raise ParameterError(f"n_points must be an integer from 1 to {MAX_POINTS}",
                              key="n_points", value=n_points)
@@ -127,7 +132,7 @@ def _scaled(unit_points, ranges):
 
 def random_points(ranges, n_points, seed=0):
     """``n_points`` points drawn uniformly in ``ranges`` ({name: (low, high)})."""
-    _check_ranges(ranges, n_points)
+    _check_sample(ranges, n_points)
     unit = np.random.default_rng(seed).random((n_points, len(ranges)))
     return _scaled(unit, ranges)
 
@@ -138,7 +143,7 @@ def sobol_points(ranges, n_points, seed=0):
     Sobol sequences fill the box evenly for powers of two; other counts
     work but are less balanced.
     """
-    _check_ranges(ranges, n_points)
+    _check_sample(ranges, n_points)
     try:
         from scipy.stats import qmc
     except ImportError as err:  # pragma: no cover - scipy comes with the batch extra

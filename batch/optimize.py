@@ -23,6 +23,7 @@ import functools
 import numpy as np
 
 from hnn_netpyne.batch.engine import dask_client
+from hnn_netpyne.batch.grid import check_ranges
 from hnn_netpyne.batch.worker import run_point
 from hnn_netpyne.errors import ParameterError
 
@@ -71,15 +72,7 @@ def band_power_objective(dpl, f_bands, relative_bandpower):
 
 
 def _check_constraints(constraints, initial_params):
-    if not isinstance(constraints, dict) or not constraints:
-        raise ParameterError("constraints must be a non-empty dict of name -> (low, high)",
-                             key="constraints", value=constraints)
-    for name, bounds in constraints.items():
-        if (not isinstance(bounds, (tuple, list)) or len(bounds) != 2
-                or not all(isinstance(b, (int, float)) and not isinstance(b, bool)
-                           for b in bounds) or not bounds[0] < bounds[1]):
-            raise ParameterError("a constraint is (low, high) with low < high", key=name,
-                                 value=bounds)
+    check_ranges(constraints, "constraints")
     if initial_params is None:
         return {name: (low + high) / 2.0 for name, (low, high) in constraints.items()}
     if not isinstance(initial_params, dict) or set(initial_params) != set(constraints):
