@@ -44,8 +44,8 @@ def _check_flag(name, value):
 
 
 def _quiet_point(net, set_params, params, settings):
-    """:func:`run_point` with NetPyNE's messages kept off the terminal."""
-    with contextlib.redirect_stdout(io.StringIO()):
+    """:func:`run_point` with NetPyNE's messages and progress bars kept off the terminal."""
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         return run_point(net, set_params, params, settings)
 
 
@@ -192,9 +192,9 @@ class BatchSimulate:
         self.computed_points_ = []
         if todo:
             self._simulate(points, todo, records, store, n_jobs, client, verbose)
-        if store is not None:
-            store.consolidate(points, dict(self.settings), records)
-        return self._results(points, records) if return_output else None
+        if store is not None and (todo or not store.path.exists()):
+            store.consolidate(points, dict(self.settings))
+        return self._results(points, records, store) if return_output else None
 
     def _simulate(self, points, todo, records, store, n_jobs, client, verbose):
         """Run the points ``todo`` on Dask, recording each as it finishes."""
@@ -218,22 +218,25 @@ class BatchSimulate:
                 record = self._kept_outputs(record)
                 if store is not None:
                     store.write_point(index, points[index], record)
+                    del record["outputs"]  # read back from the store when returned
                 records[index] = record
                 self.computed_points_.append(index)
                 bar.update(1)
                 if record["status"] == "failed" and verbose:
                     bar.write(f"point {index} {points[index]} failed: {record['error']}")
 
-    def _results(self, points, records):
+    def _results(self, points, records, store):
         """hnn-core's return value: summary statistics and data, per batch."""
         from hnn_netpyne.analysis.dipole import Dipole
+        from hnn_netpyne.batch.store import read_point
 
         batches = []
         for start in range(0, len(points), self.batch_size):
             batch = []
             for index in range(start, min(start + self.batch_size, len(points))):
                 record = records[index]
-                outputs = record["outputs"]
+                outputs = (record["outputs"] if store is None
+                           else read_point(store.path, index)["outputs"])
                 dpl = [Dipole(outputs["times"], dict(zip(Dipole.LAYERS, trial)))
                        for trial in outputs.get("dpl", [])]
                 spiking = {k: outputs[k] for k in ("spike_times", "spike_gids", "spike_trials")

@@ -75,13 +75,21 @@ def _write_outputs(group, outputs):
         group["dpl"].attrs["layers"] = ["agg", "L2", "L5"]
 
 
-def _read_record(group, sweep_id=None):
+def _read_record(group, outputs=True):
     attrs = group.attrs
-    if sweep_id is not None and attrs.get("sweep_id") != sweep_id:
-        return None
-    return {"status": str(attrs["status"]), "error": str(attrs["error"]),
-            "params": json.loads(attrs["params"]), "summary": json.loads(attrs["summary"]),
-            "outputs": {name: group[name][()] for name in group}}
+    record = {"status": str(attrs["status"]), "error": str(attrs["error"]),
+              "params": json.loads(attrs["params"]), "summary": json.loads(attrs["summary"])}
+    if outputs:
+        record["outputs"] = {name: group[name][()] for name in group}
+    return record
+
+
+def _copy_point(source, group):
+    """Copy one point's attributes and outputs from an HDF5 group or file into ``group``."""
+    group.attrs.update({key: source.attrs[key] for key in ("status", "error", "params",
+                                                            "summary")})
+    for name in source:
+        source.copy(source[name], group, name=name)
 
 
 class SweepStore:
@@ -118,24 +126,36 @@ class SweepStore:
         if self.path.exists():
             with h5py.File(self.path, "r") as store:
                 ids.add(str(store.attrs.get("sweep_id")))
-        for path in self.journal.glob("*.h5") if self.journal.is_dir() else []:
+        for path in sorted(self.journal.glob("*.h5")) if self.journal.is_dir() else []:
             with h5py.File(path, "r") as point:
                 ids.add(str(point.attrs.get("sweep_id")))
         return ids
 
-    def finished(self):
-        """Records of the finished points (done or failed): {point: record}."""
+    def _sources(self):
+        """Point -> (file, group) holding it: the journal over an earlier store."""
         h5py = _h5py()
-        records = {}
+        sources = {}
         if self.path.exists():
             with h5py.File(self.path, "r") as store:
-                for name, group in store.get("points", {}).items():
-                    records[int(name)] = _read_record(group)
+                sources = {int(name): (self.path, f"points/{name}")
+                           for name in store.get("points", {})}
         for path in sorted(self.journal.glob("*.h5")):
-            with h5py.File(path, "r") as point:
-                record = _read_record(point, self.sweep_id)
-            if record is not None:
-                records[int(path.stem)] = record
+            sources[int(path.stem)] = (path, "/")
+        return sources
+
+    def finished(self):
+        """Status, error, parameters and summary of each finished point (done or failed).
+
+        Returns
+        -------
+        records : dict
+            Point -> record (without its outputs; see :func:`read_point`).
+        """
+        h5py = _h5py()
+        records = {}
+        for index, (path, name) in self._sources().items():
+            with h5py.File(path, "r") as source:
+                records[index] = _read_record(source[name], outputs=False)
         return records
 
     def write_point(self, index, params, record):
@@ -150,27 +170,31 @@ class SweepStore:
             _write_outputs(point, record["outputs"])
         os.replace(tmp, final)
 
-    def consolidate(self, points, settings, records):
-        """Write ``sweep.h5`` from every point and record, then drop the journal."""
+    def consolidate(self, points, settings):
+        """Write ``sweep.h5`` from the journal (and an earlier store), then drop the journal.
+
+        Returns
+        -------
+        path : pathlib.Path
+            The store.
+        """
         h5py = _h5py()
-        names = list(points[0])
+        sources = self._sources()
+        records = self.finished()
         tmp = self.path.with_suffix(".tmp")
         with h5py.File(tmp, "w") as store:
             store.attrs.update(format=FORMAT, format_version=FORMAT_VERSION,
                                sweep_id=self.sweep_id, settings=json.dumps(settings),
-                               param_names=json.dumps(names),
+                               param_names=json.dumps(list(points[0])),
                                created=datetime.datetime.now(datetime.timezone.utc).isoformat())
             columns = _table_columns(points, records)
             for column, (values, description) in columns.items():
                 dataset = store.create_dataset(f"table/{column}", data=values)
                 dataset.attrs["description"] = description
             store["table"].attrs["columns"] = json.dumps(list(columns))
-            for index, record in records.items():
-                group = store.create_group(f"points/{_point_name(index)}")
-                group.attrs.update(status=record["status"], error=record["error"],
-                                   params=json.dumps(points[index]),
-                                   summary=json.dumps(record["summary"]))
-                _write_outputs(group, record["outputs"])
+            for index, (path, name) in sorted(sources.items()):
+                with h5py.File(path, "r") as source:
+                    _copy_point(source[name], store.create_group(f"points/{_point_name(index)}"))
         os.replace(tmp, self.path)
         shutil.rmtree(self.journal, ignore_errors=True)
         return self.path

@@ -17,6 +17,7 @@ import resource
 import time
 
 from hnn_netpyne.batch.inplace import apply_values, netcon_offsets, settable_values, structure_key
+from hnn_netpyne.cells import CELL_TYPES
 from hnn_netpyne.runtime.run import build_network, run_trials, setup_recording
 
 # The network this process holds between tasks (one NetPyNE ``sim`` per process).
@@ -44,9 +45,6 @@ def _clear(sim):
     gc.collect()
 
 
-# -----------------------------------------------------------------------------
-
-
 class HeldNetwork:
     """A built network and the specs it was built from (and last set to)."""
 
@@ -55,7 +53,6 @@ class HeldNetwork:
         self._key = None
         self._values = None
         self._offsets = None
-        self.n_builds = 0
 
     def prepare(self, cfg, net_params):
         """Make the held network equal to ``net_params``; True if it was (re)built."""
@@ -71,7 +68,6 @@ class HeldNetwork:
         self.sim = _build(cfg, net_params)
         self._offsets = netcon_offsets(self.sim, net_params)
         self._key, self._values = key, values
-        self.n_builds += 1
         return True
 
     def simulate(self, cfg, net_params):
@@ -106,9 +102,6 @@ def held_network():
 def simulate_specs(cfg, net_params):
     """Simulate specs on this process's held network (see :meth:`HeldNetwork.simulate`)."""
     return held_network().simulate(cfg, net_params)
-
-
-CELL_POPULATIONS = ("L2Basket", "L2Pyr", "L5Basket", "L5Pyr")
 
 
 def point_outputs(result, net_params, postproc=None):
@@ -156,7 +149,7 @@ def point_outputs(result, net_params, postproc=None):
     summary = {"dpl_peak_nAm": float(abs(mean_agg[peak])),
                "dpl_peak_time_ms": float(outputs["times"][peak]),
                "dpl_min_nAm": float(mean_agg.min()), "dpl_max_nAm": float(mean_agg.max())}
-    for pop in CELL_POPULATIONS:
+    for pop in CELL_TYPES:
         first, stop = result["gid_ranges"][pop]
         in_pop = (outputs["spike_gids"] >= first) & (outputs["spike_gids"] < stop)
         summary[f"spikes_{pop}"] = float(np.count_nonzero(in_pop)) / len(spikes)
