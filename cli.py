@@ -47,6 +47,8 @@ def add_run_options(parser):
                         help="solve with CoreNEURON (same results, about half the time)")
     parser.add_argument("--threads", dest="n_threads", type=int, default=1,
                         help="threads per MPI process (same results; default 1)")
+    parser.add_argument("--save-network", dest="save_network", action="store_true",
+                        help="save the network (cells and connections) in netpyne_data.json")
     parser.add_argument("--overwrite", action="store_true",
                         help="replace the contents of an existing run folder")
     parser.add_argument("--no-plots", dest="plots", action="store_false",
@@ -68,7 +70,7 @@ def config_options(args):
             "tstop": args.tstop, "dt": args.dt, "n_trials": args.n_trials,
             "mesh_shape": args.mesh_shape, "output_dir": output,
             "record_soma_voltage": args.record_soma_voltage, "coreneuron": args.coreneuron,
-            "n_threads": args.n_threads}
+            "n_threads": args.n_threads, "save_network": args.save_network}
 
 
 def script_arguments(argv=None):

@@ -24,7 +24,9 @@ import json
 
 import numpy as np
 
-from hnn_netpyne.runtime.connect import rule_netcon_values
+from hnn_netpyne.errors import SimulationError
+from hnn_netpyne.runtime.connect import connect_settings, rule_connections
+from hnn_netpyne.runtime.conns import CellConns
 
 SYNAPSE_KINETICS = ("tau1", "tau2", "e")
 CLAMP_FIELDS = ("amp", "del", "dur")
@@ -78,13 +80,24 @@ def settable_values(net_params):
     return values
 
 
-def _zero_weight_digest(net_params, cfg):
-    """Digest of which connections of each rule have weight zero (not created)."""
+def _connection_digest(cfg, net_params):
+    """Digest of which connections have weight zero (those are not made), per rule.
+
+    A rule that NetPyNE's own connectCells connects enters with its weight
+    and delay: changing those rebuilds.
+    """
+    from netpyne import specs
+
+    settings = connect_settings(specs.SimConfig(dict(cfg, allowConnsWithWeight0=True)),
+                                specs.NetParams(net_params))
     digest = hashlib.sha1()
-    for label in net_params["connParams"]:
-        weights, _ = rule_netcon_values(net_params, label, allow_zero_weight=True)
+    for label, rule in net_params["connParams"].items():
         digest.update(label.encode())
-        digest.update(np.packbits(weights == 0.0).tobytes())
+        pairs, _ = rule_connections(net_params, label, settings)
+        if pairs is None:
+            digest.update(json.dumps([rule.get("weight"), rule.get("delay")]).encode())
+        else:
+            digest.update(np.packbits(pairs[2] == 0.0).tobytes())
     digest.update(str(bool(cfg.get("allowConnsWithWeight0", False))).encode())
     return digest.hexdigest()
 
@@ -120,34 +133,34 @@ def structure_key(cfg, net_params):
                 cell.pop("spkTimes", None)
     run_fields = {k: v for k, v in cfg.items() if k not in CFG_SPEC_FIELDS}
     return json.dumps({"net": structure, "cfg": run_fields,
-                       "zero_weights": _zero_weight_digest(net_params, cfg)}, sort_keys=True)
+                       "connections": _connection_digest(cfg, net_params)}, sort_keys=True)
 
 
-def netcon_offsets(sim, net_params):
-    """Index of each rule's first NetCon in ``sim.net.fastNetCons`` (this rank)."""
-    local_gids = np.array(sorted(cell.gid for cell in sim.net.cells), dtype=int)
-    offsets, start = {}, 0
-    for label in net_params["connParams"]:
-        weights, _ = rule_netcon_values(net_params, label, local_gids,
-                                        sim.net.params.scaleConnWeight,
-                                        sim.cfg.allowConnsWithWeight0)
-        offsets[label] = (start, start + len(weights))
-        start += len(weights)
-    if start != len(sim.net.fastNetCons):
-        raise RuntimeError(f"the rules give {start} NetCons, the network has "
-                           f"{len(sim.net.fastNetCons)}")
-    return offsets
-
-
-def _set_connections(sim, net_params, label, span):
-    local_gids = np.array(sorted(cell.gid for cell in sim.net.cells), dtype=int)
-    weights, delays = rule_netcon_values(net_params, label, local_gids,
-                                         sim.net.params.scaleConnWeight,
-                                         sim.cfg.allowConnsWithWeight0)
-    for netcon, weight, delay in zip(sim.net.fastNetCons[span[0]:span[1]], weights.tolist(),
-                                     delays.tolist()):
-        netcon.weight[0] = weight
-        netcon.delay = delay
+def _set_connections(sim, net_params, label):
+    """Give the NetCons of rule ``label`` on this rank their new weights and delays."""
+    local_gids = np.array(sorted(cell.gid for cell in sim.net.cells), dtype=np.int64)
+    settings = connect_settings(sim.cfg, sim.net.params)
+    (_, posts, weights, delays), n_sections = rule_connections(net_params, label, settings,
+                                                               local_gids)
+    rule_kinds = None
+    for cell in sim.net.cells:
+        conns = cell.conns
+        if not isinstance(conns, CellConns):
+            continue
+        if rule_kinds is None:  # every cell shares the fast connector's kind table
+            rule_kinds = [k for k, kind in enumerate(conns.kind_table) if kind[3] == label]
+        where = np.flatnonzero(np.isin(conns.kinds, rule_kinds))
+        mine = posts == cell.gid
+        cell_weights = np.repeat(weights[mine], n_sections)
+        cell_delays = np.repeat(delays[mine], n_sections)
+        if len(where) != len(cell_weights):
+            raise SimulationError(f"cell {cell.gid} has {len(where)} NetCons of rule {label!r}, "
+                                  f"its specs give {len(cell_weights)}")
+        conns.weights[where], conns.delays[where] = cell_weights, cell_delays
+        for netcon, weight, delay in zip(conns.netcons[where], cell_weights.tolist(),
+                                         cell_delays.tolist()):
+            netcon.weight[0] = weight
+            netcon.delay = delay
 
 
 def _set_mechanism(cell, sec_name, mech_name, key, value):
@@ -157,7 +170,7 @@ def _set_mechanism(cell, sec_name, mech_name, key, value):
         setattr(getattr(seg, mech_name), key, seg_value)
 
 
-def apply_values(sim, net_params, held, new, offsets):
+def apply_values(sim, net_params, held, new):
     """Set on the built network every settable value that differs.
 
     Parameters
@@ -169,8 +182,6 @@ def apply_values(sim, net_params, held, new, offsets):
         The new netParams (same :func:`structure_key` as the held ones).
     held, new : dict
         :func:`settable_values` of the held and of the new netParams.
-    offsets : dict
-        :func:`netcon_offsets` of the network.
 
     Returns
     -------
@@ -182,7 +193,7 @@ def apply_values(sim, net_params, held, new, offsets):
                if key[0] != "events" and held.get(key) != value]
     for kind, *path in changed:
         if kind == "conn":
-            _set_connections(sim, net_params, path[0], offsets[path[0]])
+            _set_connections(sim, net_params, path[0])
             continue
         for cell in sim.net.cells:
             tags = cell.tags

@@ -16,7 +16,7 @@ import gc
 import resource
 import time
 
-from hnn_netpyne.batch.inplace import apply_values, netcon_offsets, settable_values, structure_key
+from hnn_netpyne.batch.inplace import apply_values, settable_values, structure_key
 from hnn_netpyne.cells import CELL_TYPES
 from hnn_netpyne.runtime.run import build_network, run_trials, setup_recording
 
@@ -40,7 +40,6 @@ def _clear(sim):
     """Drop NetPyNE's network and every NEURON object it made."""
     import matplotlib.pyplot  # noqa: F401 -- NetPyNE's clearAll closes its figures
 
-    sim.net.fastNetCons = []
     sim.clearAll()
     gc.collect()
 
@@ -52,21 +51,19 @@ class HeldNetwork:
         self.sim = None
         self._key = None
         self._values = None
-        self._offsets = None
 
     def prepare(self, cfg, net_params):
         """Make the held network equal to ``net_params``; True if it was (re)built."""
         key = structure_key(cfg, net_params)
         values = settable_values(net_params)
         if self.sim is not None and key == self._key:
-            apply_values(self.sim, net_params, self._values, values, self._offsets)
+            apply_values(self.sim, net_params, self._values, values)
             self._values = values
             return False
         if self.sim is not None:
             _clear(self.sim)
             self.sim = None
         self.sim = _build(cfg, net_params)
-        self._offsets = netcon_offsets(self.sim, net_params)
         self._key, self._values = key, values
         return True
 

@@ -30,7 +30,8 @@ def cpu_seconds():
 
 
 if __name__ == "__main__":
-    from hnn_core import BatchSimulate, jones_2009_model
+    from hnn_core import jones_2009_model
+    from hnn_core.batch_simulate import BatchSimulate
     from hnn_core.network_models import add_erp_drives_to_jones_model
     from joblib.externals.loky import get_reusable_executor
 

@@ -22,7 +22,7 @@ from hnn_netpyne.cells import CELL_TYPES  # noqa: E402
 from hnn_netpyne.cli import script_arguments  # noqa: E402
 from hnn_netpyne.model.specs import build_net_params, build_sim_config  # noqa: E402
 from hnn_netpyne.runtime.job import write_outputs  # noqa: E402
-from hnn_netpyne.runtime.run import run_network  # noqa: E402
+from hnn_netpyne.runtime.run import network_netcons, run_network  # noqa: E402
 
 timings = {"import": time.perf_counter() - started}
 args = script_arguments()
@@ -48,7 +48,7 @@ if rank == 0:
     timings["n_spikes"] = int((result["spikes"][0][1] < 270).sum())
 from netpyne import sim  # noqa: E402
 
-n_netcons = pc.allreduce(len(sim.net.fastNetCons), 1)
+n_netcons = pc.allreduce(len(network_netcons(sim)), 1)
 rss = pc.py_gather(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0, 0)
 if rank == 0:
     timings["n_cells"] = sum(stop - start for pop, (start, stop) in result["gid_ranges"].items()

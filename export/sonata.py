@@ -148,7 +148,7 @@ def _build(cfg, net_params):
     # NetPyNE reports progress on stdout, where the command lists its files.
     with contextlib.redirect_stdout(sys.stderr):
         sim = build_network(cfg, net_params)
-    return sim, network_netcons(sim, cfg)
+    return sim, network_netcons(sim)
 
 
 def _rule_finder(net_params):

@@ -28,6 +28,10 @@ from hnn_netpyne.model.variants import apply_cell_changes, model_variant, varian
 DIPOLE_LAYERS = {"L2": ["L2Pyr"], "L5": ["L5Pyr"]}
 """Dipole label -> populations whose cells it sums."""
 
+PACKAGE_CONNECT_CFG = {"allowSelfConns": True, "oneSynPerNetcon": False,
+                       "connRandomSecFromList": False, "distributeSynsUniformly": False}
+"""simConfig connection fields of every HNN run (see :func:`build_sim_config`)."""
+
 DEFAULT_V_INIT_MV = -65.0
 MAX_TSTOP_MS = 1e6  # 1000 s of biological time: far beyond any HNN use
 MAX_MESH_SIDE = 1000
@@ -147,10 +151,62 @@ def build_net_params(cfg):
     }
 
 
+def _check_run(tstop, dt, n_trials, n_threads):
+    """Raise ParameterError for a run length, step, trial or thread count that cannot run."""
+    for key, value in (("tstop", tstop), ("dt", dt)):
+        if (isinstance(value, bool) or not isinstance(value, (int, float))
+                or not 0.0 < value <= MAX_TSTOP_MS):
+            raise ParameterError(f"{key} must be a number of ms in (0, {MAX_TSTOP_MS:g}]",
+                                 key=key, value=value)
+    if dt > tstop:
+        raise ParameterError(f"dt must not exceed tstop ({tstop} ms)", key="dt", value=dt)
+    if isinstance(n_trials, bool) or not isinstance(n_trials, int) or n_trials < 1:
+        raise ParameterError("n_trials must be an integer >= 1", key="n_trials", value=n_trials)
+    if isinstance(n_threads, bool) or not isinstance(n_threads, int) or n_threads < 1:
+        raise ParameterError("n_threads must be an integer >= 1", key="n_threads", value=n_threads)
+
+
+def _netpyne_fields(tstop, dt, celsius, label, output_dir):
+    """NetPyNE's own simConfig fields of an HNN run."""
+    return {
+        "duration": float(tstop),
+        "dt": float(dt),
+        "recordStep": float(dt),
+        "hParams": {"celsius": float(celsius), "v_init": DEFAULT_V_INIT_MV},
+        "recordDipolesHNN": {k: list(v) for k, v in DIPOLE_LAYERS.items()},
+        "recordCells": [],
+        "recordTraces": {},
+        "recordStim": False,
+        # hnn-core's connectivity: L2 basket autapses, one synapse per section
+        # and receptor shared by every connection onto it.
+        **PACKAGE_CONNECT_CFG,
+        # 3-D points stay in cell-local µm by default: offsetting them by the
+        # soma position costs float32 precision (NEURON stores points as
+        # float) and moves the L2/3 dipole by 1e-6 of its size away from
+        # hnn-core. ``absolute_3d_points`` turns it on for NetPyNE's 3-D views.
+        "pt3dRelativeToCellLocation": False,
+        "invertedYCoord": False,
+        "createPyStruct": True,
+        "gatherOnlySimData": False,
+        "saveDataInclude": ["simData", "simConfig", "netParams"],
+        "saveJson": False,
+        "savePickle": False,
+        "verbose": False,
+        "printRunTime": False,
+        "printPopAvgRates": False,
+        "progressBar": 0,
+        "analysis": {},
+        "simLabel": label,
+        "saveFolder": output_dir,
+        "seeds": {"conn": 1, "stim": 1, "loc": 1, "cell": 1},
+    }
+
+
 def build_sim_config(preset_name="seed_bursty", param_file=None, tstop=None, dt=None,
                      n_trials=None, model=None, mesh_shape=None, drives=None,
                      output_dir="output", record_soma_voltage=False, param_overrides=None,
-                     coreneuron=False, n_threads=1):
+                     coreneuron=False, n_threads=1, save_network=False,
+                     absolute_3d_points=False):
     """The simConfig dictionary of an HNN run.
 
     Parameters
@@ -182,12 +238,22 @@ def build_sim_config(preset_name="seed_bursty", param_file=None, tstop=None, dt=
     n_threads : int
         Threads per rank (``ParallelContext.nthread``); the cells of a rank
         are shared among them, with results identical to one thread.
+    save_network : bool
+        Save the network (every cell with its connections, NetPyNE's
+        ``net``) in the run's ``netpyne_data.json`` (cfg ``saveNetwork``).
+    absolute_3d_points : bool
+        Place every cell's 3-D points at its soma position
+        (``pt3dRelativeToCellLocation``) so that NetPyNE's and its GUI's
+        3-D views show the column as it is; costs float32 precision in the
+        dipole (see the README).
 
     Returns
     -------
     cfg : dict
         NetPyNE simConfig fields plus the HNN fields read by
-        :func:`build_net_params`.
+        :func:`build_net_params` and the runner (``fastConnect``: connect
+        with :mod:`hnn_netpyne.runtime.connect`, True, or NetPyNE's
+        ``connectCells``, False; same network either way).
     """
     chosen = preset(preset_name)
     if param_file is None and chosen["param_file"] is not None:
@@ -197,54 +263,18 @@ def build_sim_config(preset_name="seed_bursty", param_file=None, tstop=None, dt=
         tstop = chosen["tstop"] if chosen["tstop"] is not None else params["tstop"]
     dt = params["dt"] if dt is None else dt
     n_trials = params["N_trials"] if n_trials is None else n_trials
-    for key, value in (("tstop", tstop), ("dt", dt)):
-        if (isinstance(value, bool) or not isinstance(value, (int, float))
-                or not 0.0 < value <= MAX_TSTOP_MS):
-            raise ParameterError(f"{key} must be a number of ms in (0, {MAX_TSTOP_MS:g}]",
-                                 key=key, value=value)
-    if dt > tstop:
-        raise ParameterError(f"dt must not exceed tstop ({tstop} ms)", key="dt", value=dt)
-    if isinstance(n_trials, bool) or not isinstance(n_trials, int) or n_trials < 1:
-        raise ParameterError("n_trials must be an integer >= 1", key="n_trials", value=n_trials)
-    if isinstance(n_threads, bool) or not isinstance(n_threads, int) or n_threads < 1:
-        raise ParameterError("n_threads must be an integer >= 1", key="n_threads", value=n_threads)
+    _check_run(tstop, dt, n_trials, n_threads)
     if drives is None:
         drives = chosen["drives"]() if chosen["drives"] is not None else []
-    cfg = {
-        "duration": float(tstop),
-        "dt": float(dt),
-        "recordStep": float(dt),
-        "hParams": {"celsius": float(params["celsius"]), "v_init": DEFAULT_V_INIT_MV},
-        "recordDipolesHNN": {k: list(v) for k, v in DIPOLE_LAYERS.items()},
-        "recordCells": [],
-        "recordTraces": {},
-        "recordStim": False,
-        "allowSelfConns": True,
-        "oneSynPerNetcon": False,
-        "connRandomSecFromList": False,
-        "distributeSynsUniformly": False,
-        # 3-D points stay in cell-local µm: offsetting them by the soma position
-        # costs float32 precision (NEURON stores points as float) and moves the
-        # L2/3 dipole by 1e-6 of its size away from hnn-core.
-        "pt3dRelativeToCellLocation": False,
-        "invertedYCoord": False,
-        "createPyStruct": True,
-        "gatherOnlySimData": False,
-        "saveDataInclude": ["simData", "simConfig", "netParams"],
-        "saveJson": False,
-        "savePickle": False,
-        "verbose": False,
-        "printRunTime": False,
-        "printPopAvgRates": False,
-        "progressBar": 0,
-        "analysis": {},
-        "simLabel": preset_name,
-        "saveFolder": output_dir,
-        "seeds": {"conn": 1, "stim": 1, "loc": 1, "cell": 1},
+    cfg = _netpyne_fields(tstop, dt, params["celsius"], preset_name, output_dir)
+    cfg.update({
+        "pt3dRelativeToCellLocation": bool(absolute_3d_points),
         "coreneuron": bool(coreneuron),
         "cache_efficient": bool(coreneuron),
         "nThreads": n_threads,
         # HNN fields (read by build_net_params and the runner).
+        "fastConnect": True,
+        "saveNetwork": bool(save_network),
         "preset": preset_name,
         "paramFile": None if param_file is None else str(param_file),
         "paramOverrides": dict(param_overrides or {}),
@@ -257,7 +287,7 @@ def build_sim_config(preset_name="seed_bursty", param_file=None, tstop=None, dt=
         "outputDir": output_dir,
         "dipoleSmoothWindowMs": float(params["dipole_smooth_win"]),
         "dipoleScaleFactor": float(params["dipole_scalefctr"]),
-    }
+    })
     if record_soma_voltage:
         cfg["recordCells"] = ["all"]
         cfg["recordTraces"] = {"V_soma": {"sec": "soma", "loc": 0.5, "var": "v"}}

@@ -73,20 +73,38 @@ MODEL_VARIANTS = {
 
 
 def model_variant(name):
-    """The change set of model ``name``."""
+    """The change set of model ``name``, with its ``name``."""
     if name not in MODEL_VARIANTS:
         raise ParameterError(
             f"unknown model {name!r}; expected one of {sorted(MODEL_VARIANTS)}",
             key="model", value=name,
         )
-    return MODEL_VARIANTS[name]
+    return dict(MODEL_VARIANTS[name], name=name)
+
+
+def _unmatched(variant, what, label, choices):
+    """ParameterError for a variant label that names nothing of the default network."""
+    return ParameterError(
+        f"model variant {variant.get('name', '<unnamed>')!r}: {what} {label!r} matches nothing; "
+        f"expected one of {sorted(choices)}", key="model", value=variant.get("name"))
 
 
 def variant_pathways(variant):
-    """The pathway table of a variant."""
+    """The pathway table of a variant.
+
+    Raises
+    ------
+    ParameterError
+        If a removed or reweighted pathway label names no pathway.
+    """
+    labels = [pathway_label(path) for path in LOCAL_PATHWAYS]
+    for what, wanted in (("removed pathway", variant.get("remove_pathways", ())),
+                         ("reweighted pathway", variant.get("pathway_weights", {}))):
+        for label in wanted:
+            if label not in labels:
+                raise _unmatched(variant, what, label, labels)
     pathways = []
-    for path in LOCAL_PATHWAYS:
-        label = pathway_label(path)
+    for label, path in zip(labels, LOCAL_PATHWAYS):
         if label in variant.get("remove_pathways", ()):
             continue
         if label in variant.get("pathway_weights", {}):
@@ -95,29 +113,51 @@ def variant_pathways(variant):
     return pathways + list(variant.get("add_pathways", ()))
 
 
+def _section_mechs(variant, cell_rules, cell, sec, mech):
+    """The mechanism dict ``mech`` of section ``sec`` of ``cell``, or a ParameterError."""
+    if cell not in cell_rules:
+        raise _unmatched(variant, "cell type", cell, cell_rules)
+    secs = cell_rules[cell]["secs"]
+    if sec not in secs:
+        raise _unmatched(variant, f"{cell} section", sec, secs)
+    if mech not in secs[sec]["mechs"]:
+        raise _unmatched(variant, f"{cell} {sec} mechanism", mech, secs[sec]["mechs"])
+    return secs[sec]["mechs"]
+
+
 def apply_cell_changes(variant, cell_rules, syn_mechs):
     """Apply a variant's cell and synapse changes in place.
 
     Parameters
     ----------
     variant : dict
-        A change set of :data:`MODEL_VARIANTS`.
+        A change set of :data:`MODEL_VARIANTS` (from :func:`model_variant`).
     cell_rules : dict
         cellParams rules by cell type, changed in place.
     syn_mechs : dict
         synMechParams by label, changed in place.
+
+    Raises
+    ------
+    ParameterError
+        If a label of the change set names no synapse, cell type, section
+        or mechanism.
     """
     for label, values in variant.get("synapses", {}).items():
+        if label not in syn_mechs:
+            raise _unmatched(variant, "synapse", label, syn_mechs)
         syn_mechs[label].update(values)
     for cell, mechs in variant.get("remove_mechanisms", {}).items():
         for mech, sections in mechs.items():
             for sec in sections:
-                del cell_rules[cell]["secs"][sec]["mechs"][mech]
+                del _section_mechs(variant, cell_rules, cell, sec, mech)[mech]
     for cell, secs in variant.get("mechanism_values", {}).items():
         for sec, mechs in secs.items():
             for mech, values in mechs.items():
-                cell_rules[cell]["secs"][sec]["mechs"][mech].update(values)
+                _section_mechs(variant, cell_rules, cell, sec, mech)[mech].update(values)
     for cell, mechs in variant.get("distance_profiles", {}).items():
+        if cell not in cell_rules:
+            raise _unmatched(variant, "cell type", cell, cell_rules)
         for mech, params in mechs.items():
             for param, profile in params.items():
                 set_distance_profile(cell_rules[cell], mech, param, profile)

@@ -84,7 +84,8 @@ def write_outputs(folder, cfg, net_params, result, plots=True):
 def run_job(cfg, net_params, overwrite=False, plots=True, progress=True, netpyne_data=True):
     """Simulate and write the run folder ``cfg['outputDir']``; call on every rank.
 
-    ``netpyne_data=False`` skips gathering and saving NetPyNE's own data file.
+    ``netpyne_data=False`` skips gathering and saving NetPyNE's own data file
+    (``netpyne_data.json``); it holds the network too if ``cfg['saveNetwork']``.
 
     Returns
     -------
@@ -104,8 +105,9 @@ def run_job(cfg, net_params, overwrite=False, plots=True, progress=True, netpyne
     error = pc.py_broadcast(error, 0)
     if error:
         raise HNNNetpyneError(error)
+    include = ["simData", "simConfig", "netParams"] + (["net"] if cfg.get("saveNetwork") else [])
     netpyne_cfg = dict(cfg, saveFolder=str(folder), simLabel=".netpyne", saveJson=True,
-                       saveDataInclude=["simData", "simConfig", "netParams"])
+                       saveDataInclude=include)
     result = run_network(netpyne_cfg, net_params, progress=progress,
                          save_netpyne_data=netpyne_data)
     if rank == 0:

@@ -19,6 +19,7 @@ from hnn_netpyne.errors import SimulationError
 from hnn_netpyne.model.drives import drive_events
 from hnn_netpyne.model.specs import DIPOLE_LAYERS
 from hnn_netpyne.runtime.connect import connect_cells
+from hnn_netpyne.runtime.conns import CellConns, netcons_of
 from hnn_netpyne.runtime.mechanisms import load_mechanisms
 
 
@@ -151,7 +152,8 @@ def build_network(cfg, net_params):
     """Load the mechanisms, then create the cells, connections and stimuli in NetPyNE.
 
     Connections are made by :func:`hnn_netpyne.runtime.connect.connect_cells`
-    unless ``cfg['fastConnect']`` is False (then by NetPyNE's ``connectCells``).
+    unless the cfg field ``fastConnect`` is False (then by NetPyNE's
+    ``connectCells``); either way every cell's ``conns`` lists them.
 
     Returns
     -------
@@ -223,11 +225,9 @@ def record_dipoles_in_point_processes(sim):
         cell.dipole.update(total=total, hRec=record)
 
 
-def network_netcons(sim, cfg):
-    """Every synaptic NetCon on this rank, from whichever path made them."""
-    if cfg.get("fastConnect", True):
-        return list(sim.net.fastNetCons)
-    return [conn["hObj"] for cell in sim.net.cells for conn in cell.conns]
+def network_netcons(sim):
+    """Every synaptic NetCon on this rank, read from the cells' conns (either connector)."""
+    return netcons_of(sim.net.cells)
 
 
 def _run_trial(sim, cfg, trial, progress):
@@ -292,10 +292,18 @@ def run_trials(sim, cfg, net_params, progress=True):
 
 
 def _save_netpyne_data(sim):
-    """Gather and save NetPyNE's own data file (``cfg.saveFolder``/``simLabel``)."""
-    sim.cfg.gatherOnlySimData = True
+    """Gather every cell and save NetPyNE's data file (``cfg.saveFolder``/``simLabel``).
+
+    NetPyNE prints the network's cells and connections as it gathers. With
+    ``'net'`` in ``cfg.saveDataInclude`` the file holds the network too.
+    """
+    sim.cfg.gatherOnlySimData = False
     sim.gatherData()
     if sim.rank == 0:
+        if "net" in sim.cfg.saveDataInclude:
+            for cell in sim.net.allCells:
+                if isinstance(cell["conns"], CellConns):
+                    cell["conns"] = cell["conns"].to_list()  # JSON takes plain lists
         sim.saveData()
 
 

@@ -23,30 +23,15 @@ from hnn_netpyne.model.specs import build_net_params  # noqa: E402
 from hnn_netpyne.runtime.run import build_network  # noqa: E402
 
 
-def _synapse_owners():
-    """hoc name of each synapse -> (cell gid, section, receptor)."""
-    owners = {}
-    for cell in sim.net.cells:
-        if not isinstance(getattr(cell, "secs", None), dict):
-            continue
-        for sec_name, sec in cell.secs.items():
-            for syn in sec.get("synMechs", []):
-                owners[syn["hObj"].hname()] = (cell.gid, sec_name, syn["label"].split("_", 1)[1])
-    return owners
-
-
 def main(mode, config_file, out_file):
     with open(config_file) as fid:
         cfg = json.load(fid)
     net_params = build_net_params(cfg)
     build_network(dict(cfg, fastConnect=mode == "fast"), net_params)
     rows = {"src": [], "tgt": [], "sec": [], "receptor": [], "weight": [], "delay": []}
-    if mode == "fast":
-        owners = _synapse_owners()
-        conns = [(nc.srcgid(), *owners[nc.syn().hname()], nc) for nc in sim.net.fastNetCons]
-    else:
-        conns = [(conn["preGid"], cell.gid, conn["sec"], conn["synMech"].split("_", 1)[1],
-                  conn["hObj"]) for cell in sim.net.cells for conn in cell.conns]
+    # Both connectors list every connection in the cells' conns, as NetPyNE reads them.
+    conns = [(conn["preGid"], cell.gid, conn["sec"], conn["synMech"].split("_", 1)[1],
+              conn["hObj"]) for cell in sim.net.cells for conn in cell.conns]
     for src, tgt, sec, receptor, netcon in conns:
         rows["src"].append(int(src))
         rows["tgt"].append(int(tgt))

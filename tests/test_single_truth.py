@@ -8,7 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from reference_data import DATA
 from hnn_netpyne.model.specs import build_net_params, build_sim_config
+from hnn_netpyne.runtime.run import gid_ranges
 
 HERE = Path(__file__).parent
 ERP_N_GIDS = 1045  # 270 cells and 775 drive cells: each trial shifts the seeds by this
@@ -66,3 +68,115 @@ def test_drive_edited_in_specs_holds_in_every_trial(tmp_path):
         np.testing.assert_allclose(np.concatenate(got), np.concatenate(want), rtol=0, atol=1e-9)
     first = ranges["evdist1"][0]
     assert played(spikes[0], first, 3) != played(spikes[1], first, 3)  # redrawn each trial
+
+
+def netpyne_view(cfg, net_params, folder, n_ranks=1):
+    """What NetPyNE's own tools report on the built specs (see netpyne_view.py)."""
+    from hnn_netpyne.runtime.mpienv import mpi_environment
+
+    folder.mkdir(parents=True, exist_ok=True)
+    specs = folder / "specs.json"
+    specs.write_text(json.dumps({"cfg": cfg, "netParams": net_params}))
+    out = folder / "view.npz"
+    cmd = [sys.executable, str(HERE / "netpyne_view.py"), str(specs), str(out)]
+    if n_ranks > 1:
+        bin_dir = Path(sys.executable).parent
+        cmd = [str(bin_dir / "mpiexec"), "-n", str(n_ranks), str(bin_dir / "nrniv"), "-python",
+               "-mpi"] + cmd[1:]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=900,
+                          env=mpi_environment(), stdin=subprocess.DEVNULL)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return dict(np.load(out)), proc.stdout
+
+
+def keyed_connections(view):
+    """Connections sorted by (pre, post, section, synMech): keys, weights, delays."""
+    keys = list(zip(view["src"].tolist(), view["tgt"].tolist(), view["sec"].tolist(),
+                    view["syn_mech"].tolist()))
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    return [keys[i] for i in order], view["weight"][order], view["delay"][order]
+
+
+@pytest.mark.parametrize("n_ranks", [1, 2])
+def test_netpyne_counts_every_connection(tmp_path, n_ranks):
+    facts = json.loads((DATA / "erp_network_facts.json").read_text())
+    ref = np.load(DATA / "erp_netcons.npz")
+    cfg = build_sim_config("erp", tstop=10.0)
+    view, stdout = netpyne_view(cfg, build_net_params(cfg), tmp_path, n_ranks)
+    assert int(view["total_synapses"]) == facts["synaptic_netcons_total"] == 191025
+    assert f"Synaptic contacts: {facts['synaptic_netcons_total']} " in stdout
+    # NetPyNE's 'Connections' counts each cell's distinct presynaptic cells.
+    distinct = len(set(zip(ref["src_gid"].tolist(), ref["tgt_gid"].tolist())))
+    assert int(view["total_connections"]) == distinct
+    assert f"Connections: {distinct} " in stdout
+    assert int(view["conn_pop_numConns"].sum()) == 191025
+
+
+def edited_rules(net_params):
+    """The 3x3 column with rules of every kind NetPyNE draws at random, and one it alone makes."""
+    rules = net_params["connParams"]
+    rules["L2Pyr_L2Pyr_proximal_ampa"].pop("convergence")
+    rules["L2Pyr_L2Pyr_proximal_ampa"]["probability"] = 0.3
+    rules["L5Pyr_L5Pyr_proximal_nmda"].pop("convergence")
+    rules["L5Pyr_L5Pyr_proximal_nmda"]["probability"] = "0.9 * exp(-dist_3D / 2.0)"
+    rules["L2Basket_L2Pyr_soma_gabaa"]["convergence"] = 2
+    rules["L2Pyr_L2Basket_soma_ampa"]["divergence"] = 2
+    rules["L5Pyr_L5Basket_soma_ampa"]["threshold"] = 0.0  # NetPyNE-only key: its connectCells
+    drive = next(label for label, rule in rules.items() if "connList" in rule)
+    rules[drive]["weight"] = [1e-3 * (k + 1) for k in range(len(rules[drive]["connList"]))]
+    return net_params
+
+
+def test_rules_connect_as_netpyne_connects_them(tmp_path):
+    cfg = build_sim_config("erp", tstop=10.0, mesh_shape=(3, 3))
+    net_params = edited_rules(build_net_params(cfg))
+    fast, _ = netpyne_view(dict(cfg, fastConnect=True), net_params, tmp_path / "fast")
+    netpyne, _ = netpyne_view(dict(cfg, fastConnect=False), net_params, tmp_path / "netpyne")
+    ours, theirs = keyed_connections(fast), keyed_connections(netpyne)
+    assert ours[0] == theirs[0]  # the same pairs, sections and synapses
+    np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-12, atol=0)
+    np.testing.assert_allclose(ours[2], theirs[2], rtol=1e-12, atol=0)
+    for matrix in ("conn_pop_numConns", "conn_pop_weight", "conn_cell_weight"):
+        np.testing.assert_allclose(fast[matrix], netpyne[matrix], rtol=1e-12, atol=0)
+    # The drawn rules really prune: fewer pairs than all to all, more than none.
+    first, stop = gid_ranges(net_params)["L2Pyr"]
+    pairs = {(k[0], k[1]) for k in ours[0] if k[3] == "L2Pyr_ampa" and first <= k[0] < stop}
+    assert 0 < len(pairs) < 0.6 * (stop - first) ** 2
+    listed = [w for k, w in zip(ours[0], ours[1]) if k[0] >= stop and k[3] == "L2Pyr_ampa"]
+    assert listed  # per-connection weights of a connList
+
+
+def test_unknown_rule_key_names_rule_and_key():
+    from hnn_netpyne.errors import ParameterError
+    from hnn_netpyne.runtime.connect import count_netcons
+
+    net_params = build_net_params(build_sim_config("erp"))
+    net_params["connParams"]["L2Pyr_L5Pyr_distal_ampa"]["probabilty"] = 0.1
+    with pytest.raises(ParameterError, match="L2Pyr_L5Pyr_distal_ampa.*'probabilty'"):
+        count_netcons(net_params)
+
+
+def test_probability_counts_as_netpyne_draws():
+    from hnn_netpyne.runtime.connect import count_netcons
+
+    net_params = build_net_params(build_sim_config("erp"))
+    full = count_netcons(net_params)
+    net_params["connParams"]["L2Pyr_L5Pyr_distal_ampa"]["probability"] = 0.1
+    pruned = full - count_netcons(net_params)
+    # Of the 100 x 100 pairs (one NetCon each, on the tuft) about 90 % go.
+    assert 0.88 * 10000 < pruned < 0.92 * 10000
+
+
+@pytest.mark.parametrize("change, label", [
+    ({"remove_pathways": ["L2Basket_L5Pyr_distal_gabba"]}, "L2Basket_L5Pyr_distal_gabba"),
+    ({"pathway_weights": {"L5Pyr_L5Pyr_proximal_nmdaa": 1e-4}}, "L5Pyr_L5Pyr_proximal_nmdaa"),
+    ({"synapses": {"L2Pyr_gabba": {"tau1": 45.0}}}, "L2Pyr_gabba"),
+    ({"remove_mechanisms": {"L5Pyr": {"ca": ["basal_9"]}}}, "basal_9"),
+])
+def test_variant_label_matching_nothing_fails(monkeypatch, change, label):
+    from hnn_netpyne.errors import ParameterError
+    from hnn_netpyne.model import variants
+
+    monkeypatch.setitem(variants.MODEL_VARIANTS, "typo_variant", change)
+    with pytest.raises(ParameterError, match=f"'typo_variant'.*'{label}'"):
+        build_net_params(build_sim_config("erp", model="typo_variant"))
