@@ -34,7 +34,7 @@ CLAMP_FIELDS = ("amp", "del", "dur")
 # the new cfg): they never describe the built NEURON objects.
 CFG_SPEC_FIELDS = ("drives", "paramOverrides", "paramFile", "model", "meshShape",
                    "drivesFromParams", "preset", "trial", "nTrials", "simLabel", "saveFolder",
-                   "outputDir", "dipoleSmoothWindowMs", "dipoleScaleFactor")
+                   "outputDir", "dipoleSmoothWindowMs", "dipoleScaleFactor", "saveNetwork")
 _SET = "<settable>"
 
 
@@ -57,7 +57,7 @@ def settable_values(net_params):
     """
     values = {}
     for label, rule in net_params["connParams"].items():
-        values[("conn", label)] = (rule["weight"], rule["delay"])
+        values[("conn", label)] = (rule.get("weight"), rule.get("delay"))
     for label, mech in net_params["synMechParams"].items():
         for key in SYNAPSE_KINETICS:
             if _is_number(mech.get(key)):
@@ -119,7 +119,8 @@ def structure_key(cfg, net_params):
     structure = json.loads(json.dumps(net_params))
     for kind, *path in settable_values(net_params):
         if kind == "conn":
-            structure["connParams"][path[0]].update(weight=_SET, delay=_SET)
+            if cfg.get("fastConnect", True):  # NetPyNE's own connector: rebuild
+                structure["connParams"][path[0]].update(weight=_SET, delay=_SET)
         elif kind == "syn":
             structure["synMechParams"][path[0]][path[1]] = _SET
         elif kind == "mech":

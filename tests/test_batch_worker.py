@@ -64,6 +64,9 @@ def test_structure_key_tells_settable_from_structural_changes():
     rule = zero_weight[1]["connParams"]["evprox1_L5Pyr_ampa"]
     rule["weight"] = "0.0 * " + rule["weight"]  # no NetCons: a structural change
     assert structure_key(*base) != structure_key(*zero_weight)
+    # NetPyNE's own connector keeps no conns table to set: a new weight rebuilds
+    slow_connect = dict(base[0], fastConnect=False)
+    assert structure_key(slow_connect, base[1]) != structure_key(slow_connect, edited[1])
 
 
 @pytest.mark.parametrize("coreneuron", [False, pytest.param(True, marks=pytest.mark.slow)])
