@@ -11,8 +11,8 @@ A sweep file is JSON::
 with exactly one of ``grid`` (name -> values), ``table`` (a list of
 {name: value}) or ``sample`` ({"method": "sobol" | "random", "n_points": N,
 "seed": 0, "ranges": {name: [low, high]}}); or a CSV file whose columns are
-parameters and whose rows are points (the network then comes from the
-command line). ``drives`` is 'erp' (hnn-core's ERP drives), 'params' (those
+parameters and whose rows are points, on the default network with the ERP
+drives. ``drives`` is 'erp' (hnn-core's ERP drives), 'params' (those
 of the parameter file) or 'none'.
 
 Parameter names say what they set on a drive or bias: ``<drive>.<field>``
@@ -130,7 +130,7 @@ def read_sweep_file(path):
     Returns
     -------
     net : hnn_netpyne.api.Network | None
-        The network of a JSON file (None for CSV).
+        The network of a JSON file (None for CSV: the caller's default).
     points : list of dict
     settings : dict
         ``tstop``, ``dt``, ``n_trials`` given by the file.
@@ -175,8 +175,6 @@ def add_sweep_arguments(parser):
                         help="worker processes of the local Dask cluster (default 1)")
     parser.add_argument("--scheduler", default=None,
                         help="address of a running Dask scheduler (e.g. from dask-jobqueue)")
-    parser.add_argument("--erp", action="store_true",
-                        help="for a CSV table: the ERP network (default: no drives)")
     parser.add_argument("--tstop", type=float, default=None, help="simulation length (ms)")
     parser.add_argument("--dt", type=float, default=None, help="time step (ms)")
     parser.add_argument("--trials", type=int, default=None, help="trials per point")
@@ -193,8 +191,8 @@ def cmd_sweep(args, _raw=None):
     from hnn_netpyne.batch.batch_simulate import BatchSimulate
 
     net, points, settings = read_sweep_file(args.file)
-    if net is None:
-        net = _network({"drives": "erp" if args.erp else "none"})
+    if net is None:  # a CSV table sweeps the default network with the ERP drives
+        net = _network({})
     for key, value in (("tstop", args.tstop), ("dt", args.dt), ("n_trials", args.trials)):
         if value is not None:
             settings[key] = value
