@@ -151,8 +151,15 @@ def build_net_params(cfg):
     }
 
 
-def _check_run(tstop, dt, n_trials, n_threads):
-    """Raise ParameterError for a run length, step, trial or thread count that cannot run."""
+def _run_lengths(chosen, params, tstop, dt, n_trials, n_threads):
+    """tstop, dt (ms) and trials: given, else the preset's, else the parameter file's.
+
+    Raises ParameterError for a length, step, trial or thread count that cannot run.
+    """
+    if tstop is None:
+        tstop = chosen["tstop"] if chosen["tstop"] is not None else params["tstop"]
+    dt = params["dt"] if dt is None else dt
+    n_trials = params["N_trials"] if n_trials is None else n_trials
     for key, value in (("tstop", tstop), ("dt", dt)):
         if (isinstance(value, bool) or not isinstance(value, (int, float))
                 or not 0.0 < value <= MAX_TSTOP_MS):
@@ -164,9 +171,10 @@ def _check_run(tstop, dt, n_trials, n_threads):
         raise ParameterError("n_trials must be an integer >= 1", key="n_trials", value=n_trials)
     if isinstance(n_threads, bool) or not isinstance(n_threads, int) or n_threads < 1:
         raise ParameterError("n_threads must be an integer >= 1", key="n_threads", value=n_threads)
+    return tstop, dt, n_trials
 
 
-def _netpyne_fields(tstop, dt, celsius, label, output_dir):
+def _netpyne_fields(tstop, dt, celsius):
     """NetPyNE's own simConfig fields of an HNN run."""
     return {
         "duration": float(tstop),
@@ -196,8 +204,8 @@ def _netpyne_fields(tstop, dt, celsius, label, output_dir):
         "printPopAvgRates": False,
         "progressBar": 0,
         "analysis": {},
-        "simLabel": label,
-        "saveFolder": output_dir,
+        # simLabel and saveFolder stay NetPyNE's empty defaults: set (as by
+        # NetPyNE's batch), they name the run folder saveFolder/simLabel.
         "seeds": {"conn": 1, "stim": 1, "loc": 1, "cell": 1},
     }
 
@@ -227,7 +235,9 @@ def build_sim_config(preset_name="seed_bursty", param_file=None, tstop=None, dt=
     drives : list of dict | None
         Drive definitions replacing the preset's.
     output_dir : str
-        Folder of the run's outputs.
+        Folder of the run's outputs (cfg ``outputDir``; a ``saveFolder`` and
+        ``simLabel`` set later, as NetPyNE's batch sets them for each job,
+        name it ``saveFolder/simLabel`` instead).
     record_soma_voltage : bool
         Record every cell's somatic potential.
     param_overrides : dict | None
@@ -259,14 +269,10 @@ def build_sim_config(preset_name="seed_bursty", param_file=None, tstop=None, dt=
     if param_file is None and chosen["param_file"] is not None:
         param_file = chosen["param_file"]
     params = load_params(resolve_param_file(param_file), param_overrides)
-    if tstop is None:
-        tstop = chosen["tstop"] if chosen["tstop"] is not None else params["tstop"]
-    dt = params["dt"] if dt is None else dt
-    n_trials = params["N_trials"] if n_trials is None else n_trials
-    _check_run(tstop, dt, n_trials, n_threads)
+    tstop, dt, n_trials = _run_lengths(chosen, params, tstop, dt, n_trials, n_threads)
     if drives is None:
         drives = chosen["drives"]() if chosen["drives"] is not None else []
-    cfg = _netpyne_fields(tstop, dt, params["celsius"], preset_name, output_dir)
+    cfg = _netpyne_fields(tstop, dt, params["celsius"])
     cfg.update({
         "pt3dRelativeToCellLocation": bool(absolute_3d_points),
         "coreneuron": bool(coreneuron),

@@ -270,14 +270,20 @@ def _chosen(sample, count, gids, own_gid):
     return sorted(i for i in chosen if gids[i] != own_gid)
 
 
-def _convergent(plan, local_posts, seed):
-    """Each local post cell takes ``convergence`` distinct pre cells (NetPyNE's draw)."""
+def _sample_size_and_hash(plan, key, drawn_from):
+    """NetPyNE's sample size for ``key`` (capped at n - 1) and its hash of the cells sampled."""
     from netpyne import sim
 
+    gids = plan[drawn_from][0]
+    count = max(min(int(round(plan["rule"][key])), len(gids) - 1), 0)
+    return count, sim.hashList(gids.tolist())
+
+
+def _convergent(plan, local_posts, seed):
+    """Each local post cell takes ``convergence`` distinct pre cells (NetPyNE's draw)."""
     pre_gids, post_gids = plan["pre"][0], plan["post"][0]
     n_pre = len(pre_gids)
-    count = max(min(int(round(plan["rule"]["convergence"])), n_pre - 1), 0)
-    pre_hash = sim.hashList(pre_gids.tolist())
+    count, pre_hash = _sample_size_and_hash(plan, "convergence", "pre")
     pre_set = set(pre_gids.tolist())
     pre_idx, post_idx = [], []
     for post in local_posts.tolist():
@@ -294,12 +300,9 @@ def _convergent(plan, local_posts, seed):
 
 def _divergent(plan, local_posts, seed):
     """Each pre cell reaches ``divergence`` distinct post cells (NetPyNE's draw)."""
-    from netpyne import sim
-
     pre_gids, post_gids = plan["pre"][0], plan["post"][0]
     n_post = len(post_gids)
-    count = max(min(int(round(plan["rule"]["divergence"])), n_post - 1), 0)
-    post_hash = sim.hashList(post_gids.tolist())
+    count, post_hash = _sample_size_and_hash(plan, "divergence", "post")
     local = set(local_posts.tolist())
     pairs = []
     for pre, own in enumerate(pre_gids.tolist()):

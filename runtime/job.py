@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from hnn_netpyne.analysis.dipole import Dipole, average_dipoles
+from hnn_netpyne.analysis.dipole import average_dipoles
 from hnn_netpyne.analysis.io import (
     finish_run_folder,
     prepare_run_folder,
@@ -23,7 +23,7 @@ from hnn_netpyne.analysis.io import (
     write_spikes_txt,
 )
 from hnn_netpyne.errors import HNNNetpyneError
-from hnn_netpyne.runtime.run import run_network
+from hnn_netpyne.runtime.run import n_pyramidal_per_layer, run_network, trial_dipoles  # noqa: F401
 
 
 def _rank_and_size():
@@ -31,17 +31,6 @@ def _rank_and_size():
 
     pc = h.ParallelContext()
     return int(pc.id()), int(pc.nhost())
-
-
-def n_pyramidal_per_layer(net_params):
-    """Number of L5 pyramidal cells (= per layer) in the netParams."""
-    return len(net_params["popParams"]["L5Pyr"]["cellsList"])
-
-
-def trial_dipoles(result, net_params):
-    """Renormalised nAm :class:`Dipole` of each trial."""
-    n_pyr = n_pyramidal_per_layer(net_params)
-    return [Dipole.from_raw(result["times"], d["L2"], d["L5"], n_pyr) for d in result["dipoles"]]
 
 
 def write_outputs(folder, cfg, net_params, result, plots=True):
@@ -81,8 +70,16 @@ def write_outputs(folder, cfg, net_params, result, plots=True):
     return files
 
 
+def run_folder(cfg):
+    """The run folder: ``saveFolder/simLabel`` if either is set (NetPyNE's batch sets
+    both for each job), else ``outputDir``."""
+    if cfg.get("saveFolder") or cfg.get("simLabel"):
+        return (Path(cfg.get("saveFolder") or ".") / (cfg.get("simLabel") or "run")).resolve()
+    return Path(cfg["outputDir"]).resolve()
+
+
 def run_job(cfg, net_params, overwrite=False, plots=True, progress=True, netpyne_data=True):
-    """Simulate and write the run folder ``cfg['outputDir']``; call on every rank.
+    """Simulate and write the run folder (:func:`run_folder`); call on every rank.
 
     ``netpyne_data=False`` skips gathering and saving NetPyNE's own data file
     (``netpyne_data.json``); it holds the network too if ``cfg['saveNetwork']``.
@@ -95,7 +92,7 @@ def run_job(cfg, net_params, overwrite=False, plots=True, progress=True, netpyne
 
     pc = h.ParallelContext()
     rank, _ = _rank_and_size()
-    folder = Path(cfg["outputDir"]).resolve()
+    folder = run_folder(cfg)
     error = None
     if rank == 0:
         try:

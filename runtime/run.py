@@ -15,6 +15,7 @@ import time
 
 import numpy as np
 
+from hnn_netpyne.analysis.dipole import Dipole, average_dipoles
 from hnn_netpyne.errors import SimulationError
 from hnn_netpyne.model.drives import drive_events
 from hnn_netpyne.model.specs import DIPOLE_LAYERS
@@ -148,6 +149,20 @@ def gid_ranges(net_params):
     return ranges
 
 
+def prepare_mechanisms(cfg):
+    """Compile (cached) and load the model's mechanisms for a run of ``cfg``.
+
+    ``cfg`` is a simConfig dict or object; with ``coreneuron`` set the
+    CoreNEURON library is built too and pointed at by ``CORENEURONLIB``.
+    """
+    coreneuron = bool(cfg.get("coreneuron") if isinstance(cfg, dict)
+                      else getattr(cfg, "coreneuron", False))
+    build_dir = load_mechanisms(coreneuron=coreneuron)
+    if coreneuron and build_dir is not None:
+        # CoreNEURON loads the model's mechanisms from this library.
+        os.environ["CORENEURONLIB"] = str(build_dir / "x86_64" / "libcorenrnmech.so")
+
+
 def build_network(cfg, net_params):
     """Load the mechanisms, then create the cells, connections and stimuli in NetPyNE.
 
@@ -162,10 +177,7 @@ def build_network(cfg, net_params):
     """
     from netpyne import sim, specs
 
-    build_dir = load_mechanisms(coreneuron=bool(cfg.get("coreneuron")))
-    if cfg.get("coreneuron") and build_dir is not None:
-        # CoreNEURON loads the model's mechanisms from this library.
-        os.environ["CORENEURONLIB"] = str(build_dir / "x86_64" / "libcorenrnmech.so")
+    prepare_mechanisms(cfg)
     sim.initialize(netParams=specs.NetParams(net_params), simConfig=specs.SimConfig(dict(cfg)))
     sim.net.createPops()
     sim.net.createCells()
@@ -291,6 +303,37 @@ def run_trials(sim, cfg, net_params, progress=True):
     return result if sim.rank == 0 else None
 
 
+def n_pyramidal_per_layer(net_params):
+    """Number of L5 pyramidal cells (= per layer) in the netParams."""
+    return len(net_params["popParams"]["L5Pyr"]["cellsList"])
+
+
+def trial_dipoles(result, net_params):
+    """Renormalised nAm :class:`~hnn_netpyne.analysis.dipole.Dipole` of each trial."""
+    n_pyr = n_pyramidal_per_layer(net_params)
+    return [Dipole.from_raw(result["times"], d["L2"], d["L5"], n_pyr) for d in result["dipoles"]]
+
+
+def _store_dipole_for_netpyne(sim, cfg, net_params, result):
+    """Put the HNN dipole where NetPyNE's ``plotDipole`` reads it (``simData['dipoleSum']``).
+
+    That is the trial average, smoothed (unless the run is shorter than the
+    window) and scaled as HNN shows it, along z (the cells' axis), in
+    NetPyNE's unit nA µm (1 nAm = 1e6 nA µm). NetPyNE sums ``dipoleSum``
+    over ranks as it gathers: rank 0 gives it, others zeros.
+    """
+    duration, dt = float(cfg["duration"]), float(cfg["dt"])
+    n_samples = int(round(duration / dt)) + 1
+    moment = np.zeros((n_samples, 3))
+    if result is not None:
+        window = float(cfg.get("dipoleSmoothWindowMs", 0.0))
+        dipole = average_dipoles(trial_dipoles(result, net_params)).postprocess(
+            window if round(window / dt) <= n_samples else 0.0,
+            float(cfg.get("dipoleScaleFactor", 0.0)))
+        moment[:, 2] = dipole.data["agg"] * 1e6
+    sim.simData["dipoleSum"] = moment
+
+
 def _save_netpyne_data(sim):
     """Gather every cell and save NetPyNE's data file (``cfg.saveFolder``/``simLabel``).
 
@@ -337,6 +380,7 @@ def run_network(cfg, net_params, progress=True, save_netpyne_data=False):
     if result is not None:
         result["timings"]["build"] = build_s
     if save_netpyne_data:
+        _store_dipole_for_netpyne(sim, cfg, net_params, result)
         _save_netpyne_data(sim)
     sim.pc.barrier()
     return result

@@ -11,7 +11,7 @@ from pathlib import Path
 from netpyne import specs
 
 from hnn_netpyne.model.specs import build_net_params
-from hnn_netpyne.runtime.mechanisms import load_mechanisms
+from hnn_netpyne.runtime.run import prepare_mechanisms
 
 try:
     from __main__ import cfg  # set by init.py / sim.readCmdLineArgs
@@ -27,9 +27,10 @@ except ImportError:
     _spec.loader.exec_module(_module)
     sys.modules["cfg"] = _module
     cfg = _module.cfg
-    # The GUI loads only a build found inside the mod folder it is given; with
-    # none (compile unticked), compile (cached) and load the package's own.
-    # Does nothing if the GUI already loaded the mechanisms.
-    load_mechanisms()
+
+# NetPyNE's standard script (sim.createSimulateAnalyze) and its GUI (compile
+# unticked) load no mechanisms by themselves: compile (cached) and load the
+# package's own. Does nothing if they are already loaded.
+prepare_mechanisms(cfg)
 
 netParams = specs.NetParams(build_net_params(cfg))

@@ -17,17 +17,29 @@ ERP_N_GIDS = 1045  # 270 cells and 775 drive cells: each trial shifts the seeds 
 
 
 def run_specs(cfg, net_params, folder):
-    """Run the specs in a fresh process; {trial: (spike times, gids)}, gid ranges."""
+    """Run the specs in a fresh process; the arrays of specs_runner.py, spikes per trial."""
     specs = folder / "specs.json"
     specs.write_text(json.dumps({"cfg": cfg, "netParams": net_params}))
     out = folder / "out.npz"
     proc = subprocess.run([sys.executable, str(HERE / "specs_runner.py"), str(specs), str(out)],
                           capture_output=True, text=True, timeout=900, stdin=subprocess.DEVNULL)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    data = np.load(out)
-    n_trials = int(cfg["nTrials"])
-    spikes = [(data[f"spike_times_{k}"], data[f"spike_gids_{k}"]) for k in range(n_trials)]
-    return spikes, json.loads(str(data["gid_ranges"]))
+    data = dict(np.load(out))
+    data["spikes"] = [(data[f"spike_times_{k}"], data[f"spike_gids_{k}"])
+                      for k in range(int(cfg["nTrials"]))]
+    data["gid_ranges"] = json.loads(str(data["gid_ranges"]))
+    return data
+
+
+@pytest.fixture(scope="module")
+def edited_run(tmp_path_factory):
+    """A 3-trial ERP run of 30 ms whose evdist1 was moved to 15 ms in the specs only."""
+    cfg = build_sim_config("erp", tstop=30.0, n_trials=3)
+    net_params = build_net_params(cfg)
+    net_params["popParams"]["evdist1"]["hnnEvents"]["dynamics"].update(mu=15.0, sigma=1.0)
+    folder = tmp_path_factory.mktemp("edited_run")
+    return {"cfg": cfg, "net_params": net_params, "folder": folder,
+            "data": run_specs(cfg, net_params, folder)}
 
 
 def played(spikes, first_gid, n_cells):
@@ -45,14 +57,10 @@ def gaussian_trains(event_seed, trial, n_cells, mu, sigma, tstop):
     return trains
 
 
-def test_drive_edited_in_specs_holds_in_every_trial(tmp_path):
-    tstop = 30.0
-    cfg = build_sim_config("erp", tstop=tstop, n_trials=3)
-    net_params = build_net_params(cfg)
-    # Move evdist1 (mu 63.53 ms, beyond this run) to 15 ms, in the specs only.
+def test_drive_edited_in_specs_holds_in_every_trial(edited_run):
+    tstop, net_params = 30.0, edited_run["net_params"]
+    spikes, ranges = edited_run["data"]["spikes"], edited_run["data"]["gid_ranges"]
     edited = net_params["popParams"]["evdist1"]["hnnEvents"]
-    edited["dynamics"].update(mu=15.0, sigma=1.0)
-    spikes, ranges = run_specs(cfg, net_params, tmp_path)
     unedited = net_params["popParams"]["evprox1"]["hnnEvents"]
     for trial in range(3):
         start, stop = ranges["evdist1"]
@@ -68,6 +76,34 @@ def test_drive_edited_in_specs_holds_in_every_trial(tmp_path):
         np.testing.assert_allclose(np.concatenate(got), np.concatenate(want), rtol=0, atol=1e-9)
     first = ranges["evdist1"][0]
     assert played(spikes[0], first, 3) != played(spikes[1], first, 3)  # redrawn each trial
+
+
+def test_plot_dipole_shows_hnn_dipole(edited_run):
+    from hnn_netpyne.analysis.dipole import Dipole, average_dipoles
+
+    data, cfg = edited_run["data"], edited_run["cfg"]
+    # plotDipole's dipoleSum is HNN's trial-average dipole (nAm) in nA um, along z.
+    dipoles = [Dipole.from_raw(data["times"], data[f"dipole_L2_{k}"], data[f"dipole_L5_{k}"], 100)
+               for k in range(3)]
+    hnn = average_dipoles(dipoles).postprocess(cfg["dipoleSmoothWindowMs"],
+                                               cfg["dipoleScaleFactor"]).data["agg"]
+    np.testing.assert_allclose(data["dipole_sum"][:, 2], hnn * 1e6, rtol=1e-12, atol=0)
+    assert np.abs(hnn).max() > 0 and not data["dipole_sum"][:, :2].any()
+    assert (edited_run["folder"] / "plot_dipole.png").stat().st_size > 1000
+
+
+def test_saved_network_holds_every_connection(tmp_path):
+    from hnn_netpyne.runtime.connect import count_netcons
+
+    cfg = build_sim_config("erp", tstop=5.0, mesh_shape=(3, 3), save_network=True)
+    net_params = build_net_params(cfg)
+    run_specs(cfg, net_params, tmp_path)
+    saved = json.loads((tmp_path / "netpyne_data.json").read_text())
+    cells = saved["net"]["cells"]
+    assert len(cells) == sum(stop - start for start, stop in gid_ranges(net_params).values())
+    assert sum(len(cell["conns"]) for cell in cells) == count_netcons(net_params) > 0
+    conn = next(c for cell in cells for c in cell["conns"])
+    assert {"preGid", "sec", "loc", "synMech", "weight", "delay"} <= set(conn)
 
 
 def netpyne_view(cfg, net_params, folder, n_ranks=1):
@@ -180,3 +216,59 @@ def test_variant_label_matching_nothing_fails(monkeypatch, change, label):
     monkeypatch.setitem(variants.MODEL_VARIANTS, "typo_variant", change)
     with pytest.raises(ParameterError, match=f"'typo_variant'.*'{label}'"):
         build_net_params(build_sim_config("erp", model="typo_variant"))
+
+
+STANDARD_SCRIPT = """
+from netpyne import sim
+
+cfg, netParams = sim.readCmdLineArgs(simConfigDefault="cfg.py", netParamsDefault="netParams.py")
+sim.createSimulateAnalyze(netParams=netParams, simConfig=cfg)
+print("synaptic contacts", sim.totalSynapses, "dipole samples", len(sim.allSimData["dipole"]["L5"]))
+"""
+
+
+@pytest.mark.slow
+def test_standard_netpyne_script_from_fresh_copy(tmp_path):
+    """NetPyNE's usual script in a copy of sim/ compiles and loads the mechanisms itself."""
+    import os
+    import shutil
+
+    sim_dir = HERE.parent / "sim"
+    for name in ("cfg.py", "netParams.py"):
+        shutil.copy(sim_dir / name, tmp_path / name)
+    (tmp_path / "standard.py").write_text(STANDARD_SCRIPT)
+    cache = tmp_path / "empty_cache"  # nothing compiled yet
+    env = dict(os.environ, HNN_NETPYNE_CACHE=str(cache))
+    proc = subprocess.run([sys.executable, "standard.py", "--preset", "erp", "--tstop", "10"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=1200, env=env,
+                          stdin=subprocess.DEVNULL)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "synaptic contacts 191025 dipole samples 401" in proc.stdout
+    assert "not inserted" not in proc.stdout + proc.stderr
+    assert len(list(cache.glob("nrnmech-*/.complete"))) == 1
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("run_type", ["mpi_direct", "mpi_bulletin"])
+def test_netpyne_batch_grid_writes_one_folder_per_job(tmp_path, run_type):
+    import os
+
+    from hnn_netpyne.runtime.mpienv import mpi_environment
+
+    bin_dir = Path(sys.executable).parent
+    script = [str(HERE / "batch_grid.py"), run_type, str(tmp_path / "batch")]
+    cmd = ([sys.executable] + script if run_type == "mpi_direct" else
+           [str(bin_dir / "mpiexec"), "-n", "2", str(bin_dir / "nrniv"), "-python", "-mpi"] + script)
+    env = mpi_environment(dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}"))
+    proc = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=1200,
+                          env=env, stdin=subprocess.DEVNULL)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    for k, weight in enumerate([5.4e-05, 2e-03]):
+        folder = tmp_path / "batch" / f"weights_{k}"
+        assert (folder / "manifest.json").exists(), (folder.parent / f"weights_{k}.err").read_text()
+        config = json.loads((folder / "config.json").read_text())
+        assert config["simConfig"]["drives"][0]["weights_ampa"]["L2Pyr"] == weight
+        # The job's specs, and so its network, carry the job's weight.
+        rule = config["netParams"]["connParams"]["bursty_L2Pyr_ampa"]
+        assert rule["weight"].startswith(f"{weight!r} * exp(")
+        assert np.loadtxt(folder / "dipole_1.txt").shape == (1601, 4)
