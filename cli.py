@@ -5,6 +5,7 @@
     hnn-netpyne params FILE              validate (and show) a parameter file
     hnn-netpyne export-json OUTDIR       the model as NetPyNE JSON (for the GUI)
     hnn-netpyne export-sonata OUTDIR     the model as a SONATA circuit
+    hnn-netpyne sweep FILE               a parameter sweep on Dask (grid, table, sample)
 
 ``sim/init.py`` takes the same run options, so
 ``mpiexec -n 4 nrniv -python -mpi sim/init.py --preset erp`` and
@@ -119,7 +120,15 @@ def build_parser():
         export = add_run_options(sub.add_parser(name, help=f"write the model as {what}"))
         export.add_argument("outdir", help="output folder (must be empty unless --overwrite)")
         export.set_defaults(func=func)
+    _add_sweep_command(sub)
     return parser
+
+
+def _add_sweep_command(sub):
+    from hnn_netpyne.batch.sweep_file import add_sweep_arguments, cmd_sweep
+
+    sweep = sub.add_parser("sweep", help="simulate every point of a grid, table or sample file")
+    add_sweep_arguments(sweep).set_defaults(func=cmd_sweep)
 
 
 def main(argv=None):

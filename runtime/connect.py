@@ -511,3 +511,34 @@ def count_netcons(net_params, allow_zero_weight=False, cfg=None):
         pre_gids = rule_pairs(plan, np.arange(len(plan["post"][0])), settings)[0]
         total += len(pre_gids) * len(plan["sections"])
     return total
+
+
+def rule_connections(net_params, label, settings, post_gids=None):
+    """Connections :func:`connect_cells` makes for one rule, in the order it makes them.
+
+    Parameters
+    ----------
+    net_params : dict
+        A netParams dictionary.
+    label : str
+        The connParams rule.
+    settings : dict
+        :func:`connect_settings` of the simConfig and netParams.
+    post_gids : array of int | None
+        Postsynaptic gids held (one rank's cells); None takes every cell.
+
+    Returns
+    -------
+    pairs : tuple of numpy.ndarray | None
+        ``pre_gids, post_gids, weights`` (µS, scaled) and ``delays`` (ms), one
+        entry per connection; None for a rule NetPyNE's connectCells connects.
+    n_sections : int
+        NetCons per connection (one per target section).
+    """
+    plan = _plan(label, net_params["connParams"][label], CellTable(net_params), settings)
+    if isinstance(plan, str):
+        return None, 0
+    posts = np.arange(len(plan["post"][0]))
+    if post_gids is not None:
+        posts = np.flatnonzero(np.isin(plan["post"][0], post_gids))
+    return rule_pairs(plan, posts, settings), len(plan["sections"])

@@ -14,7 +14,7 @@ fi
 if [ ! -f "$stamp" ] || [ setup.cfg -nt "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
     echo "== installing hnn-netpyne and its dependencies"
     "$PY" -m pip install --quiet --upgrade pip
-    "$PY" -m pip install --quiet -e '.[test,sonata]'
+    "$PY" -m pip install --quiet -e '.[test,sonata,batch]'
     "$PY" -m hnn_netpyne.runtime.mpienv --install-pth
     touch "$stamp"
 fi

@@ -26,14 +26,17 @@ FIGURES = {
     "plot_simulate_alpha.py": ["alpha_dipole_psd.png", "alpha_beta_dipole_psd.png"],
     "plot_simulate_gamma.py": ["gamma_raster.png", "gamma_dipole_tfr.png", "gamma_tonic.png"],
     "plot_record_extracellular_potentials.py": ["laminar_lfp_csd.png"],
+    "plot_batch_sweep.py": ["batch_sweep.png"],
+    "plot_batch_optimize_evoked.py": ["batch_optimize_evoked.png"],
 }
 """Example -> the figures it must write."""
+BATCH_EXAMPLES = ["plot_batch_sweep.py", "plot_batch_optimize_evoked.py"]
 CI_TSTOP_MS = 60.0
 """Length of the CI runs: past 50 ms, where the rhythmic drives start."""
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
-def run_example(name, folder, tstop=None, timeout=1200):
+def run_example(name, folder, tstop=None, timeout=1200, small=False):
     """Run one example script into ``folder`` (optionally shortened to ``tstop`` ms).
 
     On a time-out the script gets SIGINT, so that its simulation ends the MPI
@@ -42,6 +45,8 @@ def run_example(name, folder, tstop=None, timeout=1200):
     env = dict(os.environ, HNN_NETPYNE_EXAMPLE_OUTPUT=str(folder), MPLBACKEND="Agg")
     if tstop is not None:
         env["HNN_NETPYNE_EXAMPLE_TSTOP"] = str(tstop)
+    if small:  # the batch examples on a 4 x 4 grid, with fewer fit iterations
+        env["HNN_NETPYNE_EXAMPLE_SMALL"] = "1"
     proc = subprocess.Popen([sys.executable, str(EXAMPLES / name)], cwd=folder, env=env,
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
@@ -87,9 +92,15 @@ def test_seed_example_on_two_ranks_matches_the_reference_prefix(tmp_path):
 
 
 @pytest.mark.mpi
-@pytest.mark.parametrize("name", sorted(set(FIGURES) - {SEED}))
+@pytest.mark.parametrize("name", sorted(set(FIGURES) - {SEED} - set(BATCH_EXAMPLES)))
 def test_example_writes_its_figures(tmp_path, name):
     run_example(name, tmp_path, tstop=CI_TSTOP_MS)
+    assert_figures(name, tmp_path)
+
+
+@pytest.mark.parametrize("name", BATCH_EXAMPLES)
+def test_batch_example_writes_its_figure(tmp_path, name):
+    run_example(name, tmp_path, tstop=40.0, small=True)
     assert_figures(name, tmp_path)
 
 

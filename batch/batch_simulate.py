@@ -1,0 +1,252 @@
+"""hnn-core's ``BatchSimulate`` on Dask, with networks built once per worker.
+
+::
+
+    from hnn_netpyne.api import jones_2009_model
+    from hnn_netpyne.batch import BatchSimulate
+
+    def set_params(param_values, net):
+        net.add_evoked_drive('evprox', mu=40., sigma=5., numspikes=1,
+                             location='proximal',
+                             weights_ampa={'L2_pyramidal': param_values['weight']})
+
+    batch = BatchSimulate(set_params, net=jones_2009_model(), tstop=170.,
+                          save_folder='sweep', save_outputs=True)
+    res = batch.run({'weight': [1e-3, 2e-3, 4e-3]}, n_jobs=2)
+
+As in hnn-core 0.6.1, ``set_params(param_values, net)`` changes a copy of
+``net`` for each point. Unlike hnn-core, each Dask worker process keeps the
+network it built and only sets the values that changed when the next point
+allows it (:mod:`hnn_netpyne.batch.worker`), every point's results written
+to an HDF5 store survive a killed sweep (:mod:`hnn_netpyne.batch.store`),
+and a failing point is recorded with its error while the others finish.
+"""
+
+import contextlib
+import hashlib
+import io
+import json
+import sys
+
+from hnn_netpyne.batch.engine import check_engine, dask_client
+from hnn_netpyne.batch.grid import check_set_params, grid_points, table_points
+from hnn_netpyne.batch.store import SweepStore
+from hnn_netpyne.batch.worker import run_point
+from hnn_netpyne.errors import ParameterError
+
+_UNAVAILABLE = ("save_lfp", "save_voltages", "save_currents", "save_calcium",
+                "record_vsec", "record_isec")
+
+
+def _check_flag(name, value):
+    if not isinstance(value, bool):
+        raise ParameterError("expected True or False", key=name, value=value)
+
+
+def _quiet_point(net, set_params, params, settings):
+    """:func:`run_point` with NetPyNE's messages and progress bars kept off the terminal."""
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        return run_point(net, set_params, params, settings)
+
+
+class BatchSimulate:
+    """Simulate a network over many parameter sets (hnn-core 0.6.1's interface).
+
+    Parameters
+    ----------
+    set_params : callable
+        ``set_params(param_values, net)`` sets one point's values on a copy
+        of ``net`` (hnn-core calls it with this argument order).
+    net : hnn_netpyne.api.Network | None
+        Base network; None takes ``jones_2009_model()``.
+    tstop, dt : float
+        Simulation length and time step (ms).
+    n_trials : int
+        Trials per point.
+    save_folder : str | pathlib.Path
+        Folder of the sweep store (``sweep.h5``) and of its journal.
+    batch_size : int
+        Points per batch of ``summary_func`` and of the returned
+        ``simulated_data``.
+    overwrite : bool
+        Replace another sweep's results found in ``save_folder``; the same
+        sweep (same points and settings) always resumes.
+    save_outputs : bool
+        Write the store; without it nothing is written and nothing resumes.
+    save_dpl, save_spiking : bool
+        Keep dipoles (n_trials x 3 x n_times, nAm) and spikes of each point.
+    save_lfp, save_voltages, save_currents, save_calcium, record_vsec, record_isec : False
+        Not available in hnn-netpyne yet: anything but False raises.
+    postproc : bool
+        Smooth and scale each dipole by the parameter file's
+        ``dipole_smooth_win`` and ``dipole_scalefctr``.
+    clear_cache : bool
+        Return only the summary statistics, not the simulated data.
+    summary_func : callable | None
+        ``summary_func(batch_results)`` for each batch (as in hnn-core).
+    coreneuron : bool
+        Solve with CoreNEURON in each worker.
+    n_threads : int
+        NEURON threads per worker process.
+    """
+
+    def __init__(self, set_params, net=None, tstop=170.0, dt=0.025, n_trials=1,
+                 save_folder="./sim_results", batch_size=100, overwrite=True,
+                 save_outputs=False, save_dpl=True, save_spiking=False, save_lfp=False,
+                 save_voltages=False, save_currents=False, save_calcium=False,
+                 record_vsec=False, record_isec=False, postproc=False, clear_cache=False,
+                 summary_func=None, *, coreneuron=False, n_threads=1):
+        from hnn_netpyne.api import Network, jones_2009_model
+
+        if not callable(set_params):
+            raise ParameterError("set_params must be a function set_params(param_values, net)",
+                                 key="set_params", value=set_params)
+        if summary_func is not None and not callable(summary_func):
+            raise ParameterError("summary_func must be None or a function",
+                                 key="summary_func", value=summary_func)
+        net = jones_2009_model() if net is None else net
+        if not isinstance(net, Network):
+            raise ParameterError("net must be a Network (see jones_2009_model())", key="net",
+                                 value=type(net).__name__)
+        local = dict(locals())
+        for name in _UNAVAILABLE:
+            if local[name] is not False:
+                raise ParameterError(f"{name} is not available in hnn-netpyne yet; use False",
+                                     key=name, value=local[name])
+        for name in ("overwrite", "save_outputs", "save_dpl", "save_spiking", "postproc",
+                     "clear_cache", "coreneuron"):
+            _check_flag(name, local[name])
+        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+            raise ParameterError("batch_size must be an integer >= 1", key="batch_size",
+                                 value=batch_size)
+        self.set_params, self.net, self.summary_func = set_params, net, summary_func
+        self.save_folder, self.batch_size, self.overwrite = save_folder, batch_size, overwrite
+        self.save_outputs, self.save_dpl, self.save_spiking = save_outputs, save_dpl, save_spiking
+        self.postproc, self.clear_cache = postproc, clear_cache
+        self.settings = {"tstop": float(tstop), "dt": float(dt), "n_trials": n_trials,
+                         "coreneuron": coreneuron, "n_threads": n_threads, "postproc": postproc}
+        net.to_netpyne(tstop=tstop, dt=dt, n_trials=n_trials, coreneuron=coreneuron,
+                       n_threads=n_threads)  # checks the settings now
+        self.computed_points_ = []
+
+    def _sweep_id(self, points):
+        """Digest of the points, the settings and the base network's specs."""
+        cfg, net_params = self.net.to_netpyne(tstop=self.settings["tstop"],
+                                              dt=self.settings["dt"])
+        text = json.dumps({"points": points, "settings": self.settings, "cfg": cfg,
+                           "net_params": net_params}, sort_keys=True, default=str)
+        return hashlib.sha1(text.encode()).hexdigest()
+
+    def _kept_outputs(self, record):
+        keep = (("dpl", "times") if self.save_dpl else ()) + (
+            ("spike_times", "spike_gids", "spike_trials") if self.save_spiking else ())
+        return dict(record, outputs={k: v for k, v in record["outputs"].items() if k in keep})
+
+    def run(self, param_grid, return_output=True, combinations=True, n_jobs=1,
+            backend="dask", verbose=True, *, client=None):
+        """Simulate every point of a grid or table.
+
+        Parameters
+        ----------
+        param_grid : dict | list of dict | pandas.DataFrame
+            Name -> list of values (a grid), or one row per point (a
+            table; see also :func:`~hnn_netpyne.batch.grid.sobol_points`).
+        return_output : bool
+            Return the results (else None).
+        combinations : bool
+            For a grid: every combination, or the i-th values together.
+        n_jobs : int
+            Worker processes of the local Dask cluster (ignored with ``client``).
+        backend : {'dask', 'loky', 'multiprocessing'}
+            All run on Dask worker processes; the names are hnn-core's.
+        verbose : bool
+            Show a progress bar (points, rate, time left) and NetPyNE's messages.
+        client : dask.distributed.Client | str | None
+            A running cluster's client or scheduler address; None starts a
+            local cluster of ``n_jobs`` processes.
+
+        Returns
+        -------
+        results : dict | None
+            ``summary_statistics`` (one ``summary_func`` result per batch)
+            and, unless ``clear_cache``, ``simulated_data``: per batch, per
+            point, ``param_values``, ``status``, ``error``, ``summary``,
+            ``dpl`` (list of :class:`~hnn_netpyne.analysis.dipole.Dipole`),
+            ``spiking`` and ``net`` (None for points finished by an earlier run).
+        """
+        for name, value in (("return_output", return_output), ("combinations", combinations),
+                            ("verbose", verbose)):
+            _check_flag(name, value)
+        check_engine(n_jobs, backend)
+        if isinstance(param_grid, dict):
+            points = grid_points(param_grid, combinations)
+        else:
+            points = table_points(param_grid)
+        check_set_params(self.set_params, self.net, points[0])
+        store = None
+        records = {}
+        if self.save_outputs:
+            store = SweepStore(self.save_folder, self._sweep_id(points), self.overwrite)
+            records = store.finished()
+        todo = [i for i in range(len(points)) if i not in records]
+        self.computed_points_ = []
+        if todo:
+            self._simulate(points, todo, records, store, n_jobs, client, verbose)
+        if store is not None and (todo or not store.path.exists()):
+            store.consolidate(points, dict(self.settings))
+        return self._results(points, records, store) if return_output else None
+
+    def _simulate(self, points, todo, records, store, n_jobs, client, verbose):
+        """Run the points ``todo`` on Dask, recording each as it finishes."""
+        from dask.distributed import as_completed
+        from tqdm import tqdm
+
+        task = run_point if verbose else _quiet_point
+        with dask_client(n_jobs, client) as dask, tqdm(
+                total=len(points), initial=len(points) - len(todo), unit="sim",
+                disable=not verbose, file=sys.stderr, desc="sweep") as bar:
+            net = dask.scatter(self.net, broadcast=True)
+            futures = {dask.submit(task, net, self.set_params, points[i], self.settings,
+                                   pure=False): i for i in todo}
+            for future in as_completed(futures):
+                index = futures[future]
+                try:
+                    record = future.result()
+                except Exception as err:  # noqa: BLE001 -- e.g. a worker killed by the point
+                    record = {"status": "failed", "error": f"{type(err).__name__}: {err}",
+                              "outputs": {}, "summary": {}, "net": None}
+                record = self._kept_outputs(record)
+                if store is not None:
+                    store.write_point(index, points[index], record)
+                    del record["outputs"]  # read back from the store when returned
+                records[index] = record
+                self.computed_points_.append(index)
+                bar.update(1)
+                if record["status"] == "failed" and verbose:
+                    bar.write(f"point {index} {points[index]} failed: {record['error']}")
+
+    def _results(self, points, records, store):
+        """hnn-core's return value: summary statistics and data, per batch."""
+        from hnn_netpyne.analysis.dipole import Dipole
+        from hnn_netpyne.batch.store import read_point
+
+        batches = []
+        for start in range(0, len(points), self.batch_size):
+            batch = []
+            for index in range(start, min(start + self.batch_size, len(points))):
+                record = records[index]
+                outputs = (record["outputs"] if store is None
+                           else read_point(store.path, index)["outputs"])
+                dpl = [Dipole(outputs["times"], dict(zip(Dipole.LAYERS, trial)))
+                       for trial in outputs.get("dpl", [])]
+                spiking = {k: outputs[k] for k in ("spike_times", "spike_gids", "spike_trials")
+                           if k in outputs}
+                batch.append({"param_values": points[index], "status": record["status"],
+                              "error": record["error"], "summary": record["summary"],
+                              "dpl": dpl, "spiking": spiking, "net": record.get("net")})
+            batches.append(batch)
+        summaries = ([self.summary_func(batch) for batch in batches]
+                     if self.summary_func is not None else [])
+        if self.clear_cache:
+            return {"summary_statistics": summaries}
+        return {"summary_statistics": summaries, "simulated_data": batches}
