@@ -68,7 +68,8 @@ def set_drive_values(param_values, net):
     The drives and biases of ``net`` are added again, in their order, with
     the given fields changed.
     """
-    drives = dict(net.external_drives, **net.external_biases)
+    # The package's own definitions (hnn-core's external_drives view lacks some fields).
+    drives = {drive["name"]: drive for drive in net._drives}
     arguments = {name: _drive_arguments(drive) for name, drive in drives.items()}
     for name, value in param_values.items():
         drive, _, rest = name.partition(".")
