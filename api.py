@@ -165,22 +165,16 @@ def simulate_dipole(net, tstop=None, dt=0.025, n_trials=None, record_vsec=False,
     ----------
     net : Network
         The network.
-    tstop : float
-        Simulation length (ms). Leaving it out takes the parameter file's
-        ``tstop``, as old hnn-core versions did, with a warning.
-    dt : float
-        Time step (ms).
+    tstop, dt : float
+        Simulation length and time step (ms). Leaving ``tstop`` out takes the
+        parameter file's, as old hnn-core versions did, with a warning.
     n_trials : int | None
         Trials; None takes the parameter file's ``N_trials``.
-    record_vsec : 'all' | 'soma' | False
-        Record the membrane potential (mV) at the middle of every section
-        ('all') or of the soma of every cell: ``net.cell_response.vsec``.
-    record_isec : 'all' | 'soma' | False
-        Record the current (nA) of every synapse of every section or of the
-        soma: ``net.cell_response.isec`` (section -> '<section>_<receptor>').
-    record_ca : 'all' | 'soma' | False
-        Record the calcium concentration (mM) at section middles, where
-        there is calcium: ``net.cell_response.ca``.
+    record_vsec, record_isec, record_ca : 'all' | 'soma' | False
+        Record, at the middle of every section ('all') or of the soma, the
+        membrane potential (mV), each synapse's current (nA, section ->
+        '<section>_<receptor>') or the calcium concentration (mM), into
+        ``net.cell_response.vsec``, ``.isec`` and ``.ca``.
     postproc : bool
         Deprecated: smooth by ``dipole_smooth_win`` and scale by
         ``dipole_scalefctr`` of the parameter file. Prefer
@@ -190,13 +184,10 @@ def simulate_dipole(net, tstop=None, dt=0.025, n_trials=None, record_vsec=False,
     n_procs : int | None
         1 runs a fresh child Python process, more that many MPI ranks; None
         uses the enclosing ``with MPIBackend(...)``, or else this process.
-    output_dir : str | pathlib.Path | None
-        Keep the run folder there (see :func:`simulate_netpyne`).
-    overwrite : bool
-        Replace the files of a non-empty ``output_dir``.
+    output_dir, overwrite
+        Keep the run folder (see :func:`simulate_netpyne`).
     coreneuron : bool
-        Solve with CoreNEURON: the same spikes and dipole in about half the
-        solve time.
+        Solve with CoreNEURON: the same spikes and dipole, faster.
     n_threads : int
         Threads per process (``ParallelContext.nthread``); the same results.
     **old_arguments
@@ -211,14 +202,7 @@ def simulate_dipole(net, tstop=None, dt=0.025, n_trials=None, record_vsec=False,
         potentials of the electrode arrays.
     """
     recordings = _recordings(old_arguments, record_vsec, record_isec, record_ca)
-    if not isinstance(net, Network):
-        raise ParameterError("net must be a Network (see jones_2009_model())", key="net",
-                             value=type(net).__name__)
-    if tstop is None:
-        tstop = net.params["tstop"]
-        _deprecated("simulate_dipole", "calling without tstop", "simulate_dipole(net, tstop=...)",
-                    note=f"; the parameter file's tstop ({tstop} ms) is used")
-    cfg, net_params = net.to_netpyne(tstop=tstop, dt=dt, n_trials=n_trials,
+    cfg, net_params = net.to_netpyne(tstop=_run_length(net, tstop), dt=dt, n_trials=n_trials,
                                      coreneuron=coreneuron, n_threads=n_threads, **recordings)
     dpls, net.cell_response = simulate_netpyne(cfg, net_params, n_procs=n_procs,
                                                 output_dir=output_dir, overwrite=overwrite,
@@ -231,4 +215,17 @@ def simulate_dipole(net, tstop=None, dt=0.025, n_trials=None, record_vsec=False,
         for dpl in dpls:
             dpl.postprocess(window, factor)
     return dpls
+
+
+def _run_length(net, tstop):
+    """``tstop`` (ms) of :func:`simulate_dipole`; None takes the parameter file's, with a
+    warning, as old hnn-core versions did."""
+    if not isinstance(net, Network):
+        raise ParameterError("net must be a Network (see jones_2009_model())", key="net",
+                             value=type(net).__name__)
+    if tstop is None:
+        tstop = net.params["tstop"]
+        _deprecated("simulate_dipole", "calling without tstop", "simulate_dipole(net, tstop=...)",
+                    note=f"; the parameter file's tstop ({tstop} ms) is used", stacklevel=4)
+    return tstop
 

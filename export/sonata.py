@@ -467,13 +467,9 @@ def export_sonata(cfg, outdir, overwrite=False):
     ----------
     cfg : dict
         simConfig dictionary (see :func:`hnn_netpyne.model.specs.build_sim_config`).
-    outdir : str | pathlib.Path
-        Output folder; created if missing. It must be empty unless
-        ``overwrite``.
-    overwrite : bool
-        Replace an earlier export (or run) in ``outdir``; a folder holding
-        files that hnn-netpyne did not write is refused (see
-        :func:`hnn_netpyne.analysis.io.prepare_run_folder`).
+    outdir, overwrite
+        The output folder and its policy, as for
+        :func:`hnn_netpyne.export.netpyne_json.export_netpyne_json`.
 
     Returns
     -------

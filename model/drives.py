@@ -61,16 +61,19 @@ def _check_count(value, key, maximum):
     return check_range(key, value, 1, maximum, integer=True)
 
 
-def _drive(name, drive_type, location, dynamics, weights_ampa, weights_nmda,
-           synaptic_delays, space_constant, probability, n_drive_cells,
-           cell_specific, event_seed, conn_seed):
-    if not isinstance(name, str) or not name.isidentifier():
-        raise ParameterError(
-            "drive names must be identifiers (letters, digits, '_'; no leading digit)",
-            key="name", value=name,
-        )
-    weights_ampa = _per_type(weights_ampa, "weights_ampa")
-    weights_nmda = _per_type(weights_nmda, "weights_nmda")
+def _per_target(value, what, name, targets):
+    """One number for all ``targets`` or a dict with one per target: {target: float}."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return {ct: float(_check_number(value, what)) for ct in targets}
+    values = _per_type(value, what)
+    if set(values) != set(targets):
+        raise ParameterError(f"drive {name!r}: {what} needs one value per target cell type "
+                             f"{targets}", key=what, value=value)
+    return values
+
+
+def _drive_targets(name, location, weights_ampa, weights_nmda):
+    """The target cell types of a drive (those with a weight), checked against ``location``."""
     targets = [ct for ct in cell_type_names() if ct in weights_ampa or ct in weights_nmda]
     if not targets:
         raise ParameterError(
@@ -82,40 +85,46 @@ def _drive(name, drive_type, location, dynamics, weights_ampa, weights_nmda,
             f"drive {name!r}: a distal drive cannot target {no_distal[0]} cells (they have "
             "no distal dendrites)", key="weights_ampa"
         )
-    if isinstance(synaptic_delays, (int, float)) and not isinstance(synaptic_delays, bool):
-        delays = {ct: float(_check_number(synaptic_delays, "synaptic_delays")) for ct in targets}
-    else:
-        delays = _per_type(synaptic_delays, "synaptic_delays")
-        if set(delays) != set(targets):
-            raise ParameterError(
-                f"drive {name!r}: synaptic_delays needs one value per target cell type "
-                f"{targets}", key="synaptic_delays", value=synaptic_delays,
-            )
-    if isinstance(probability, (int, float)) and not isinstance(probability, bool):
-        probabilities = {ct: float(probability) for ct in targets}
-    else:
-        probabilities = _per_type(probability, "probability")
-        if set(probabilities) != set(targets):
-            raise ParameterError(
-                f"drive {name!r}: probability needs one value per target cell type {targets}",
-                key="probability", value=probability,
-            )
-    for ct, p in probabilities.items():
-        if not 0.0 < p <= 1.0:
-            raise ParameterError(f"drive {name!r}: probability must be in (0, 1]", key="probability", value=p)
+    return targets
+
+
+def _check_cells_and_seeds(name, n_drive_cells, cell_specific, event_seed, conn_seed):
+    """``n_drive_cells`` as used (an int unless cell-specific); seeds within numpy's range."""
     if cell_specific and n_drive_cells != "n_cells":
         raise ParameterError(
             f"drive {name!r}: cell_specific drives need n_drive_cells='n_cells'",
             key="n_drive_cells", value=n_drive_cells,
         )
-    if not cell_specific:
-        n_drive_cells = _check_count(n_drive_cells, "n_drive_cells", MAX_DRIVE_CELLS)
-    _check_number(space_constant, "space_constant", strict=True)
     for key, seed in (("event_seed", event_seed), ("conn_seed", conn_seed)):
         if (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))
                 or not -MAX_SEED <= seed <= MAX_SEED):
             raise ParameterError(f"expected an integer seed of magnitude <= {MAX_SEED}",
                                  key=key, value=seed)
+    if cell_specific:
+        return n_drive_cells
+    return _check_count(n_drive_cells, "n_drive_cells", MAX_DRIVE_CELLS)
+
+
+def _drive(name, drive_type, location, dynamics, weights_ampa, weights_nmda,
+           synaptic_delays, space_constant, probability, n_drive_cells,
+           cell_specific, event_seed, conn_seed):
+    if not isinstance(name, str) or not name.isidentifier():
+        raise ParameterError(
+            "drive names must be identifiers (letters, digits, '_'; no leading digit)",
+            key="name", value=name,
+        )
+    weights_ampa = _per_type(weights_ampa, "weights_ampa")
+    weights_nmda = _per_type(weights_nmda, "weights_nmda")
+    targets = _drive_targets(name, location, weights_ampa, weights_nmda)
+    delays = _per_target(synaptic_delays, "synaptic_delays", name, targets)
+    probabilities = _per_target(probability, "probability", name, targets)
+    for p in probabilities.values():
+        if not 0.0 < p <= 1.0:
+            raise ParameterError(f"drive {name!r}: probability must be in (0, 1]",
+                                 key="probability", value=p)
+    n_drive_cells = _check_cells_and_seeds(name, n_drive_cells, cell_specific, event_seed,
+                                           conn_seed)
+    _check_number(space_constant, "space_constant", strict=True)
     return {
         "name": name,
         "type": drive_type,

@@ -144,16 +144,15 @@ def build_net_params(cfg):
         Run configuration; its HNN fields are ``paramFile``,
         ``paramOverrides``, ``model``, ``meshShape``, ``drives``,
         ``drivesFromParams``, ``trial``, ``duration`` (ms), and optionally
-        ``connectivity`` (explicit connection definitions replacing the
-        model's pathways, see :func:`~hnn_netpyne.model.connectivity.connectivity_rules`),
-        ``synMechChanges`` (synMech label -> changed kinetics) and
-        ``cellPositions`` (``inplane_distance`` and ``layer_separation`` in µm).
+        ``connectivity`` (definitions replacing the model's pathways, see
+        :func:`~hnn_netpyne.model.connectivity.connectivity_rules`),
+        ``synMechChanges`` (synMech label -> kinetics) and ``cellPositions``.
 
     Returns
     -------
     net_params : dict
         cellParams, popParams, synMechParams, connParams, stimSourceParams,
-        stimTargetParams and defaults, all plain data.
+        stimTargetParams and defaults: plain data.
     """
     settings = model_settings(cfg)
     params = load_params(resolve_param_file(settings["paramFile"]), settings["paramOverrides"])
@@ -163,15 +162,12 @@ def build_net_params(cfg):
     layer = settings["cellPositions"].get("layer_separation", LAYER_SEPARATION_UM)
     positions = cell_positions(mesh, layer, inplane)
     pop_sizes = {ct: len(pos) for ct, pos in positions.items()}
-
     rules, syn_mechs = cell_specs(params, variant, settings["synMechChanges"])
-
     pop_params = {
         ct: {"cellType": ct, "cellsList": [{"x": x, "y": y, "z": z} for x, y, z in positions[ct]]}
         for ct in cell_type_names()
     }
     conn_params = _cell_connections(params, settings, rules, pop_sizes, variant, inplane)
-
     drives = all_drives(params, settings, pop_sizes)
     tstop = settings["duration"] if settings["duration"] is not None else params["tstop"]
     spike_drives = [d for d in drives if not is_bias(d)]
@@ -271,57 +267,29 @@ def build_sim_config(preset_name="seed_bursty", param_file=None, tstop=None, dt=
     ----------
     preset_name : str
         One of :data:`hnn_netpyne.model.presets.PRESETS`.
-    param_file : str | None
-        Parameter file; None takes the preset's.
-    tstop, dt : float | None
-        Simulation length and time step (ms); None takes the preset's or
-        the parameter file's.
-    n_trials : int | None
-        Number of trials; None takes the parameter file's ``N_trials``.
-    model : str | None
-        Model variant; None takes the preset's.
-    mesh_shape : (int, int) | None
-        Pyramidal grid; None takes the parameter file's.
-    drives : list of dict | None
-        Drive definitions replacing the preset's.
+    param_file, model, drives : str | None, str | None, list of dict | None
+        Parameter file, model variant and drive definitions; None takes the preset's.
+    tstop, dt, n_trials, mesh_shape : float, float, int, (int, int) | None
+        Length and step (ms), trials and pyramidal grid; None takes the
+        preset's or the parameter file's.
     output_dir : str
-        Folder of the run's outputs (cfg ``outputDir``; a ``saveFolder`` and
-        ``simLabel`` set later, as NetPyNE's batch sets them for each job,
-        name it ``saveFolder/simLabel`` instead).
-    record_soma_voltage : bool
-        Record every cell's somatic potential.
+        Run folder (``outputDir``; a ``saveFolder``/``simLabel`` set later, as
+        NetPyNE's batch does, names it instead).
     param_overrides : dict | None
         Parameter values replacing the file's.
-    coreneuron : bool
-        Solve with CoreNEURON (mechanisms built for it, dipoles recorded
-        from point processes, NEURON's cache-efficient layout).
-    n_threads : int
-        Threads per rank (``ParallelContext.nthread``); the cells of a rank
-        are shared among them, with results identical to one thread.
-    save_network : bool
-        Save the network (every cell with its connections, NetPyNE's
-        ``net``) in the run's ``netpyne_data.json`` (cfg ``saveNetwork``).
-    absolute_3d_points : bool
-        Place every cell's 3-D points at its soma position
-        (``pt3dRelativeToCellLocation``) so that NetPyNE's and its GUI's
-        3-D views show the column as it is; costs float32 precision in the
-        dipole (see the README).
-    record_vsec, record_isec, record_ca : False | 'soma' | 'all'
-        hnn-core's section recordings: voltages (mV) at section middles,
-        synaptic currents (nA) per section and receptor, calcium (mM);
-        see :mod:`hnn_netpyne.runtime.recording`.
-    electrode_arrays : list of dict | None
-        Extracellular electrode arrays: ``name``, ``positions`` ([x, y, z]
-        µm each), ``conductivity`` (S/m), ``method`` ('psa' or 'lsa'),
-        ``minDistance`` (µm); see :mod:`hnn_netpyne.runtime.extracellular`.
+    coreneuron, n_threads, save_network, absolute_3d_points
+        Solver and threads per rank (same results), NetPyNE's ``net`` in the
+        data file, cell-placed 3-D points (see :func:`_solver_fields`).
+    record_soma_voltage, record_vsec, record_isec, record_ca, electrode_arrays
+        What to record besides the dipole (see :func:`_recording_fields`).
 
     Returns
     -------
     cfg : dict
         NetPyNE simConfig fields plus the HNN fields read by
-        :func:`build_net_params` and the runner (``fastConnect``: connect
-        with :mod:`hnn_netpyne.runtime.connect`, True, or NetPyNE's
-        ``connectCells``, False; same network either way).
+        :func:`build_net_params` and the runner (``fastConnect``: connect with
+        :mod:`hnn_netpyne.runtime.connect`, or NetPyNE's ``connectCells`` if
+        False; the same network either way).
     """
     chosen = preset(preset_name)
     if param_file is None and chosen["param_file"] is not None:
@@ -331,32 +299,59 @@ def build_sim_config(preset_name="seed_bursty", param_file=None, tstop=None, dt=
     if drives is None:
         drives = chosen["drives"]() if chosen["drives"] is not None else []
     cfg = _netpyne_fields(tstop, dt, params["celsius"])
+    cfg.update(_solver_fields(coreneuron, n_threads, save_network, absolute_3d_points))
     cfg.update({
-        "pt3dRelativeToCellLocation": bool(absolute_3d_points),
-        "coreneuron": bool(coreneuron),
-        "cache_efficient": bool(coreneuron),
-        "nThreads": n_threads,
-        # HNN fields (read by build_net_params and the runner).
-        "fastConnect": True,
-        "saveNetwork": bool(save_network),
         "preset": preset_name,
         "paramFile": None if param_file is None else str(param_file),
         "paramOverrides": dict(param_overrides or {}),
         "model": model or chosen["model"],
         "meshShape": None if mesh_shape is None else [int(n) for n in mesh_shape],
-        "drives": drives,
-        "drivesFromParams": chosen["drives"] is None,
-        "trial": 0,
-        "nTrials": n_trials,
-        "outputDir": output_dir,
+        "drives": drives, "drivesFromParams": chosen["drives"] is None,
+        "trial": 0, "nTrials": n_trials, "outputDir": output_dir,
         "dipoleSmoothWindowMs": float(params["dipole_smooth_win"]),
         "dipoleScaleFactor": float(params["dipole_scalefctr"]),
+    })
+    cfg.update(_recording_fields(record_soma_voltage, record_vsec, record_isec, record_ca,
+                                 electrode_arrays))
+    return cfg
+
+
+def _solver_fields(coreneuron, n_threads, save_network, absolute_3d_points):
+    """simConfig fields of how a run is solved and saved.
+
+    ``coreneuron``: solve with CoreNEURON (its mechanism library, dipoles in
+    point processes, NEURON's cache-efficient layout). ``n_threads``: threads
+    per rank (``ParallelContext.nthread``), results identical to one thread.
+    ``save_network``: NetPyNE's ``net`` (every cell with its connections) in
+    ``netpyne_data.json`` (``saveNetwork``). ``absolute_3d_points``: each
+    cell's 3-D points at its soma (``pt3dRelativeToCellLocation``), for
+    NetPyNE's 3-D views, at a float32 cost in the dipole (see the README).
+    """
+    return {"pt3dRelativeToCellLocation": bool(absolute_3d_points),
+            "coreneuron": bool(coreneuron), "cache_efficient": bool(coreneuron),
+            "nThreads": n_threads, "fastConnect": True, "saveNetwork": bool(save_network)}
+
+
+def _recording_fields(record_soma_voltage, record_vsec, record_isec, record_ca,
+                      electrode_arrays):
+    """simConfig fields of what a run records besides the dipole.
+
+    ``record_soma_voltage``: every cell's somatic potential (NetPyNE's
+    ``recordTraces``). ``record_vsec``, ``record_isec``, ``record_ca`` (False,
+    'soma' or 'all'): hnn-core's section recordings of voltages (mV) at
+    section middles, synaptic currents (nA) per section and receptor and
+    calcium (mM), see :mod:`hnn_netpyne.runtime.recording`.
+    ``electrode_arrays``: dicts of ``name``, ``positions`` ([x, y, z] µm),
+    ``conductivity`` (S/m), ``method`` ('psa' or 'lsa') and ``minDistance``
+    (µm), see :mod:`hnn_netpyne.runtime.extracellular`.
+    """
+    fields = {
         "recordVsec": recording_choice({"recordVsec": record_vsec}, "recordVsec"),
         "recordIsec": recording_choice({"recordIsec": record_isec}, "recordIsec"),
         "recordCa": recording_choice({"recordCa": record_ca}, "recordCa"),
         "extracellularArrays": checked_arrays(electrode_arrays or []),
-    })
+    }
     if record_soma_voltage:
-        cfg["recordCells"] = ["all"]
-        cfg["recordTraces"] = {"V_soma": {"sec": "soma", "loc": 0.5, "var": "v"}}
-    return cfg
+        fields["recordCells"] = ["all"]
+        fields["recordTraces"] = {"V_soma": {"sec": "soma", "loc": 0.5, "var": "v"}}
+    return fields

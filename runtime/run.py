@@ -230,7 +230,8 @@ def record_dipoles_in_point_processes(sim):
             h.setpointer(total._ref_Qtotal, "Qtotal", sec["hDipole_pp"])
         record = h.Vector()
         record.record(total._ref_Qtotal)
-        cell.dipole.update(total=total, hRec=record)
+        # "h" keys: NetPyNE leaves them out when it pickles cells to gather them.
+        cell.dipole.update(hTotal=total, hRec=record)
 
 
 def network_netcons(sim):

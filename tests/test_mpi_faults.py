@@ -121,7 +121,7 @@ def test_rank_timeout_setting():
 
 def test_status_zero_without_results_is_a_failure(tmp_path):
     """NEURON's nrn_timeout ends all ranks with status 0; the launcher does not trust it."""
-    from hnn_netpyne.cli import _check_finished
+    from hnn_netpyne.runtime.launcher import _check_finished
     from hnn_netpyne.errors import SimulationError
 
     with pytest.raises(SimulationError, match="status 0 but left no complete run folder"):

@@ -13,6 +13,7 @@ from hnn_netpyne.model.drives import evoked_drive
 from hnn_netpyne.model.positions import LAYER_SEPARATION_UM
 from hnn_netpyne.model.presets import erp_drives
 from hnn_netpyne.model.specs import build_net_params, build_sim_config
+from hnn_netpyne.runtime.run import network_netcons
 
 NEW = "L5BasketCopy"
 MAGENTA = "#ff00ff"  # used by no built-in type and no drive
@@ -83,7 +84,7 @@ def test_fifth_cell_type_specs(fifth_type):
 def _weights_from(sim, gid_range):
     """Sorted weights (µS) of this process's NetCons whose source is in ``gid_range``."""
     start, stop = gid_range
-    return np.sort([nc.weight[0] for nc in sim.net.fastNetCons if start <= nc.srcgid() < stop])
+    return np.sort([nc.weight[0] for nc in network_netcons(sim) if start <= nc.srcgid() < stop])
 
 
 def _magenta_pixels(png):

@@ -7,6 +7,7 @@ into one folder both reported success.
 
 import errno
 import json
+import re
 import os
 import signal
 import socket
@@ -146,7 +147,10 @@ def test_run_folder_explains_itself_and_numbers_trials_from_1(tmp_path):
     log = proc.stdout + proc.stderr
     assert "\r" not in log and "\x1b" not in log  # no progress-bar redraws in a log file
     assert "Whole network: 12 cells, 34 drive cells" in proc.stdout
-    assert "  Cells: " not in proc.stdout  # NetPyNE's count of rank 0's cells and drives
+    # NetPyNE's own summary counts the whole network (cells and drive cells together),
+    # and its synaptic contacts are the NetCons the specs make.
+    n_netcons = re.search(r"(\d+) synaptic NetCons", proc.stdout).group(1)
+    assert "  Cells: 46\n" in proc.stdout and f"Synaptic contacts: {n_netcons} " in proc.stdout
     readme = (folder / "README.txt").read_text()
     manifest = json.loads((folder / "manifest.json").read_text())
     for name in manifest["files"]:
