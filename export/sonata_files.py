@@ -35,6 +35,24 @@ def _stamp(h5file):
     h5file.attrs.create("magic", np.uint32(SONATA_MAGIC))
 
 
+def _write_group(population, kind, type_ids, attributes, name):
+    """A population's type ids, its one group ("0") and that group's attributes.
+
+    ``kind`` is 'node' or 'edge'; every attribute has one value per member.
+    """
+    n = len(type_ids)
+    population.create_dataset(f"{kind}_type_id", data=type_ids)
+    population.create_dataset(f"{kind}_group_id", data=np.zeros(n, dtype=np.uint32))
+    population.create_dataset(f"{kind}_group_index", data=np.arange(n, dtype=np.uint64))
+    group = population.create_group("0")
+    for key, values in attributes.items():
+        values = np.asarray(values)
+        if len(values) != n:
+            raise ValueError(f"{kind} attribute {key!r} of {name!r} has {len(values)} values, "
+                             f"expected {n}")
+        group.create_dataset(key, data=values)
+
+
 def write_nodes(path, populations):
     """Write node populations, each with one node type and one group.
 
@@ -52,42 +70,27 @@ def write_nodes(path, populations):
         _stamp(h5)
         root = h5.create_group("nodes")
         for name, pop in populations.items():
-            attrs = {k: np.asarray(v) for k, v in pop["attributes"].items()}
-            n = len(next(iter(attrs.values())))
+            n = len(next(iter(pop["attributes"].values())))
             grp = root.create_group(name)
             grp.create_dataset("node_id", data=np.arange(n, dtype=np.uint64))
-            grp.create_dataset("node_type_id", data=np.full(n, pop["node_type_id"], dtype=np.uint64))
-            grp.create_dataset("node_group_id", data=np.zeros(n, dtype=np.uint32))
-            grp.create_dataset("node_group_index", data=np.arange(n, dtype=np.uint64))
-            group = grp.create_group("0")
-            for key, values in attrs.items():
-                if len(values) != n:
-                    raise ValueError(f"node attribute {key!r} of {name!r} has {len(values)} values, "
-                                     f"expected {n}")
-                group.create_dataset(key, data=values)
+            _write_group(grp, "node", np.full(n, pop["node_type_id"], dtype=np.uint64),
+                         pop["attributes"], name)
 
 
 def write_edges(path, populations):
-    """Write edge populations (one group each) and their indices.
+    """Write edge populations (one group each) and their indices into a new HDF5 file.
 
-    Parameters
-    ----------
-    path : pathlib.Path
-        HDF5 file to create.
-    populations : dict
-        Population name -> ``{'source': population, 'target': population,
-        'n_source_nodes': int, 'n_target_nodes': int, 'source_node_id',
-        'target_node_id', 'edge_type_id': arrays, 'attributes': {name:
-        array}}``.
+    ``populations`` maps a population name to ``{'source': population,
+    'target': population, 'n_source_nodes': int, 'n_target_nodes': int,
+    'source_node_id', 'target_node_id', 'edge_type_id': arrays,
+    'attributes': {name: array}}``.
     """
     h5py = _require("h5py")
     libsonata = _require("libsonata")
-
     with h5py.File(path, "w") as h5:
         _stamp(h5)
         root = h5.create_group("edges")
         for name, pop in populations.items():
-            n = len(pop["source_node_id"])
             grp = root.create_group(name)
             src = grp.create_dataset("source_node_id",
                                      data=np.asarray(pop["source_node_id"], dtype=np.uint64))
@@ -95,12 +98,8 @@ def write_edges(path, populations):
             tgt = grp.create_dataset("target_node_id",
                                      data=np.asarray(pop["target_node_id"], dtype=np.uint64))
             tgt.attrs["node_population"] = pop["target"]
-            grp.create_dataset("edge_type_id", data=np.asarray(pop["edge_type_id"], dtype=np.uint32))
-            grp.create_dataset("edge_group_id", data=np.zeros(n, dtype=np.uint32))
-            grp.create_dataset("edge_group_index", data=np.arange(n, dtype=np.uint64))
-            group = grp.create_group("0")
-            for key, values in pop["attributes"].items():
-                group.create_dataset(key, data=np.asarray(values))
+            _write_group(grp, "edge", np.asarray(pop["edge_type_id"], dtype=np.uint32),
+                         pop["attributes"], name)
     # libsonata writes source_to_target and target_to_source itself (bmtk
     # requires them; libsonata cannot read compressed ones).
     for name, pop in populations.items():
