@@ -176,9 +176,8 @@ def simulate_dipole(net, tstop=None, dt=0.025, n_trials=None, record_vsec=False,
         '<section>_<receptor>') or the calcium concentration (mM), into
         ``net.cell_response.vsec``, ``.isec`` and ``.ca``.
     postproc : bool
-        Deprecated: smooth by ``dipole_smooth_win`` and scale by
-        ``dipole_scalefctr`` of the parameter file. Prefer
-        ``dpl.smooth(window).scale(factor)``.
+        Deprecated: smooth and scale as the parameter file says
+        (``dipole_smooth_win``, ``dipole_scalefctr``); prefer ``dpl.smooth(w).scale(f)``.
     verbose : bool
         Print NetPyNE's messages and the simulation's progress.
     n_procs : int | None
@@ -202,7 +201,8 @@ def simulate_dipole(net, tstop=None, dt=0.025, n_trials=None, record_vsec=False,
         potentials of the electrode arrays.
     """
     recordings = _recordings(old_arguments, record_vsec, record_isec, record_ca)
-    cfg, net_params = net.to_netpyne(tstop=_run_length(net, tstop), dt=dt, n_trials=n_trials,
+    tstop = _run_length(net, tstop)
+    cfg, net_params = net.to_netpyne(tstop=tstop, dt=dt, n_trials=n_trials,
                                      coreneuron=coreneuron, n_threads=n_threads, **recordings)
     dpls, net.cell_response = simulate_netpyne(cfg, net_params, n_procs=n_procs,
                                                 output_dir=output_dir, overwrite=overwrite,
