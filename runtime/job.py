@@ -27,6 +27,7 @@ from hnn_netpyne.analysis.io import (
     write_spikes_txt,
 )
 from hnn_netpyne.analysis.recordings import recordings_to_arrays
+from hnn_netpyne.cells.registry import is_drive
 from hnn_netpyne.errors import HNNNetpyneError, SimulationError
 from hnn_netpyne.model.expressions import check_spec_expressions
 from hnn_netpyne.model.recordings import netpyne_lfp_as_array
@@ -134,23 +135,15 @@ def progress_bars_only_on_terminals():
 
 def network_summary(net_params, result):
     """One line of whole-network counts: cells and drive cells apart (NetPyNE counts both as cells)."""
-    from hnn_netpyne.cells import CELL_TYPES
     from hnn_netpyne.runtime.connect import count_netcons
 
-    sizes = {pop: stop - start for pop, (start, stop) in result["gid_ranges"].items()}
-    n_cells = sum(n for pop, n in sizes.items() if pop in CELL_TYPES)
-    n_spikes = sum(int(np.count_nonzero(np.isin(gids, _cell_gids(result["gid_ranges"]))))
-                   for _, gids in result["spikes"])
-    return (f"Whole network: {n_cells} cells, {sum(sizes.values()) - n_cells} drive cells, "
+    cell_pops = [pop for pop in result["gid_ranges"] if not is_drive(pop)]
+    cell_gids = np.concatenate([np.arange(*result["gid_ranges"][pop]) for pop in cell_pops])
+    n_all = sum(stop - start for start, stop in result["gid_ranges"].values())
+    n_spikes = sum(int(np.count_nonzero(np.isin(gids, cell_gids))) for _, gids in result["spikes"])
+    return (f"Whole network: {len(cell_gids)} cells, {n_all - len(cell_gids)} drive cells, "
             f"{count_netcons(net_params)} synaptic NetCons; {n_spikes} cell spikes in "
             f"{len(result['spikes'])} trial(s)")
-
-
-def _cell_gids(gid_ranges):
-    from hnn_netpyne.cells import CELL_TYPES
-
-    return np.concatenate([np.arange(*gid_ranges[pop]) for pop in CELL_TYPES
-                           if pop in gid_ranges])
 
 
 def _prepare(folder, overwrite, pc, rank):
