@@ -5,8 +5,10 @@ NetPyNE's ``sim.readCmdLineArgs`` takes any argument that starts with
 ``--output netParams=evil.py``) and imports a ``.py`` file as code or
 unpickles a ``.pkl`` file. Here only the arguments that are not values of
 a run option count, and they must name JSON files, read with the limits of
-:mod:`hnn_netpyne.readers`. Without them the package's own ``cfg.py`` and
-``netParams.py`` are loaded, as ``readCmdLineArgs`` would.
+:mod:`hnn_netpyne.readers`, or (``netParams=``) a byte-for-byte copy of the
+package's own ``netParams.py``, as NetPyNE's batch passes. Without them the
+package's own ``cfg.py`` and ``netParams.py`` are loaded, as
+``readCmdLineArgs`` would.
 """
 
 from pathlib import Path
@@ -37,12 +39,33 @@ def spec_file_arguments(argv=None):
             continue
         if kind in files:
             raise ParameterError("given twice on the command line", key=kind, value=path)
+        if kind == "netParams" and _is_package_netparams(path):
+            continue  # NetPyNE's batch passes its copy of our netParams.py: load ours
         if not path.endswith(".json"):
             raise ParameterError("only a JSON file is read here (a .py or .pkl file would run "
                                  "code); save the specs with NetPyNE's saveJson", key=kind,
                                  value=path)
         files[kind] = path
     return files
+
+
+def _is_package_netparams(path):
+    """Whether ``path`` is a byte-for-byte copy of the package's ``sim/netParams.py``.
+
+    NetPyNE's batch copies the netParams file it is given next to its jobs
+    and passes the copy to every job; an identical copy runs no code that the
+    package does not already hold, so the package's own file is loaded instead.
+    """
+    from hnn_netpyne.runtime.options import SIM_DIR
+
+    ours = (SIM_DIR / "netParams.py").read_bytes()
+    try:
+        given = Path(path)
+        # Only a regular file of the same size is read (no pipe, device or huge file).
+        return (given.is_file() and given.stat().st_size == len(ours)
+                and given.read_bytes() == ours)
+    except OSError:
+        return False
 
 
 def _from_file(kind, path):

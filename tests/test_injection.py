@@ -183,3 +183,17 @@ def test_spec_files_need_json():
     assert spec_file_arguments(["init.py", "simConfig=a.json"]) == {"simConfig": "a.json"}
     with pytest.raises(ParameterError, match="netParams"):
         spec_file_arguments(["init.py", "netParams=x.py"])
+
+
+def test_only_an_exact_copy_of_the_packages_netparams_passes(tmp_path):
+    """NetPyNE's batch hands each job a copy of sim/netParams.py; anything else is refused."""
+    from hnn_netpyne.runtime.options import SIM_DIR
+    from hnn_netpyne.runtime.spec_files import spec_file_arguments
+
+    copy = tmp_path / "weights_netParams.py"
+    copy.write_bytes((SIM_DIR / "netParams.py").read_bytes())
+    assert spec_file_arguments(["init.py", f"netParams={copy}"]) == {}
+    copy.write_bytes(copy.read_bytes() + b"\nopen('marker', 'w')\n")
+    with pytest.raises(ParameterError, match="only a JSON file"):
+        spec_file_arguments(["init.py", f"netParams={copy}"])
+    assert not (tmp_path / "marker").exists()

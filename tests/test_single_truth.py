@@ -237,9 +237,12 @@ def test_standard_netpyne_script_from_fresh_copy(tmp_path):
     for name in ("cfg.py", "netParams.py"):
         shutil.copy(sim_dir / name, tmp_path / name)
     (tmp_path / "standard.py").write_text(STANDARD_SCRIPT)
+    # cfg.py parses no command line when imported (issue 15): NetPyNE's own way
+    # to change it is a simConfig file.
+    (tmp_path / "erp.json").write_text(json.dumps(build_sim_config("erp", tstop=10.0)))
     cache = tmp_path / "empty_cache"  # nothing compiled yet
     env = dict(os.environ, HNN_NETPYNE_CACHE=str(cache))
-    proc = subprocess.run([sys.executable, "standard.py", "--preset", "erp", "--tstop", "10"],
+    proc = subprocess.run([sys.executable, "standard.py", "simConfig=erp.json"],
                           cwd=tmp_path, capture_output=True, text=True, timeout=1200, env=env,
                           stdin=subprocess.DEVNULL)
     assert proc.returncode == 0, proc.stderr[-3000:]
