@@ -239,7 +239,8 @@ def test_standard_netpyne_script_from_fresh_copy(tmp_path):
     (tmp_path / "standard.py").write_text(STANDARD_SCRIPT)
     # cfg.py parses no command line when imported (issue 15): NetPyNE's own way
     # to change it is a simConfig file.
-    (tmp_path / "erp.json").write_text(json.dumps(build_sim_config("erp", tstop=10.0)))
+    erp = {"simConfig": build_sim_config("erp", tstop=10.0)}
+    (tmp_path / "erp.json").write_text(json.dumps(erp))
     cache = tmp_path / "empty_cache"  # nothing compiled yet
     env = dict(os.environ, HNN_NETPYNE_CACHE=str(cache))
     proc = subprocess.run([sys.executable, "standard.py", "simConfig=erp.json"],
