@@ -68,14 +68,13 @@ __all__ = [
 
 
 def _trial_dipoles(results, net_params):
-    """Renormalised nAm Dipole of each trial of a run's results."""
-    from hnn_netpyne.runtime.run import n_pyramidal_per_layer
+    """Renormalised nAm Dipole of each trial of a run folder's ``results.npz`` arrays."""
+    from hnn_netpyne.runtime.run import trial_dipoles
 
-    n_pyr = n_pyramidal_per_layer(net_params)
     n_trials = sum(1 for key in results if key.startswith("dipole_fAm_L2_"))
-    return [Dipole.from_raw(results["times"], results[f"dipole_fAm_L2_{k}"],
-                            results[f"dipole_fAm_L5_{k}"], n_pyr)
-            for k in range(1, n_trials + 1)]
+    raw = [{layer: results[f"dipole_fAm_{layer}_{k}"] for layer in ("L2", "L5")}
+           for k in range(1, n_trials + 1)]
+    return trial_dipoles({"times": results["times"], "dipoles": raw}, net_params)
 
 
 def simulate_netpyne(cfg, net_params, n_procs=None, output_dir=None, overwrite=False,

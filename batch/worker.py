@@ -17,7 +17,7 @@ import resource
 import time
 
 from hnn_netpyne.batch.inplace import apply_values, settable_values, structure_key
-from hnn_netpyne.cells import CELL_TYPES
+from hnn_netpyne.cells.registry import cell_type_names
 from hnn_netpyne.runtime.run import build_network, run_trials, setup_recording
 
 # The network this process holds between tasks (one NetPyNE ``sim`` per process).
@@ -146,7 +146,7 @@ def point_outputs(result, net_params, postproc=None):
     summary = {"dpl_peak_nAm": float(abs(mean_agg[peak])),
                "dpl_peak_time_ms": float(outputs["times"][peak]),
                "dpl_min_nAm": float(mean_agg.min()), "dpl_max_nAm": float(mean_agg.max())}
-    for pop in CELL_TYPES:
+    for pop in cell_type_names():
         first, stop = result["gid_ranges"][pop]
         in_pop = (outputs["spike_gids"] >= first) & (outputs["spike_gids"] < stop)
         summary[f"spikes_{pop}"] = float(np.count_nonzero(in_pop)) / len(spikes)
