@@ -111,7 +111,7 @@ def simulate_netpyne(cfg, net_params, n_procs=None, output_dir=None, overwrite=F
         extracellular_voltages,
         section_traces,
     )
-    from hnn_netpyne.cells import HNN_CORE_NAMES
+    from hnn_netpyne.cells import hnn_core_name
     from hnn_netpyne.model.expressions import check_spec_expressions
     from hnn_netpyne.runtime.launcher import simulate_config
     from hnn_netpyne.runtime.run import gid_ranges
@@ -125,7 +125,7 @@ def simulate_netpyne(cfg, net_params, n_procs=None, output_dir=None, overwrite=F
                               mpi_cmd=backend.mpi_cmd)
     dpls = _trial_dipoles(results, net_params)
     trials = range(1, len(dpls) + 1)
-    ranges = {HNN_CORE_NAMES.get(label, label): range(*bounds)
+    ranges = {hnn_core_name(label): range(*bounds)
               for label, bounds in gid_ranges(net_params).items()}
     sections = {kind: section_traces(results, kind, len(dpls)) for kind in SECTION_KINDS}
     response = CellResponse.from_run([results[f"spike_times_{k}"] for k in trials],

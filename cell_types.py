@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from hnn_netpyne.cells import HNN_CORE_NAMES
+from hnn_netpyne.cells import hnn_core_name, hnn_core_names
 from hnn_netpyne.cells.registry import cell_type as registered_cell_type
 from hnn_netpyne.checks import check_option, validate_type
 
@@ -71,7 +71,7 @@ class CellView:
     """
 
     def __init__(self, short_name, rule, syn_mech_params, changes):
-        self.name = HNN_CORE_NAMES[short_name]
+        self.name = hnn_core_name(short_name)
         self.sections = {name: SimpleNamespace(**section_dict(short_name, name, sec))
                          for name, sec in rule["secs"].items()}
         self.sect_loc = {loc: list(secs) for loc, secs in rule["secLists"].items()
@@ -119,7 +119,7 @@ def cell_type_views(syn_mech_params, changes, rules):
     """{hnn-core name: {'cell_object': CellView, 'cell_metadata': dict}} of the four types."""
     return {long: {"cell_object": CellView(short, rules[short], syn_mech_params, changes),
                    "cell_metadata": cell_metadata(short)}
-            for short, long in HNN_CORE_NAMES.items()}
+            for short, long in hnn_core_names().items()}
 
 
 __all__ = ["CellView", "cell_type_views"]

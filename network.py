@@ -15,7 +15,7 @@ import copy
 
 from hnn_netpyne import network_connectivity as _conn
 from hnn_netpyne.cell_types import cell_type_views
-from hnn_netpyne.cells import HNN_CORE_NAMES
+from hnn_netpyne.cells import hnn_core_name
 from hnn_netpyne.checks import validate_type
 from hnn_netpyne.errors import ParameterError
 from hnn_netpyne.model.legacy_drives import drives_from_params
@@ -151,7 +151,7 @@ class Network(DriveMethods, ConnectivityMethods):
         """Population -> list of (x, y, z) soma positions (µm); drives sit at the origin."""
         inplane, layer = self._spacing()
         origin = tuple(column_origin(self._mesh_shape, inplane, layer))
-        positions = {HNN_CORE_NAMES[label]: [tuple(p) for p in pos]
+        positions = {hnn_core_name(label): [tuple(p) for p in pos]
                      for label, pos in cell_positions(self._mesh_shape, layer, inplane).items()}
         for name, entry in self._drive_layout()["drives"].items():
             positions[name] = [origin] * entry["n_cells"]

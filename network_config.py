@@ -10,9 +10,9 @@ the file.
 import json
 from pathlib import Path
 
-from hnn_netpyne.cells import HNN_CORE_NAMES
+from hnn_netpyne.cells import hnn_core_names, label_of
 from hnn_netpyne.errors import ParameterError
-from hnn_netpyne.network_io import SHORT_NAMES, cell_types_dict
+from hnn_netpyne.network_io import cell_types_dict
 
 MODELS = ("jones_2009", "law_2021", "calcium")
 """Models whose cells a configuration file may hold."""
@@ -78,8 +78,9 @@ def _model_of(cells, mesh, fname):
     """(model name, synMech changes) of the package model whose cells the file holds."""
     from hnn_netpyne.network import Network
 
-    if sorted(cells) != sorted(HNN_CORE_NAMES.values()):
-        raise ParameterError(f"cell types must be {sorted(HNN_CORE_NAMES.values())}",
+    expected = sorted(hnn_core_names().values())
+    if sorted(cells) != expected:
+        raise ParameterError(f"cell types must be {expected}",
                              source=str(fname), key="cell_types", value=sorted(cells))
     differences = []
     for model in MODELS:
@@ -103,7 +104,7 @@ def _synapse_changes(cells, ours, fname):
     """synMech label -> changed kinetics, where the file's synapses differ from ours."""
     changes = {}
     for name, cell in cells.items():
-        short = SHORT_NAMES[name]
+        short = label_of(name)
         for receptor, kinetics in cell["synapses"].items():
             mine = ours[name]["cell_object"]["synapses"].get(receptor)
             if mine is None:
@@ -187,7 +188,7 @@ def _check_layout(net, data, fname):
     from hnn_netpyne.model.connectivity import DEFAULT_DELAY_MS
 
     ours_ranges, ours_pos = net.gid_ranges, net.pos_dict
-    for name in HNN_CORE_NAMES.values():
+    for name in hnn_core_names().values():
         gids = data["gid_ranges"].get(name, {})
         if [gids.get("start"), gids.get("stop")] != [ours_ranges[name].start,
                                                      ours_ranges[name].stop]:

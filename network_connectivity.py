@@ -15,21 +15,16 @@ from collections import defaultdict
 
 import numpy as np
 
-from hnn_netpyne.cells import HNN_CORE_NAMES
+from hnn_netpyne.cells import hnn_core_name, label_of
 from hnn_netpyne.checks import check_option, validate_type
 from hnn_netpyne.errors import HNNNetpyneError, ParameterError
 from hnn_netpyne.model.connectivity import DEFAULT_DELAY_MS, connectivity_rules
+from hnn_netpyne.model.gids import cell_gid_ranges
 from hnn_netpyne.model.specs import cell_specs, population_sizes
 from hnn_netpyne.model.variants import model_variant, variant_pathways
 
-SHORT_NAMES = {long: short for short, long in HNN_CORE_NAMES.items()}
 LOCATIONS = ("proximal", "distal", "soma")
 RECEPTORS = ("ampa", "nmda", "gabaa", "gabab")
-
-
-def long_name(name):
-    """hnn-core's name of a population label ('L2Pyr' -> 'L2_pyramidal'; drives unchanged)."""
-    return HNN_CORE_NAMES.get(name, name)
 
 
 def new_connection(src_type, target_type, gid_pairs, loc, receptor, weight, delay, lamtha,
@@ -57,7 +52,7 @@ def pathway_connections(pathways, params, gid_ranges, threshold):
     for path in pathways:
         weight = path["weight"]
         weight = float(params[weight]) if isinstance(weight, str) else float(weight)
-        src, tgt = long_name(path["source"]), long_name(path["target"])
+        src, tgt = hnn_core_name(path["source"]), hnn_core_name(path["target"])
         pairs = all_pairs(gid_ranges[src], gid_ranges[tgt], path["autapses"])
         conns.append(new_connection(src, tgt, pairs, path["loc"], path["receptor"], weight,
                                     DEFAULT_DELAY_MS, float(path["lamtha"]), threshold,
@@ -198,7 +193,7 @@ def connection_definition(conn, gid_ranges, threshold):
                                  "allow_autapses=False or probability=1.0",
                                  key="allow_autapses", value=conn["allow_autapses"])
         full = {"autapses": False, "pairs": pairs}
-    return dict(full, source=SHORT_NAMES.get(src, src), target=SHORT_NAMES.get(tgt, tgt),
+    return dict(full, source=label_of(src), target=label_of(tgt),
                 loc=conn["loc"], receptor=conn["receptor"],
                 weight=float(nc["A_weight"]) * float(nc["gain"]), delay=float(nc["A_delay"]),
                 lamtha=float(nc["lamtha"]))
@@ -210,11 +205,8 @@ class ConnectivityMethods:
 
     def _cell_gid_ranges(self):
         """Cell type (hnn-core name) -> range of gids."""
-        ranges, start = {}, 0
-        for label, n in population_sizes(self._mesh_shape).items():
-            ranges[HNN_CORE_NAMES[label]] = range(start, start + n)
-            start += n
-        return ranges
+        sizes = population_sizes(self._mesh_shape)
+        return {hnn_core_name(label): gids for label, gids in cell_gid_ranges(sizes).items()}
 
     def _model_connectivity(self):
         """The connectivity entries of the model's own pathways."""

@@ -11,7 +11,7 @@ import os
 import numpy as np
 
 from hnn_netpyne import network_connectivity as _conn
-from hnn_netpyne.cells import HNN_CORE_NAMES
+from hnn_netpyne.cells import hnn_core_name
 from hnn_netpyne.checks import _deprecated, _renamed_arguments, validate_type
 from hnn_netpyne.errors import HNNNetpyneError, ParameterError
 from hnn_netpyne.model import drives as _drives
@@ -250,7 +250,7 @@ class DriveMethods:
         for drive in spike_drives:
             entry = layout["drives"][drive["name"]]
             for target in entry["targets"]:
-                first = cell_ranges[HNN_CORE_NAMES[target]][0]
+                first = cell_ranges[hnn_core_name(target)][0]
                 pairs = {}
                 for src, tgt in entry["pairs"][target]:
                     pairs.setdefault(entry["gid_start"] + src, []).append(first + tgt)
@@ -258,7 +258,7 @@ class DriveMethods:
                     weight = drive[f"weights_{receptor}"].get(target)
                     if weight is not None:
                         conns.append(_conn.new_connection(
-                            drive["name"], HNN_CORE_NAMES[target], pairs, drive["location"],
+                            drive["name"], hnn_core_name(target), pairs, drive["location"],
                             receptor, weight, drive["synaptic_delays"][target],
                             drive["space_constant"], self.threshold,
                             probability=drive["probability"][target]))

@@ -18,16 +18,14 @@ import copy
 import json
 from pathlib import Path
 
-from hnn_netpyne.cells import CELL_TYPES, HNN_CORE_NAMES
+from hnn_netpyne.cells import cell_type as registered_cell_type
+from hnn_netpyne.cells import cell_type_names, hnn_core_name
 from hnn_netpyne.cell_types import cell_metadata, section_dict
 from hnn_netpyne.errors import ParameterError
 
-SHORT_NAMES = {long: short for short, long in HNN_CORE_NAMES.items()}
-
-
 def _long(per_type):
     """A per-cell-type dict with hnn-core's names."""
-    return {HNN_CORE_NAMES.get(k, k): v for k, v in per_type.items()}
+    return {hnn_core_name(k): v for k, v in per_type.items()}
 
 
 def hnn_core_drive(drive, n_cells, events):
@@ -50,7 +48,7 @@ def hnn_core_drive(drive, n_cells, events):
         dynamics = {"times": [t for train in trains for t in train],
                     "gids": [k for k, train in enumerate(trains) for _ in train]}
     probabilities = set(drive["probability"].values())
-    targets = [HNN_CORE_NAMES[ct] for ct in CELL_TYPES
+    targets = [hnn_core_name(ct) for ct in cell_type_names()
                if ct in drive["weights_ampa"] or ct in drive["weights_nmda"]]
     return {"type": drive["type"], "location": drive["location"], "n_drive_cells": n_cells,
             "event_seed": drive["event_seed"], "conn_seed": drive["conn_seed"],
@@ -67,7 +65,7 @@ def hnn_core_drive(drive, n_cells, events):
 def hnn_core_biases(biases):
     """Tonic biases in hnn-core's layout: {bias name: {cell type: {amplitude, t0, tstop,
     section}}}."""
-    return {bias["name"]: {HNN_CORE_NAMES[ct]: {"amplitude": amp, "t0": bias["t0"],
+    return {bias["name"]: {hnn_core_name(ct): {"amplitude": amp, "t0": bias["t0"],
                                                  "tstop": bias["tstop"],
                                                  "section": bias["section"]}
                            for ct, amp in bias["amplitude"].items()}
@@ -95,7 +93,9 @@ def cell_dict(cell_type, rule, syn_mech_params):
     prefix = f"{cell_type}_"
     synapses = {label[len(prefix):]: {k: mech[k] for k in ("e", "tau1", "tau2")}
                 for label, mech in syn_mech_params.items() if label.startswith(prefix)}
-    return {"name": cell_type if cell_type.endswith("Pyr") else HNN_CORE_NAMES[cell_type],
+    # hnn-core names its pyramidal cell objects by our labels, its basket cells by type name.
+    pyramidal = registered_cell_type(cell_type).grid == "pyramidal"
+    return {"name": cell_type if pyramidal else hnn_core_name(cell_type),
             "pos": [0, 0, 0],
             "sections": {name: section_dict(cell_type, name, sec)
                          for name, sec in rule["secs"].items()},
@@ -107,10 +107,10 @@ def cell_dict(cell_type, rule, syn_mech_params):
 
 def cell_types_dict(net_params):
     """hnn-core's ``cell_types`` entry of a configuration file."""
-    return {HNN_CORE_NAMES[ct]: {"cell_object": cell_dict(ct, net_params["cellParams"][ct],
+    return {hnn_core_name(ct): {"cell_object": cell_dict(ct, net_params["cellParams"][ct],
                                                           net_params["synMechParams"]),
                                  "cell_metadata": cell_metadata(ct)}
-            for ct in CELL_TYPES}
+            for ct in cell_type_names()}
 
 
 # --- writing ----------------------------------------------------------------------

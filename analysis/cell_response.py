@@ -12,13 +12,15 @@ from pathlib import Path
 
 import numpy as np
 
-from hnn_netpyne.cells import CELL_TYPES, HNN_CORE_NAMES
+from hnn_netpyne.cells import hnn_core_names, label_of
 from hnn_netpyne.errors import ParameterError
 
-CELL_TYPE_NAMES = [HNN_CORE_NAMES[ct] for ct in CELL_TYPES]
-"""hnn-core's cell type names, in gid order."""
-_SHORT_NAMES = {long: short for short, long in HNN_CORE_NAMES.items()}
 MEAN_TYPES = ("all", "trial", "cell")
+
+
+def registered_type_names():
+    """hnn-core's names of the registered cell types, in gid order."""
+    return list(hnn_core_names().values())
 
 
 def _as_lists(trials, name, convert):
@@ -67,7 +69,7 @@ class CellResponse:
         if len(self._spike_gids) != n_trials or len(self._spike_types) not in (0, n_trials):
             raise ParameterError("spike_times, spike_gids and spike_types need one list per "
                                  "trial each", key="spike_gids", value=len(self._spike_gids))
-        self._cell_type_names = list(CELL_TYPE_NAMES if cell_type_names is None
+        self._cell_type_names = list(registered_type_names() if cell_type_names is None
                                      else cell_type_names)
         self._times = np.array([] if times is None else times, dtype=float)
         self.gid_ranges = None
@@ -84,7 +86,7 @@ class CellResponse:
         ``{gid: {section: {'<section>_<receptor>': trace}}}`` of synaptic currents
         (nA) (see ``record_vsec`` ... of :func:`hnn_netpyne.simulate_dipole`).
         """
-        response = cls(CELL_TYPE_NAMES, [np.asarray(t, float).tolist() for t in spike_times],
+        response = cls(registered_type_names(), [np.asarray(t, float).tolist() for t in spike_times],
                        [np.asarray(g, int).tolist() for g in spike_gids], times=times)
         response.update_types(gid_ranges)
         response.tstop = float(tstop)
@@ -195,7 +197,7 @@ class CellResponse:
         if self.gid_ranges is None:
             raise ParameterError("this response has no gid_ranges; call update_types first",
                                  key="gid_ranges", value=None)
-        return {_SHORT_NAMES.get(name, name): [min(r), max(r) + 1]
+        return {label_of(name): [min(r), max(r) + 1]
                 for name, r in self.gid_ranges.items() if len(r)}
 
     def plot_spikes_raster(self, trial_idx=None, ax=None, show=True, cell_types=None,
@@ -213,13 +215,14 @@ class CellResponse:
             raise ParameterError("overlay_dipoles=True is not available; plot the dipole "
                                  "on its own axes", key="overlay_dipoles", value=True)
         times, gids = self._pooled(trial_idx)
-        names = CELL_TYPE_NAMES if cell_types is None else list(cell_types)
+        known = registered_type_names()
+        names = known if cell_types is None else list(cell_types)
         for name in names:
-            if name not in CELL_TYPE_NAMES:
-                raise ParameterError(f"cell_types must be among {CELL_TYPE_NAMES}",
+            if name not in known:
+                raise ParameterError(f"cell_types must be among {known}",
                                      key="cell_types", value=name)
         fig = plot_spike_raster(times, gids, self._short_ranges(), ax=ax,
-                                populations=[_SHORT_NAMES[n] for n in names], show=False)
+                                populations=[label_of(n) for n in names], show=False)
         if not show_legend and fig.axes[0].get_legend() is not None:
             fig.axes[0].get_legend().remove()
         return _shown(fig, show)
@@ -298,10 +301,10 @@ def _shown(fig, show):
 
 def _spike_type_groups(spike_types, present, known):
     """Label -> population names, for plot_spikes_hist's ``spike_types``."""
-    drives = [name for name in known if name not in CELL_TYPE_NAMES]
+    cells = registered_type_names()
+    drives = [name for name in known if name not in cells]
     if spike_types is None:
-        names = [d for d in drives if d in present] or [c for c in CELL_TYPE_NAMES
-                                                        if c in present]
+        names = [d for d in drives if d in present] or [c for c in cells if c in present]
         return {name: [name] for name in names}
     if isinstance(spike_types, str):
         spike_types = [spike_types]
@@ -364,7 +367,7 @@ def read_spikes(fname, gid_ranges=None):
         except ValueError as err:
             raise ParameterError(f"{path}: {err}", key="fname", value=path) from None
         types.append([row[2] for row in rows if len(row) == 3])
-    response = CellResponse(CELL_TYPE_NAMES, times, gids, types)
+    response = CellResponse(registered_type_names(), times, gids, types)
     if gid_ranges is not None:
         response.update_types(gid_ranges)
     return response

@@ -18,7 +18,7 @@ init_mpi_if_launched()
 import netpyne  # noqa: E402,F401
 from neuron import h  # noqa: E402
 
-from hnn_netpyne.cells import CELL_TYPES  # noqa: E402
+from hnn_netpyne.cells import is_drive  # noqa: E402
 from hnn_netpyne.model.specs import build_net_params, build_sim_config  # noqa: E402
 from hnn_netpyne.runtime.job import write_outputs  # noqa: E402
 from hnn_netpyne.runtime.options import script_arguments  # noqa: E402
@@ -52,7 +52,7 @@ n_netcons = pc.allreduce(len(network_netcons(sim)), 1)
 rss = pc.py_gather(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0, 0)
 if rank == 0:
     timings["n_cells"] = sum(stop - start for pop, (start, stop) in result["gid_ranges"].items()
-                             if pop in CELL_TYPES)
+                             if not is_drive(pop))
     timings["n_netcons"] = int(n_netcons)
     timings["peak_rss_mb"] = max(rss)
     timings["peak_rss_mb_all_ranks"] = sum(rss)

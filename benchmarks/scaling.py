@@ -55,13 +55,13 @@ def run_once(mesh, n_ranks):
 
 def network_size(mesh):
     """(cells, synaptic NetCons) of the ERP network on a mesh x mesh grid."""
-    from hnn_netpyne.cells import CELL_TYPES
+    from hnn_netpyne.cells import is_drive
     from hnn_netpyne.model.specs import build_net_params, build_sim_config
     from hnn_netpyne.runtime.connect import count_netcons
 
     net_params = build_net_params(dict(build_sim_config("erp"), meshShape=[mesh, mesh]))
     cells = sum(len(pop["cellsList"]) for label, pop in net_params["popParams"].items()
-                if label in CELL_TYPES)
+                if not is_drive(label))
     return cells, count_netcons(net_params)
 
 

@@ -193,6 +193,21 @@ def hnn_core_names():
     return {name: record.hnn_core_name for name, record in _REGISTRY.items()}
 
 
+def hnn_core_name(label):
+    """hnn-core's name of a cell type label ('L2Pyr' -> 'L2_pyramidal'); other labels unchanged."""
+    record = _REGISTRY.get(label)
+    return label if record is None else record.hnn_core_name
+
+
+def label_of(name):
+    """Our label of a cell type given by either name ('L2_pyramidal' -> 'L2Pyr');
+    other names (drives) unchanged."""
+    for label, record in _REGISTRY.items():
+        if name in (label, record.hnn_core_name):
+            return label
+    return name
+
+
 def legacy_cell_types():
     """Labels of the cell types that HNN's parameter files declare inputs for."""
     return tuple(name for name, record in _REGISTRY.items()

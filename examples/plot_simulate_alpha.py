@@ -49,20 +49,22 @@ def plot_psd(ax, dpl, tmin, fmin, fmax):
     ax.set_ylabel(f"Power ({dpl.units}$^2$/bin)")
 
 
-###############################################################################
-# A ~10 Hz proximal bursty drive from 50 ms on: bursts of 2 spikes 10 ms
-# apart, jittered by 20 ms, from 10 drive cells onto the pyramidal cells.
-net = jones_2009_model()
+def add_alpha_drive(net, name, location, burst_std, synaptic_delays, event_seed):
+    """A 10 Hz bursty drive from 50 ms on: bursts of 2 spikes 10 ms apart, jittered by
+    ``burst_std`` ms, from 10 drive cells onto both pyramidal types (AMPA, 5.4e-5 µS)."""
+    net.add_bursty_drive(
+        name, tstart=50.0, burst_rate=10, burst_std=burst_std, numspikes=2, spike_isi=10,
+        n_drive_cells=10, location=location,
+        weights_ampa={"L2_pyramidal": 5.4e-5, "L5_pyramidal": 5.4e-5},
+        synaptic_delays=synaptic_delays, event_seed=event_seed,
+    )
 
-location = "proximal"
-burst_std = 20
-weights_ampa_p = {"L2_pyramidal": 5.4e-5, "L5_pyramidal": 5.4e-5}
-syn_delays_p = {"L2_pyramidal": 0.1, "L5_pyramidal": 1.0}
-net.add_bursty_drive(
-    "alpha_prox", tstart=50.0, burst_rate=10, burst_std=burst_std, numspikes=2, spike_isi=10,
-    n_drive_cells=10, location=location, weights_ampa=weights_ampa_p,
-    synaptic_delays=syn_delays_p, event_seed=284,
-)
+
+###############################################################################
+# The proximal alpha drive, jittered by 20 ms.
+net = jones_2009_model()
+add_alpha_drive(net, "alpha_prox", "proximal", burst_std=20,
+                synaptic_delays={"L2_pyramidal": 0.1, "L5_pyramidal": 1.0}, event_seed=284)
 
 dpl = simulate_dipole(net, tstop=TSTOP, n_trials=1, n_procs=2)
 
@@ -85,15 +87,8 @@ fig.savefig(OUTPUT / "alpha_dipole_psd.png")
 ###############################################################################
 # Add a simultaneous 10 Hz distal drive with less jitter (15 ms) and
 # simulate again (not scaled this time).
-location = "distal"
-burst_std = 15
-weights_ampa_d = {"L2_pyramidal": 5.4e-5, "L5_pyramidal": 5.4e-5}
-syn_delays_d = {"L2_pyramidal": 5.0, "L5_pyramidal": 5.0}
-net.add_bursty_drive(
-    "alpha_dist", tstart=50.0, burst_rate=10, burst_std=burst_std, numspikes=2, spike_isi=10,
-    n_drive_cells=10, location=location, weights_ampa=weights_ampa_d,
-    synaptic_delays=syn_delays_d, event_seed=296,
-)
+add_alpha_drive(net, "alpha_dist", "distal", burst_std=15,
+                synaptic_delays={"L2_pyramidal": 5.0, "L5_pyramidal": 5.0}, event_seed=296)
 dpl = simulate_dipole(net, tstop=TSTOP, n_trials=1, n_procs=2)
 
 fig, axes = plt.subplots(3, 1, constrained_layout=True)

@@ -46,22 +46,19 @@ net.add_evoked_drive(
 )
 
 ###############################################################################
-# Two proximal evoked drives (AMPA only).
-weights_ampa_p1 = {"L2_basket": 0.08831, "L2_pyramidal": 0.01525, "L5_basket": 0.19934,
-                   "L5_pyramidal": 0.00865}
+# Two proximal evoked drives (AMPA only): (mean time ms, jitter ms, seed, weights µS).
 synaptic_delays_prox = {"L2_basket": 0.1, "L2_pyramidal": 0.1, "L5_basket": 1.0,
                         "L5_pyramidal": 1.0}
-net.add_evoked_drive(
-    "evprox1", mu=26.61, sigma=2.47, numspikes=1, weights_ampa=weights_ampa_p1,
-    weights_nmda=None, location="proximal", synaptic_delays=synaptic_delays_prox,
-    event_seed=544,
-)
-weights_ampa_p2 = {"L2_basket": 0.000003, "L2_pyramidal": 1.438840, "L5_basket": 0.008958,
-                   "L5_pyramidal": 0.684013}
-net.add_evoked_drive(
-    "evprox2", mu=137.12, sigma=8.33, numspikes=1, weights_ampa=weights_ampa_p2,
-    location="proximal", synaptic_delays=synaptic_delays_prox, event_seed=814,
-)
+proximal_drives = {
+    "evprox1": (26.61, 2.47, 544, {"L2_basket": 0.08831, "L2_pyramidal": 0.01525,
+                                   "L5_basket": 0.19934, "L5_pyramidal": 0.00865}),
+    "evprox2": (137.12, 8.33, 814, {"L2_basket": 0.000003, "L2_pyramidal": 1.438840,
+                                    "L5_basket": 0.008958, "L5_pyramidal": 0.684013}),
+}
+for name, (mu, sigma, seed, weights_ampa) in proximal_drives.items():
+    net.add_evoked_drive(name, mu=mu, sigma=sigma, numspikes=1, weights_ampa=weights_ampa,
+                         location="proximal", synaptic_delays=synaptic_delays_prox,
+                         event_seed=seed)
 
 ###############################################################################
 # Simulate 2 trials; each trial redraws the drives' spike times.

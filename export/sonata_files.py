@@ -115,14 +115,10 @@ def write_edges(path, populations):
 
 
 def write_spikes(path, populations):
-    """Write a SONATA spikes file sorted by time.
+    """Write a new SONATA spikes file at ``path``, sorted by time.
 
-    Parameters
-    ----------
-    path : pathlib.Path
-        HDF5 file to create.
-    populations : dict
-        Population name -> (times in ms, node ids), any order.
+    ``populations`` maps a population name to its (spike times in ms, node
+    ids), in any order.
     """
     h5py = _require("h5py")
     sorting = h5py.enum_dtype(SPIKE_SORTING, basetype=np.uint8)

@@ -33,6 +33,16 @@ def gid_ranges(net_params):
     return ranges
 
 
+def cell_gid_ranges(pop_sizes):
+    """Cell type label -> range of its gids, given ``pop_sizes`` (cells per
+    cell type): cell types come first, in the registry's order."""
+    ranges, start = {}, 0
+    for name in cell_type_names():
+        ranges[name] = range(start, start + pop_sizes[name])
+        start += pop_sizes[name]
+    return ranges
+
+
 def first_drive_gid(pop_sizes):
     """Gid of the first drive cell: the number of cells of all cell types.
 

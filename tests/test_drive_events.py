@@ -121,7 +121,7 @@ def test_drives_from_parameter_file_match_hnn_core_definitions():
     import warnings
 
     from reference_data import DATA
-    from hnn_netpyne.cells import HNN_CORE_NAMES
+    from hnn_netpyne.cells import hnn_core_names
     from hnn_netpyne.model.legacy_drives import drives_from_params
     from hnn_netpyne.model.params import load_params
 
@@ -136,7 +136,7 @@ def test_drives_from_parameter_file_match_hnn_core_definitions():
         for key in ("type", "location", "event_seed", "conn_seed", "cell_specific", "dynamics"):
             assert drive[key] == theirs[key], (name, key)
         for key in ("weights_ampa", "weights_nmda", "synaptic_delays"):
-            expected = {short: theirs[key][long] for short, long in HNN_CORE_NAMES.items()
+            expected = {short: theirs[key][long] for short, long in hnn_core_names().items()
                         if long in (theirs[key] or {})}
             assert drive[key] == expected, (name, key)
 

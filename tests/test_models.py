@@ -22,12 +22,11 @@ from reference_data import (
     load_reference,
     run_scenario,
 )
-from hnn_netpyne.cells import CELL_TYPES, HNN_CORE_NAMES
+from hnn_netpyne.cells import cell_type_names, label_of
 from hnn_netpyne.errors import ParameterError
 from hnn_netpyne.model.specs import build_net_params, build_sim_config
 from hnn_netpyne.model.variants import MODEL_VARIANTS
 
-SHORT_NAMES = {long: short for short, long in HNN_CORE_NAMES.items()}
 FACTS_OF_MODEL = {"neymotin_2020": "neymotin_2020", "jones_2009": "neymotin_2020",
                   "law_2021": "law_2021", "calcium": "calcium"}
 """Our model name -> the hnn-core model its facts come from."""
@@ -86,7 +85,7 @@ def test_synapse_kinetics_match(model_specs):
     model, facts, net = model_specs
     for long_name, receptors in facts["synapse_kinetics"].items():
         for receptor, kinetics in receptors.items():
-            mech = net["synMechParams"][f"{SHORT_NAMES[long_name]}_{receptor}"]
+            mech = net["synMechParams"][f"{label_of(long_name)}_{receptor}"]
             assert {k: mech[k] for k in kinetics} == kinetics, (model, long_name, receptor)
 
 
@@ -103,12 +102,12 @@ def test_connections_match(model_specs):
     ours = {}
     for rule in net["connParams"].values():
         source, target = rule["preConds"]["pop"], rule["postConds"]["pop"]
-        if source in CELL_TYPES:
+        if source in cell_type_names():
             receptor = rule["synMech"][len(target) + 1:]
             key = (source, target, rule["sec"], receptor)
             assert key not in ours
             ours[key] = rule
-    expected = {(SHORT_NAMES[c["src_type"]], SHORT_NAMES[c["target_type"]], c["loc"],
+    expected = {(label_of(c["src_type"]), label_of(c["target_type"]), c["loc"],
                  c["receptor"]): c for c in facts["connections"]}
     assert len(expected) == len(facts["connections"])
     assert sorted(ours) == sorted(expected), model
@@ -135,7 +134,7 @@ def test_variants_change_only_what_they_declare(model):
     variant = build_net_params(build_sim_config("erp", model=model))
     for part in ("popParams", "stimSourceParams", "stimTargetParams"):
         assert variant[part] == default[part]
-    changed_cells = {c for c in CELL_TYPES
+    changed_cells = {c for c in cell_type_names()
                      if variant["cellParams"][c] != default["cellParams"][c]}
     changed_syns = {k for k in default["synMechParams"]
                     if variant["synMechParams"][k] != default["synMechParams"][k]}

@@ -128,3 +128,20 @@ def test_fifth_cell_type_runs_20_ms_with_a_figure(fifth_type, tmp_path):
 
     raster = folder / "raster.png"
     assert _magenta_pixels(raster) > 20  # the new population's ticks and legend entry
+
+
+def test_api_modules_read_the_registry_as_it_is_now(fifth_type):
+    """Types registered after import reach the hnn-core API (no import-time snapshots)."""
+    from hnn_netpyne.analysis.cell_response import CellResponse
+    from hnn_netpyne.cells import hnn_core_name, label_of
+    from hnn_netpyne.network_io import cell_types_dict
+
+    assert hnn_core_name(NEW) == "L5_basket_copy" and label_of("L5_basket_copy") == NEW
+    assert hnn_core_name("evprox1") == "evprox1" and label_of("evprox1") == "evprox1"
+    assert CellResponse()._cell_type_names[-1] == "L5_basket_copy"
+    net_params = build_net_params(build_sim_config("erp", mesh_shape=MESH))
+    cells = cell_types_dict(net_params)
+    assert list(cells)[-1] == "L5_basket_copy"
+    # hnn-core names a basket cell's object by its type name.
+    assert cells["L5_basket_copy"]["cell_object"]["name"] == "L5_basket_copy"
+    assert cells["L5_pyramidal"]["cell_object"]["name"] == "L5Pyr"

@@ -77,24 +77,17 @@ def simulate_netpyne(reference_path, out_path):
             "source": f"step{i}", "conds": {"pop": pop}, "sec": "soma", "loc": 0.5,
         }
 
-    cfg = specs.SimConfig()
-    cfg.duration = tstop
-    cfg.dt = dt
-    cfg.recordStep = dt
-    cfg.hParams = {"celsius": celsius, "v_init": -65.0}
-    cfg.recordCells = ["all"]
-    cfg.recordTraces = {"V_soma": {"sec": "soma", "loc": 0.5, "var": "v"}}
-    # Insert the dipole mechanisms as in a network run (hnn-core does too).
-    cfg.recordDipolesHNN = {"L2": ["L2Pyr"], "L5": ["L5Pyr"]}
-    cfg.pt3dRelativeToCellLocation = True
-    cfg.invertedYCoord = False
-    cfg.createPyStruct = True
-    cfg.verbose = False
-    cfg.printRunTime = False
-    cfg.printPopAvgRates = False
-    cfg.progressBar = 0
-    cfg.analysis = {}
-    cfg.saveJson = cfg.savePickle = False
+    # The dipole mechanisms are inserted as in a network run (hnn-core does too).
+    cfg = specs.SimConfig({
+        "duration": tstop, "dt": dt, "recordStep": dt,
+        "hParams": {"celsius": celsius, "v_init": -65.0},
+        "recordCells": ["all"],
+        "recordTraces": {"V_soma": {"sec": "soma", "loc": 0.5, "var": "v"}},
+        "recordDipolesHNN": {"L2": ["L2Pyr"], "L5": ["L5Pyr"]},
+        "pt3dRelativeToCellLocation": True, "invertedYCoord": False, "createPyStruct": True,
+        "verbose": False, "printRunTime": False, "printPopAvgRates": False, "progressBar": 0,
+        "analysis": {}, "saveJson": False, "savePickle": False,
+    })
 
     load_mechanisms()
     sim.initialize(netParams=net_params, simConfig=cfg)

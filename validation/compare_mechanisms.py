@@ -86,20 +86,10 @@ def load_mechanisms(h, mod_dir):
 
 
 def use_legacy_units(h, neuron_version):
-    """Switch NEURON 8 to legacy units, as hnn-core does.
+    """Switch NEURON 8 (``neuron_version``) to legacy units, as hnn-core does.
 
-    Parameters
-    ----------
-    h : hoc.HocObject
-        NEURON's ``h``.
-    neuron_version : str
-        ``neuron.__version__``.
-
-    Returns
-    -------
-    legacy : bool
-        True if legacy units are now on (NEURON 8), False on NEURON 9+,
-        which has modern units only.
+    Returns True if legacy units are now on; False on NEURON 9 and later,
+    which have modern units only.
     """
     major = int(neuron_version.split(".")[0])
     if major == 8:
