@@ -55,8 +55,9 @@ def test_sfreq_savgol_and_smooth_equal_hnn_core(dipole, ref):
     np.testing.assert_allclose(smoothed, ref["smooth20"], rtol=1e-12, atol=1e-15)
     filtered = dipole.savgol_filter(40)
     assert filtered is dipole
+    # Near the zero crossings the filter's rounding depends on SciPy's version.
     np.testing.assert_allclose(_layers(filtered)[::STEP], ref["savgol40"], rtol=1e-12,
-                               atol=1e-15)
+                               atol=1e-10 * np.abs(ref["savgol40"]).max())
     with pytest.raises(ParameterError, match="h_freq"):
         dipole.savgol_filter(30_000)
 
