@@ -286,7 +286,12 @@ def _topology_lines(secs, hoc):
 
 
 def _geometry_lines(secs, hoc):
-    """``proc build_geometry``: cable properties and 3-D points of every section."""
+    """``proc build_geometry``: cable properties and 3-D points of every section.
+
+    ``L`` is set once more after the points, which NEURON stores in single
+    precision, so that it scales them to the exact length, as hnn-core and
+    hnn-netpyne's runner do (see :mod:`hnn_netpyne.runtime.geometry`).
+    """
     out = ["proc build_geometry() {"]
     for name, sec in secs.items():
         geom = sec["geom"]
@@ -298,8 +303,10 @@ def _geometry_lines(secs, hoc):
         out.append("        pt3dclear()")
         for x, y, z, d in geom["pt3d"]:
             out.append(f"        pt3dadd({_num(x)}, {_num(y)}, {_num(z)}, {_num(d)})")
+        if "L" in geom:
+            out.append(f"        L = {_num(geom['L'])}  // exact length: scales the points")
         out.append("    }")
-    return out + ["}", ""]
+    return out + ["    define_shape()  // children back onto their parents' ends", "}", ""]
 
 
 def _biophysics_lines(secs, hoc):

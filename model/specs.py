@@ -233,10 +233,10 @@ def _netpyne_fields(tstop, dt, celsius):
         # hnn-core's connectivity: L2 basket autapses, one synapse per section
         # and receptor shared by every connection onto it.
         **PACKAGE_CONNECT_CFG,
-        # 3-D points stay in cell-local µm by default: offsetting them by the
-        # soma position costs float32 precision (NEURON stores points as
-        # float) and moves the L2/3 dipole by 1e-6 of its size away from
-        # hnn-core. ``absolute_3d_points`` turns it on for NetPyNE's 3-D views.
+        # 3-D points in cell-local µm by default; ``absolute_3d_points`` puts
+        # them at each soma for NetPyNE's 3-D views. Both give hnn-core's
+        # results: the sections get their exact lengths either way
+        # (runtime/geometry.py).
         "pt3dRelativeToCellLocation": False,
         "invertedYCoord": False,
         "createPyStruct": True,
@@ -325,7 +325,7 @@ def _solver_fields(coreneuron, n_threads, save_network, absolute_3d_points):
     ``save_network``: NetPyNE's ``net`` (every cell with its connections) in
     ``netpyne_data.json`` (``saveNetwork``). ``absolute_3d_points``: each
     cell's 3-D points at its soma (``pt3dRelativeToCellLocation``), for
-    NetPyNE's 3-D views, at a float32 cost in the dipole (see the README).
+    NetPyNE's 3-D views (the same results, see the README).
     """
     return {"pt3dRelativeToCellLocation": bool(absolute_3d_points),
             "coreneuron": bool(coreneuron), "cache_efficient": bool(coreneuron),

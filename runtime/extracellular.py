@@ -23,13 +23,17 @@ import numpy as np
 def section_line(geom, soma_um):
     """Start, end (µm, absolute, as NEURON's float32 3-D points) and segment centres.
 
-    hnn-core adds the soma position to each section's end points and
-    NEURON stores them in single precision; the same rounding is applied
-    here so that distances agree.
+    hnn-core adds the soma position to each section's end points, which
+    NEURON stores in single precision, and then sets the length ``L``, which
+    scales the points about the first one to exactly that length (the
+    section's arc is kept in double precision). The same steps are taken
+    here, so that the points, and the distances, are hnn-core's to the bit.
     """
     points = np.asarray(geom["pt3d"], dtype=float)[:, :3]
     start = np.float32(points[0] + soma_um).astype(float)
     end = np.float32(points[-1] + soma_um).astype(float)
+    step = end - start
+    end = np.float32(start + step * (float(geom["L"]) / np.sqrt(np.sum(step * step)))).astype(float)
     nseg = int(geom["nseg"])
     fractions = (np.arange(nseg) + 0.5) / nseg
     return start, end, start + fractions[:, None] * (end - start)

@@ -21,6 +21,7 @@ from hnn_netpyne.errors import SimulationError
 from hnn_netpyne.model.drives import drive_events
 from hnn_netpyne.model.gids import gid_ranges
 from hnn_netpyne.runtime.connect import connect_cells
+from hnn_netpyne.runtime.geometry import set_rule_lengths
 from hnn_netpyne.runtime.conns import CellConns, netcons_of
 from hnn_netpyne.runtime.mechanisms import load_mechanisms
 from hnn_netpyne.runtime.recording import gather_recordings, setup_recordings
@@ -158,6 +159,8 @@ def prepare_mechanisms(cfg):
 def build_network(cfg, net_params):
     """Load the mechanisms, then create the cells, connections and stimuli in NetPyNE.
 
+    Sections get their rules' exact lengths (:func:`set_rule_lengths`).
+
     Connections are made by :func:`hnn_netpyne.runtime.connect.connect_cells`
     unless the cfg field ``fastConnect`` is False (then by NetPyNE's
     ``connectCells``); either way every cell's ``conns`` lists them.
@@ -173,6 +176,7 @@ def build_network(cfg, net_params):
     sim.initialize(netParams=specs.NetParams(net_params), simConfig=specs.SimConfig(dict(cfg)))
     sim.net.createPops()
     sim.net.createCells()
+    set_rule_lengths(sim)
     if cfg.get("fastConnect", True):
         connect_cells(sim, net_params)
     else:

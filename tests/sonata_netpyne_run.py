@@ -43,7 +43,10 @@ def section_state(sec):
                       for i in range(int(sec.n3d()))],
              "v_all": [seg.v for seg in sec.allseg()], "segs": []}
     for seg in sec:
-        values = {"diam": seg.diam, "cm": seg.cm, "area": seg.area(), "ri": seg.ri()}
+        # seg.diam is derived from the 3-D points, and its last bit depends on
+        # the order of NEURON's recalculations; area and ri must equal exactly.
+        values = {"diam": round(seg.diam, 12), "cm": seg.cm, "area": seg.area(),
+                  "ri": seg.ri()}
         for mech in seg:
             if mech.name() == "dipole":
                 continue

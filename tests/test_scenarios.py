@@ -12,6 +12,11 @@ from reference_data import assert_matches_reference, compare_with_reference, loa
 from hnn_netpyne.model.specs import build_sim_config
 
 
+# Measured (README, "How it compares with hnn-core"): every dipole within
+# 2.5e-12 of its peak, raw and post-processed, with identical spikes.
+DIPOLE_TOLERANCE = 1e-9
+
+
 def _report(name, errors):
     print(f"\n{name}: " + json.dumps(errors))
 
@@ -20,7 +25,7 @@ def test_erp_matches_hnn_core(tmp_path):
     errors = compare_with_reference(run_scenario(build_sim_config("erp"), tmp_path / "erp"),
                                     load_reference("erp"))
     _report("erp", errors)
-    assert_matches_reference(errors)
+    assert_matches_reference(errors, DIPOLE_TOLERANCE)
 
 
 @pytest.mark.slow
@@ -40,4 +45,4 @@ def test_scenario_matches_hnn_core(tmp_path, reference, preset, n_drives):
     errors = compare_with_reference(run_scenario(cfg, tmp_path / reference),
                                     load_reference(reference))
     _report(reference, errors)
-    assert_matches_reference(errors)
+    assert_matches_reference(errors, DIPOLE_TOLERANCE)
