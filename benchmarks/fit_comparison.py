@@ -93,7 +93,7 @@ def main():
     parser.add_argument("--max-iter", type=int, default=problem.MAX_ITER)
     parser.add_argument("--coreneuron", action="store_true")
     parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--work", default=str(HERE / "fit_work"),
+    parser.add_argument("--work", default="output/fit_comparison",
                         help="folder of the target, hnn-core's result and its log")
     parser.add_argument("--output", default=str(HERE / "fit_results.json"))
     args = parser.parse_args()
