@@ -162,11 +162,16 @@ class BatchSimulate:
         self.computed_points_ = []
 
     def _sweep_id(self, points):
-        """Digest of the points, the settings and the base network's specs."""
+        """Digest of the points, the settings, the kept outputs and the base network's specs.
+
+        A sweep resumed with other save_* flags is another sweep: its
+        finished points would lack the outputs now asked for.
+        """
         cfg, net_params = self.net.to_netpyne(tstop=self.settings["tstop"],
                                               dt=self.settings["dt"])
-        text = json.dumps({"points": points, "settings": self.settings, "cfg": cfg,
-                           "net_params": net_params}, sort_keys=True, default=str)
+        kept = [flag for flag in _KEPT_OUTPUTS if getattr(self, flag)]
+        text = json.dumps({"points": points, "settings": self.settings, "kept": kept,
+                           "cfg": cfg, "net_params": net_params}, sort_keys=True, default=str)
         return hashlib.sha1(text.encode()).hexdigest()
 
     def _kept_outputs(self, record):
