@@ -34,13 +34,41 @@ from hnn_netpyne.batch.store import SweepStore
 from hnn_netpyne.batch.worker import run_point
 from hnn_netpyne.errors import ParameterError
 
-_UNAVAILABLE = ("save_lfp", "save_voltages", "save_currents", "save_calcium",
-                "record_vsec", "record_isec")
+_UNAVAILABLE = ("save_calcium",)
+_FLAGS = ("overwrite", "save_outputs", "save_dpl", "save_spiking", "save_lfp", "save_voltages",
+          "save_currents", "postproc", "clear_cache", "coreneuron")
+# Stored output names each save_* flag keeps (see hnn_netpyne.batch.store).
+_KEPT_OUTPUTS = {"save_dpl": ("dpl", "times"),
+                 "save_spiking": ("spike_times", "spike_gids", "spike_trials"),
+                 "save_lfp": ("extracellular_",),
+                 "save_voltages": ("vsec_", "recorded_gids"),
+                 "save_currents": ("isec_", "recorded_gids")}
 
 
 def _check_flag(name, value):
     if not isinstance(value, bool):
         raise ParameterError("expected True or False", key=name, value=value)
+
+
+def _check_arguments(arguments):
+    """Check BatchSimulate's arguments (a dict of them) that the specs do not check."""
+    for name in _UNAVAILABLE:
+        if arguments[name] is not False:
+            raise ParameterError(f"{name} is not available in hnn-netpyne yet; use False",
+                                 key=name, value=arguments[name])
+    for name in _FLAGS:
+        _check_flag(name, arguments[name])
+    for name in ("record_vsec", "record_isec"):
+        if not (arguments[name] is False or arguments[name] in ("all", "soma")):
+            raise ParameterError("expected 'all', 'soma' or False", key=name,
+                                 value=arguments[name])
+    if arguments["save_lfp"] and not arguments["net"].rec_arrays:
+        raise ParameterError("save_lfp=True needs electrode arrays on the network "
+                             "(net.add_electrode_array)", key="save_lfp", value=True)
+    batch_size = arguments["batch_size"]
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise ParameterError("batch_size must be an integer >= 1", key="batch_size",
+                             value=batch_size)
 
 
 def _quiet_point(net, set_params, params, settings):
@@ -75,8 +103,18 @@ class BatchSimulate:
         Write the store; without it nothing is written and nothing resumes.
     save_dpl, save_spiking : bool
         Keep dipoles (n_trials x 3 x n_times, nAm) and spikes of each point.
-    save_lfp, save_voltages, save_currents, save_calcium, record_vsec, record_isec : False
-        Not available in hnn-netpyne yet: anything but False raises.
+    save_lfp : bool
+        Keep the potentials (µV) of the network's electrode arrays
+        (``net.add_electrode_array``; needs at least one).
+    save_voltages, save_currents : bool
+        Keep the section voltages (mV) and synaptic currents (nA) that
+        ``record_vsec`` and ``record_isec`` record.
+    save_calcium : False
+        Not available in hnn-netpyne yet (hnn-core's BatchSimulate records
+        no calcium either): anything but False raises.
+    record_vsec, record_isec : False | 'soma' | 'all'
+        Record at the middle of the soma or of every section (see
+        :func:`hnn_netpyne.api.simulate_dipole`).
     postproc : bool
         Smooth and scale each dipole by the parameter file's
         ``dipole_smooth_win`` and ``dipole_scalefctr``.
@@ -108,39 +146,42 @@ class BatchSimulate:
         if not isinstance(net, Network):
             raise ParameterError("net must be a Network (see jones_2009_model())", key="net",
                                  value=type(net).__name__)
-        local = dict(locals())
-        for name in _UNAVAILABLE:
-            if local[name] is not False:
-                raise ParameterError(f"{name} is not available in hnn-netpyne yet; use False",
-                                     key=name, value=local[name])
-        for name in ("overwrite", "save_outputs", "save_dpl", "save_spiking", "postproc",
-                     "clear_cache", "coreneuron"):
-            _check_flag(name, local[name])
-        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-            raise ParameterError("batch_size must be an integer >= 1", key="batch_size",
-                                 value=batch_size)
+        _check_arguments(locals())
         self.set_params, self.net, self.summary_func = set_params, net, summary_func
         self.save_folder, self.batch_size, self.overwrite = save_folder, batch_size, overwrite
         self.save_outputs, self.save_dpl, self.save_spiking = save_outputs, save_dpl, save_spiking
         self.postproc, self.clear_cache = postproc, clear_cache
+        self.save_lfp, self.save_voltages, self.save_currents = (save_lfp, save_voltages,
+                                                                 save_currents)
         self.settings = {"tstop": float(tstop), "dt": float(dt), "n_trials": n_trials,
-                         "coreneuron": coreneuron, "n_threads": n_threads, "postproc": postproc}
-        net.to_netpyne(tstop=tstop, dt=dt, n_trials=n_trials, coreneuron=coreneuron,
-                       n_threads=n_threads)  # checks the settings now
+                         "coreneuron": coreneuron, "n_threads": n_threads, "postproc": postproc,
+                         "record_vsec": record_vsec, "record_isec": record_isec}
+        cfg, _ = net.to_netpyne(tstop=tstop, dt=dt, n_trials=n_trials, coreneuron=coreneuron,
+                                n_threads=n_threads)  # checks the settings now
+        self._n_trials = int(cfg["nTrials"])
         self.computed_points_ = []
 
     def _sweep_id(self, points):
-        """Digest of the points, the settings and the base network's specs."""
+        """Digest of the points, the settings, the kept outputs and the base network's specs.
+
+        A sweep resumed with other save_* flags is another sweep: its
+        finished points would lack the outputs now asked for.
+        """
         cfg, net_params = self.net.to_netpyne(tstop=self.settings["tstop"],
                                               dt=self.settings["dt"])
-        text = json.dumps({"points": points, "settings": self.settings, "cfg": cfg,
-                           "net_params": net_params}, sort_keys=True, default=str)
+        kept = [flag for flag in _KEPT_OUTPUTS if getattr(self, flag)]
+        text = json.dumps({"points": points, "settings": self.settings, "kept": kept,
+                           "cfg": cfg, "net_params": net_params}, sort_keys=True, default=str)
         return hashlib.sha1(text.encode()).hexdigest()
 
     def _kept_outputs(self, record):
-        keep = (("dpl", "times") if self.save_dpl else ()) + (
-            ("spike_times", "spike_gids", "spike_trials") if self.save_spiking else ())
-        return dict(record, outputs={k: v for k, v in record["outputs"].items() if k in keep})
+        """The record with only the outputs the save_* flags ask for (names or prefixes)."""
+        keep = [name for flag, names in _KEPT_OUTPUTS.items() if getattr(self, flag)
+                for name in names]
+        return dict(record, outputs={
+            key: value for key, value in record["outputs"].items()
+            if any(key == name or (name.endswith("_") and key.startswith(name))
+                   for name in keep)})
 
     def run(self, param_grid, return_output=True, combinations=True, n_jobs=1,
             backend="dask", verbose=True, *, client=None):
@@ -172,7 +213,11 @@ class BatchSimulate:
             and, unless ``clear_cache``, ``simulated_data``: per batch, per
             point, ``param_values``, ``status``, ``error``, ``summary``,
             ``dpl`` (list of :class:`~hnn_netpyne.analysis.dipole.Dipole`),
-            ``spiking`` and ``net`` (None for points finished by an earlier run).
+            ``spiking``, ``net`` (None for points finished by an earlier run)
+            and, as asked, ``lfp`` (array name -> ExtracellularArray, as
+            hnn-core's ``net.rec_arrays``), ``voltages`` and ``currents``
+            (per trial, gid -> section -> trace, as hnn-core's
+            ``cell_response.vsec`` and ``.isec``).
         """
         for name, value in (("return_output", return_output), ("combinations", combinations),
                             ("verbose", verbose)):
@@ -225,26 +270,40 @@ class BatchSimulate:
                 if record["status"] == "failed" and verbose:
                     bar.write(f"point {index} {points[index]} failed: {record['error']}")
 
-    def _results(self, points, records, store):
-        """hnn-core's return value: summary statistics and data, per batch."""
+    def _point_data(self, index, point, record, store):
+        """One point of ``simulated_data``, its outputs read back from the store if any."""
+        import copy
+
         from hnn_netpyne.analysis.dipole import Dipole
+        from hnn_netpyne.analysis.recordings import extracellular_voltages, section_traces
         from hnn_netpyne.batch.store import read_point
 
-        batches = []
-        for start in range(0, len(points), self.batch_size):
-            batch = []
-            for index in range(start, min(start + self.batch_size, len(points))):
-                record = records[index]
-                outputs = (record["outputs"] if store is None
-                           else read_point(store.path, index)["outputs"])
-                dpl = [Dipole(outputs["times"], dict(zip(Dipole.LAYERS, trial)))
-                       for trial in outputs.get("dpl", [])]
-                spiking = {k: outputs[k] for k in ("spike_times", "spike_gids", "spike_trials")
-                           if k in outputs}
-                batch.append({"param_values": points[index], "status": record["status"],
-                              "error": record["error"], "summary": record["summary"],
-                              "dpl": dpl, "spiking": spiking, "net": record.get("net")})
-            batches.append(batch)
+        outputs = record["outputs"] if store is None else read_point(store.path, index)["outputs"]
+        data = {"param_values": point, "status": record["status"], "error": record["error"],
+                "summary": record["summary"], "net": record.get("net"),
+                "dpl": [Dipole(outputs["times"], dict(zip(Dipole.LAYERS, trial)))
+                        for trial in outputs.get("dpl", [])],
+                "spiking": {k: outputs[k] for k in ("spike_times", "spike_gids", "spike_trials")
+                            if k in outputs}}
+        if self.save_lfp:
+            data["lfp"] = {}
+            for name, array in self.net.rec_arrays.items():
+                voltages = extracellular_voltages(outputs, name, self._n_trials)
+                data["lfp"][name] = copy.deepcopy(array)
+                if voltages is not None:  # a failed point has none
+                    data["lfp"][name]._times = outputs["times"]
+                    data["lfp"][name]._data = voltages
+        for flag, key, kind in (("save_voltages", "voltages", "vsec"),
+                                ("save_currents", "currents", "isec")):
+            if getattr(self, flag):
+                data[key] = section_traces(outputs, kind, self._n_trials)
+        return data
+
+    def _results(self, points, records, store):
+        """hnn-core's return value: summary statistics and data, per batch."""
+        batches = [[self._point_data(index, points[index], records[index], store)
+                    for index in range(start, min(start + self.batch_size, len(points)))]
+                   for start in range(0, len(points), self.batch_size)]
         summaries = ([self.summary_func(batch) for batch in batches]
                      if self.summary_func is not None else [])
         if self.clear_cache:

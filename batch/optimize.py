@@ -119,6 +119,10 @@ class Optimizer:
         Time step (ms).
     seed : int
         Seed of the Bayesian sampler.
+    coreneuron : bool
+        Solve each candidate with CoreNEURON in its worker.
+    n_threads : int
+        NEURON threads per worker process.
 
     Attributes
     ----------
@@ -132,7 +136,8 @@ class Optimizer:
 
     def __init__(self, initial_net, tstop, constraints, set_params, initial_params=None,
                  solver="bayesian", obj_fun="dipole_rmse", max_iter=200, *, n_jobs=1,
-                 batch_size=None, client=None, dt=0.025, seed=0):
+                 batch_size=None, client=None, dt=0.025, seed=0, coreneuron=False,
+                 n_threads=1):
         if solver not in SOLVERS:
             raise ParameterError(f"solver must be one of {list(SOLVERS)}", key="solver",
                                  value=solver)
@@ -150,6 +155,12 @@ class Optimizer:
         self._set_params, self.solver, self.obj_fun = set_params, solver, obj_fun
         self.max_iter, self.n_jobs, self.client, self.dt, self.seed = (
             max_iter, n_jobs, client, dt, seed)
+        if not isinstance(coreneuron, bool):
+            raise ParameterError("expected True or False", key="coreneuron", value=coreneuron)
+        if isinstance(n_threads, bool) or not isinstance(n_threads, int) or n_threads < 1:
+            raise ParameterError("n_threads must be an integer >= 1", key="n_threads",
+                                 value=n_threads)
+        self.coreneuron, self.n_threads = coreneuron, n_threads
         self.batch_size = n_jobs if batch_size is None else batch_size
         self.net_, self.obj_, self.opt_params_ = None, [], None
         self.candidates_, self.values_, self.summaries_ = [], [], []
@@ -178,7 +189,8 @@ class Optimizer:
     def _evaluate(self, dask, candidates, kwargs):
         """Simulate candidates on the workers; their objective values, in order."""
         settings = {"tstop": self.tstop, "dt": self.dt, "n_trials": kwargs.get("n_trials", 1),
-                    "coreneuron": False, "n_threads": 1, "postproc": False}
+                    "coreneuron": self.coreneuron, "n_threads": self.n_threads,
+                    "postproc": False, "record_vsec": False, "record_isec": False}
         set_params = functools.partial(_net_first, self._set_params)
         futures = [dask.submit(run_point, self._net_future, set_params, params, settings,
                                pure=False) for params in candidates]

@@ -19,9 +19,13 @@ the journal.
   ``description`` attribute; :func:`read_table` gives it as a pandas
   DataFrame;
 * ``points/<point>/``: the requested outputs of each finished point:
-  ``dpl`` (n_trials x 3 x n_times, nAm, layers agg/L2/L5), ``times`` (ms)
-  and, with ``save_spiking``, ``spike_times`` (ms), ``spike_gids`` and
-  ``spike_trials``.
+  ``dpl`` (n_trials x 3 x n_times, nAm, layers agg/L2/L5), ``times`` (ms);
+  with ``save_spiking``, ``spike_times`` (ms), ``spike_gids`` and
+  ``spike_trials``; with ``save_lfp``, ``save_voltages`` or
+  ``save_currents``, the electrode potentials (µV) and section traces
+  (mV, nA) in the flat layout of a run folder's ``results.npz``
+  (``extracellular_names``, ``extracellular_<a>_<trial>``, ``vsec_keys``,
+  ``vsec_<trial>`` ...; see :mod:`hnn_netpyne.analysis.recordings`).
 """
 
 import datetime
@@ -51,7 +55,9 @@ COLUMN_DESCRIPTIONS = {
     "wall_s": "wall seconds of the point on its worker",
 }
 OUTPUT_UNITS = {"dpl": "nAm", "times": "ms", "spike_times": "ms", "spike_gids": "gid",
-                "spike_trials": "trial index"}
+                "spike_trials": "trial index", "recorded_gids": "gid"}
+# Units of the per-trial recordings, by the prefix of their names.
+RECORDING_UNITS = {"extracellular_": "µV", "vsec_": "mV", "isec_": "nA", "ca_": "mM"}
 
 
 def _h5py():
@@ -67,12 +73,28 @@ def _point_name(index):
     return f"{index:07d}"
 
 
+def _units(name):
+    if name.endswith(("_keys", "_names")):
+        return ""
+    prefixes = [unit for prefix, unit in RECORDING_UNITS.items() if name.startswith(prefix)]
+    return OUTPUT_UNITS.get(name, prefixes[0] if prefixes else "")
+
+
 def _write_outputs(group, outputs):
     for name, array in outputs.items():
+        array = np.asarray(array)
+        if array.dtype.kind == "U":  # HDF5 holds variable-length UTF-8, not numpy's UCS-4
+            array = np.array(array.tolist(), dtype=_h5py().string_dtype()).reshape(array.shape)
         dataset = group.create_dataset(name, data=array)
-        dataset.attrs["units"] = OUTPUT_UNITS.get(name, "")
+        dataset.attrs["units"] = _units(name)
     if "dpl" in outputs:
         group["dpl"].attrs["layers"] = ["agg", "L2", "L5"]
+
+
+def _read_dataset(dataset):
+    if _h5py().check_string_dtype(dataset.dtype) is not None:
+        return dataset.asstr()[()].astype(str)
+    return dataset[()]
 
 
 def _read_record(group, outputs=True):
@@ -80,7 +102,7 @@ def _read_record(group, outputs=True):
     record = {"status": str(attrs["status"]), "error": str(attrs["error"]),
               "params": json.loads(attrs["params"]), "summary": json.loads(attrs["summary"])}
     if outputs:
-        record["outputs"] = {name: group[name][()] for name in group}
+        record["outputs"] = {name: _read_dataset(group[name]) for name in group}
     return record
 
 

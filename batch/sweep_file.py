@@ -180,6 +180,9 @@ def add_sweep_arguments(parser):
     parser.add_argument("--dt", type=float, default=None, help="time step (ms)")
     parser.add_argument("--trials", type=int, default=None, help="trials per point")
     parser.add_argument("--save-spiking", action="store_true", help="store every point's spikes")
+    parser.add_argument("--record-vsec", choices=("soma", "all"), default=None,
+                        help="store every point's voltages (mV) at the middle of the soma "
+                             "or of every section")
     parser.add_argument("--coreneuron", action="store_true", help="solve with CoreNEURON")
     parser.add_argument("--overwrite", action="store_true",
                         help="replace another sweep's results in the folder")
@@ -199,6 +202,8 @@ def cmd_sweep(args, _raw=None):
             settings[key] = value
     batch = BatchSimulate(set_drive_values, net=net, save_folder=args.output,
                           save_outputs=True, save_spiking=args.save_spiking,
+                          record_vsec=args.record_vsec or False,
+                          save_voltages=args.record_vsec is not None,
                           overwrite=args.overwrite, coreneuron=args.coreneuron, **settings)
     batch.run(points, return_output=False, n_jobs=args.n_jobs, verbose=not args.quiet,
               client=args.scheduler)

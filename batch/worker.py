@@ -117,7 +117,10 @@ def point_outputs(result, net_params, postproc=None):
     -------
     outputs : dict
         ``times`` (ms), ``dpl`` (n_trials x 3 x n_times: agg, L2, L5),
-        ``spike_times`` (ms), ``spike_gids``, ``spike_trials``.
+        ``spike_times`` (ms), ``spike_gids``, ``spike_trials``, and the
+        section recordings and electrode potentials the specs asked for, as
+        the flat arrays of a run folder's ``results.npz``
+        (:func:`hnn_netpyne.analysis.recordings.recordings_to_arrays`).
     summary : dict
         Trial-averaged aggregate dipole peak (max |agg|), minimum, maximum
         and peak time; spikes per trial of each cell population; whether
@@ -125,6 +128,7 @@ def point_outputs(result, net_params, postproc=None):
     """
     import numpy as np
 
+    from hnn_netpyne.analysis.recordings import recordings_to_arrays
     from hnn_netpyne.runtime.job import trial_dipoles
 
     dipoles = trial_dipoles(result, net_params)
@@ -140,6 +144,7 @@ def point_outputs(result, net_params, postproc=None):
         "spike_gids": np.concatenate([s[1] for s in spikes]).astype(np.int64),
         "spike_trials": np.concatenate([np.full(len(s[0]), k, dtype=np.int64)
                                         for k, s in enumerate(spikes)]),
+        **recordings_to_arrays(result["recordings"]),
     }
     mean_agg = dpl[:, 0].mean(axis=0)
     peak = int(np.argmax(np.abs(mean_agg)))
@@ -167,8 +172,9 @@ def run_point(net, set_params, params, settings):
     params : dict
         The point's parameter values.
     settings : dict
-        ``tstop``, ``dt`` (ms), ``n_trials``, ``coreneuron``, ``n_threads``
-        and ``postproc`` (bool).
+        ``tstop``, ``dt`` (ms), ``n_trials``, ``coreneuron``, ``n_threads``,
+        ``record_vsec``, ``record_isec`` (False, 'soma' or 'all') and
+        ``postproc`` (bool).
 
     Returns
     -------
@@ -187,7 +193,8 @@ def run_point(net, set_params, params, settings):
         set_params(params, point_net)
         cfg, net_params = point_net.to_netpyne(
             tstop=settings["tstop"], dt=settings["dt"], n_trials=settings["n_trials"],
-            coreneuron=settings["coreneuron"], n_threads=settings["n_threads"])
+            coreneuron=settings["coreneuron"], n_threads=settings["n_threads"],
+            record_vsec=settings["record_vsec"], record_isec=settings["record_isec"])
         result = held_network().simulate(cfg, net_params)
         postproc = ((cfg["dipoleSmoothWindowMs"], cfg["dipoleScaleFactor"])
                     if settings["postproc"] else None)

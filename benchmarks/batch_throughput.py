@@ -82,6 +82,12 @@ def main():
             np.max(np.abs(mine["agg"] - theirs["agg"]), axis=1) / peak).tolist()
     Path(args.output).write_text(json.dumps(report, indent=1))
     print(json.dumps(report, indent=1))
+    for who in ("hnn_core", "hnn_netpyne"):
+        if who in report:
+            print(f"{who}: {report[who]['sims_per_hour_wall']:.0f} simulations per hour (wall), "
+                  f"{report[who]['sims_per_cpu_hour']:.0f} per CPU hour")
+    if "hnn_core" in report:
+        print(f"ratio: {report['ratio_wall']:.2f}x by wall, {report['ratio_cpu']:.2f}x by CPU")
 
 
 if __name__ == "__main__":

@@ -42,6 +42,8 @@ def test_objectives():
     ({"initial_params": {"prox_mu": 30.0, "prox_weight": 2e-4, "dist_mu": 27.0}},
      "key 'prox_mu', value 30.0"),
     ({"max_iter": 0}, "key 'max_iter'"),
+    ({"coreneuron": "yes"}, "key 'coreneuron', value 'yes'"),
+    ({"n_threads": 0}, "key 'n_threads', value 0"),
 ])
 def test_bad_optimizer_arguments(kwargs, match):
     arguments = dict(initial_net=problem.small_network(), tstop=problem.TSTOP,
