@@ -20,6 +20,7 @@ from hnn_netpyne.cells.registry import dipole_populations
 from hnn_netpyne.errors import SimulationError
 from hnn_netpyne.model.drives import drive_events
 from hnn_netpyne.model.gids import gid_ranges
+from hnn_netpyne.model.solver import threads_per_rank
 from hnn_netpyne.runtime.connect import connect_cells
 from hnn_netpyne.runtime.conns import CellConns, netcons_of
 from hnn_netpyne.runtime.mechanisms import load_mechanisms
@@ -190,17 +191,22 @@ def setup_recording(sim, cfg, net_params):
     (:func:`hnn_netpyne.runtime.recording.setup_recordings`) go into
     ``sim.net.hnnRecorders``, once the threads are set. NEURON's own ``t``
     is recorded as hnn-core records it, into ``sim.net.hnnTimeVector``.
+    Threads per rank: the cfg's ``nThreads``, or if None the free cores per
+    rank (:func:`hnn_netpyne.model.solver.threads_per_rank`).
     """
     from neuron import h
 
     sim.setupRecording()
-    n_threads = int(cfg.get("nThreads", 1))
+    # The ranks of the whole launch share this machine's cores (with trials
+    # over ranks each rank is a world of its own).
+    n_threads = threads_per_rank(cfg.get("nThreads"), int(sim.pc.nhost_world()))
+    sim.cfg.nThreads = n_threads
     if cfg.get("coreneuron") or n_threads > 1:
         record_dipoles_in_point_processes(sim)
     sim.pc.nthread(n_threads)
     if n_threads > 1:
         balance_threads(sim, n_threads)
-    sim.net.hnnRecorders = setup_recordings(sim, cfg, net_params)
+    sim.net.hnnRecorders = setup_recordings(sim, dict(cfg, nThreads=n_threads), net_params)
     sim.net.hnnTimeVector = h.Vector().record(h._ref_t)
 
 
