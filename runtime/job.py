@@ -41,8 +41,8 @@ def _rank_and_size():
     return int(pc.id()), int(pc.nhost())
 
 
-def write_outputs(folder, cfg, net_params, result, plots=True):
-    """Write every output of a finished run into ``folder`` (rank 0 only).
+def write_outputs(folder, cfg, net_params, result):
+    """Write every output of a finished run but its figures into ``folder`` (rank 0 only).
 
     Returns
     -------
@@ -72,11 +72,33 @@ def write_outputs(folder, cfg, net_params, result, plots=True):
     files.append("results.npz")
     files.append(write_run_readme(folder, cfg.get("simLabel", ""), len(dipoles),
                                   float(cfg["duration"])))
-    if plots:
-        from hnn_netpyne.analysis.figures import write_run_figures
-
-        files += write_run_figures(folder, cfg, dipoles, result)
     return files
+
+
+def figure_command(folder):
+    """Command line drawing the figures of the finished run ``folder`` (``hnn-netpyne plot``)."""
+    python = Path(sys.prefix) / "bin" / "python"  # under nrniv, sys.executable is nrniv
+    return [str(python if python.exists() else sys.executable), "-m", "hnn_netpyne.cli",
+            "plot", str(folder)]
+
+
+def draw_figures_apart(folder):
+    """Draw the figures of the finished run ``folder`` in a fresh process and wait for it.
+
+    The figures then add nothing to the peak memory of the process that
+    simulated, and their imports (matplotlib) nothing to its start.
+
+    Raises
+    ------
+    OutputError
+        If the figures could not be drawn (the run folder stays complete).
+    """
+    import subprocess
+
+    status = subprocess.run(figure_command(folder), stdin=subprocess.DEVNULL).returncode
+    if status != 0:
+        raise OutputError(f"the results are in {folder}, but drawing its figures failed "
+                          f"(exit status {status}); retry with: hnn-netpyne plot {folder}")
 
 
 def check_finite(result):
@@ -160,11 +182,11 @@ def _prepare(folder, overwrite, pc, rank):
     return Path(staging)
 
 
-def _finish(folder, staging, cfg, net_params, result, plots, netpyne_data):
-    """Write every output into ``staging`` (rank 0), then move it to ``folder``."""
+def _finish(folder, staging, cfg, net_params, result, netpyne_data):
+    """Write every output but the figures into ``staging`` (rank 0), then move it to ``folder``."""
     check_finite(result)
     try:
-        files = write_outputs(staging, cfg, net_params, result, plots=plots)
+        files = write_outputs(staging, cfg, net_params, result)
         if netpyne_data:
             os.replace(staging / ".netpyne_data.json", staging / "netpyne_data.json")
             files.append("netpyne_data.json")
@@ -189,6 +211,9 @@ def run_job(cfg, net_params, overwrite=False, plots=True, progress=True, netpyne
     place when complete (see :func:`hnn_netpyne.analysis.io.prepare_run_folder`).
     ``netpyne_data=False`` skips gathering and saving NetPyNE's own data file
     (``netpyne_data.json``); it holds the network too if ``cfg['saveNetwork']``.
+    With ``plots``, rank 0 draws the figures in this process once the results
+    are written and reported (entry points that can, draw them in a fresh
+    process instead: :func:`draw_figures_apart`, :func:`guarded`).
 
     Returns
     -------
@@ -211,7 +236,7 @@ def run_job(cfg, net_params, overwrite=False, plots=True, progress=True, netpyne
         result = run_network(netpyne_cfg, net_params, progress=progress,
                              save_netpyne_data=netpyne_data)
         if rank == 0:
-            _finish(folder, staging, cfg, net_params, result, plots, netpyne_data)
+            _finish(folder, staging, cfg, net_params, result, netpyne_data)
             if progress:
                 print(network_summary(net_params, result), flush=True)
             print(f"Results written to {folder}", flush=True)
@@ -219,6 +244,10 @@ def run_job(cfg, net_params, overwrite=False, plots=True, progress=True, netpyne
         if rank == 0:
             unlock_run_folder(folder)
     pc.barrier()
+    if plots and rank == 0:
+        from hnn_netpyne.analysis.figures import redraw_run_figures
+
+        redraw_run_figures(folder)
     return folder
 
 
@@ -232,6 +261,10 @@ def _interrupt(signum, _frame):
 
 def guarded(entry, *args, **kwargs):
     """Run ``entry``; on any exception print it once and end every MPI rank.
+
+    ``entry`` may return a command line (such as :func:`figure_command`):
+    once every rank is done with MPI, rank 0 becomes that command (``exec``),
+    so it runs with the simulation's memory freed, and its exit status is the run's.
 
     SIGTERM and SIGINT stop the run the same way (checked each time NEURON
     hands control back: at least every 10 % of a trial and every 25 ms of
@@ -254,7 +287,7 @@ def guarded(entry, *args, **kwargs):
             # twice its setting: keep it behind our watchdog.
             h.ParallelContext().timeout(max(20.0, limit_s))
             start_rank_watchdog(rank, limit_s)
-        entry(*args, **kwargs)
+        then = entry(*args, **kwargs)
     except BaseException as err:  # noqa: B902 -- any failure must end all ranks
         where = f"[rank {rank}] " if size > 1 else ""
         if isinstance(err, (HNNNetpyneError, Interrupted)):
@@ -271,4 +304,7 @@ def guarded(entry, *args, **kwargs):
     sys.stdout.flush()
     h.ParallelContext().barrier()
     h.ParallelContext().done()
+    if then and rank == 0:
+        sys.stderr.flush()
+        os.execv(then[0], then)
     h.quit()

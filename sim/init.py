@@ -13,7 +13,7 @@ from hnn_netpyne.runtime.mpienv import init_mpi_if_launched
 
 init_mpi_if_launched()
 
-from hnn_netpyne.runtime.job import guarded, run_job  # noqa: E402
+from hnn_netpyne.runtime.job import figure_command, guarded, run_job  # noqa: E402
 from hnn_netpyne.runtime.launcher import read_config  # noqa: E402
 from hnn_netpyne.runtime.options import options_from_argv, set_script_options  # noqa: E402
 from hnn_netpyne.runtime.spec_files import load_entry_specs  # noqa: E402
@@ -29,8 +29,10 @@ def main():
         # Not sim.readCmdLineArgs: it would import any "netParams=x.py" on the command line.
         cfg, netParams = load_entry_specs(HERE)
         cfg, net_params = cfg.todict(), netParams.todict()
-    run_job(cfg, net_params, overwrite=options.overwrite, plots=options.plots,
-            progress=options.progress)
+    folder = run_job(cfg, net_params, overwrite=options.overwrite, plots=False,
+                     progress=options.progress)
+    # Figures after the results, in a fresh process: see guarded.
+    return figure_command(folder) if options.plots else None
 
 
 guarded(main)
