@@ -8,6 +8,10 @@ The rule (stated in the README too):
   (``--record-vsoma``): CoreNEURON hands back only the first sample of
   NetPyNE's interval-recorded Vectors, so such a run uses NEURON's solver.
   ``solver='neuron'`` (``--solver neuron``) always selects NEURON's solver.
+- **Ranks.** With several trials and ranks, 'auto' runs whole trials per
+  rank when the trials are a multiple of the ranks and the ranks' whole
+  networks fit in memory, else cells over ranks
+  (:func:`hnn_netpyne.runtime.trials.choose_distribution`).
 - **Threads.** Each MPI rank uses the cores free to it: the cores this
   process may run on divided among the ranks on this machine (at least 1).
   Threads give the same spikes and dipoles as one thread (same tests).
@@ -17,6 +21,9 @@ import os
 
 from hnn_netpyne.errors import ParameterError
 
+DISTRIBUTIONS = ("auto", "trials", "cells")
+"""How several ranks share several trials (cfg ``distribute``; see
+:mod:`hnn_netpyne.runtime.trials`, which decides 'auto')."""
 SOLVERS = ("coreneuron", "neuron")
 """Solvers a run may ask for."""
 DEFAULT_SOLVER = "coreneuron"
@@ -84,3 +91,11 @@ def threads_per_rank(n_threads, n_ranks, cores=None):
         return int(n_threads)
     cores = available_cores() if cores is None else cores
     return max(1, cores // max(1, n_ranks))
+
+
+def check_distribution(distribute):
+    """``distribute`` if one of :data:`DISTRIBUTIONS`, else a ParameterError."""
+    if distribute not in DISTRIBUTIONS:
+        raise ParameterError(f"distribute must be one of {', '.join(DISTRIBUTIONS)}",
+                             key="distribute", value=distribute)
+    return distribute

@@ -37,7 +37,7 @@ from hnn_netpyne.model.positions import (
 from hnn_netpyne.model.presets import preset
 from hnn_netpyne.model.recordings import electrode_arrays as checked_arrays
 from hnn_netpyne.model.recordings import recording_choice
-from hnn_netpyne.model.solver import choose_solver
+from hnn_netpyne.model.solver import check_distribution, choose_solver
 from hnn_netpyne.model.variants import apply_cell_changes, model_variant, variant_pathways
 
 PACKAGE_CONNECT_CFG = {"allowSelfConns": True, "oneSynPerNetcon": False,
@@ -263,7 +263,7 @@ def build_sim_config(preset_name="seed_bursty", param_file=None, tstop=None, dt=
                      output_dir="output", record_soma_voltage=False, param_overrides=None,
                      coreneuron=None, n_threads=None, save_network=False,
                      absolute_3d_points=False, record_vsec=False, record_isec=False,
-                     record_ca=False, electrode_arrays=None, solver=None):
+                     record_ca=False, electrode_arrays=None, solver=None, distribute="auto"):
     """The simConfig dictionary of an HNN run.
 
     Parameters
@@ -284,6 +284,8 @@ def build_sim_config(preset_name="seed_bursty", param_file=None, tstop=None, dt=
         Solver ('coreneuron' or 'neuron'; ``coreneuron`` True/False is the
         older switch) and threads per rank; None leaves each to the rule of
         :mod:`hnn_netpyne.model.solver` (the same results either way).
+    distribute : 'auto' | 'trials' | 'cells'
+        How several MPI ranks share several trials (see :mod:`hnn_netpyne.model.solver`).
     save_network, absolute_3d_points
         NetPyNE's ``net`` in the data file, cell-placed 3-D points (see
         :func:`_solver_fields`).
@@ -308,6 +310,7 @@ def build_sim_config(preset_name="seed_bursty", param_file=None, tstop=None, dt=
     cfg = _netpyne_fields(tstop, dt, params["celsius"])
     solver = choose_solver(solver, coreneuron, records_traces=bool(record_soma_voltage))
     cfg.update(_solver_fields(solver, n_threads, save_network, absolute_3d_points))
+    cfg["distribute"] = check_distribution(distribute)
     cfg.update({
         "preset": preset_name,
         "paramFile": None if param_file is None else str(param_file),

@@ -32,13 +32,40 @@ from hnn_netpyne.errors import HNNNetpyneError, SimulationError
 from hnn_netpyne.model.expressions import check_spec_expressions
 from hnn_netpyne.model.recordings import netpyne_lfp_as_array
 from hnn_netpyne.runtime.run import run_network, trial_dipoles
+from hnn_netpyne.runtime.trials import trials_world
 
 
 def _rank_and_size():
+    """This process's rank and the ranks of the launch (NEURON's, or with whole
+    trials per rank mpi4py's: see :mod:`hnn_netpyne.runtime.trials`)."""
     from neuron import h
 
+    world = trials_world()
+    if world is not None:
+        return world.rank, world.size
     pc = h.ParallelContext()
     return int(pc.id()), int(pc.nhost())
+
+
+def _broadcast(value):
+    """``value`` of rank 0 on every rank of the launch."""
+    from neuron import h
+
+    world = trials_world()
+    if world is not None:
+        return world.bcast(value, root=0)
+    return h.ParallelContext().py_broadcast(value, 0)
+
+
+def _barrier():
+    """Wait for every rank of the launch."""
+    from neuron import h
+
+    world = trials_world()
+    if world is not None:
+        world.Barrier()
+    else:
+        h.ParallelContext().barrier()
 
 
 def write_outputs(folder, cfg, net_params, result):
@@ -168,7 +195,7 @@ def network_summary(net_params, result):
             f"{len(result['spikes'])} trial(s)")
 
 
-def _prepare(folder, overwrite, pc, rank):
+def _prepare(folder, overwrite, rank):
     """Rank 0 locks ``folder`` and makes its staging folder; every rank gets its path."""
     error = staging = None
     if rank == 0:
@@ -176,7 +203,7 @@ def _prepare(folder, overwrite, pc, rank):
             staging = str(prepare_run_folder(folder, overwrite=overwrite))
         except HNNNetpyneError as err:
             error = str(err)
-    error, staging = pc.py_broadcast((error, staging), 0)
+    error, staging = _broadcast((error, staging))
     if error:
         raise HNNNetpyneError(error)
     return Path(staging)
@@ -219,14 +246,11 @@ def run_job(cfg, net_params, overwrite=False, plots=True, progress=True, netpyne
     -------
     folder : pathlib.Path
     """
-    from neuron import h
-
     check_spec_expressions(net_params)  # before NetPyNE evaluates any of its strings
     check_run_size(cfg, net_params)
-    pc = h.ParallelContext()
     rank, _ = _rank_and_size()
     folder = run_folder(cfg)
-    staging = _prepare(folder, overwrite, pc, rank)
+    staging = _prepare(folder, overwrite, rank)
     try:
         include = ["simData", "simConfig", "netParams"] + (["net"] if cfg.get("saveNetwork")
                                                            else [])
@@ -243,7 +267,7 @@ def run_job(cfg, net_params, overwrite=False, plots=True, progress=True, netpyne
     finally:
         if rank == 0:
             unlock_run_folder(folder)
-    pc.barrier()
+    _barrier()
     if plots and rank == 0:
         from hnn_netpyne.analysis.figures import redraw_run_figures
 
@@ -302,8 +326,12 @@ def guarded(entry, *args, **kwargs):
             MPI.COMM_WORLD.Abort(1)
         os._exit(1)
     sys.stdout.flush()
-    h.ParallelContext().barrier()
+    _barrier()
     h.ParallelContext().done()
+    if trials_world() is not None:
+        from mpi4py import MPI
+
+        MPI.Finalize()  # NEURON's done() finalizes only its own MPI
     if then and rank == 0:
         sys.stderr.flush()
         os.execv(then[0], then)

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from hnn_netpyne.checks import check_range
-from hnn_netpyne.model.solver import SOLVERS
+from hnn_netpyne.model.solver import DISTRIBUTIONS, SOLVERS
 
 SIM_DIR = Path(__file__).resolve().parent.parent / "sim"
 """NetPyNE's entry points (``init.py``, ``cfg.py``, ``netParams.py``)."""
@@ -69,6 +69,9 @@ def add_run_options(parser):
              "with --record-vsoma); the same results")
     add("--coreneuron", dest="solver", action="store_const", const="coreneuron",
         help="the same as --solver coreneuron")
+    add("--distribute", default="auto", choices=DISTRIBUTIONS,
+        help="with several trials and ranks: whole trials per rank, cells over ranks, or "
+             "auto (trials when they are a multiple of the ranks and fit in memory)")
     add("--threads", dest="n_threads", type=int, default=None,
         help="threads per MPI process (same results; default: the free cores per process)")
     add("--save-network", dest="save_network", action="store_true",
@@ -122,6 +125,7 @@ def config_options(args):
             "mesh_shape": args.mesh_shape, "output_dir": output,
             "record_soma_voltage": args.record_soma_voltage, "solver": args.solver,
             "n_threads": args.n_threads, "save_network": args.save_network,
+            "distribute": args.distribute,
             "record_vsec": args.record_vsec, "record_isec": args.record_isec,
             "record_ca": args.record_ca}
 

@@ -9,17 +9,17 @@ exits by itself; an error on any rank ends all of them with a non-zero status.
 
 from pathlib import Path
 
-from hnn_netpyne.runtime.mpienv import init_mpi_if_launched
+from hnn_netpyne.runtime.options import options_from_argv, set_script_options
+from hnn_netpyne.runtime.trials import start_mpi
 
-init_mpi_if_launched()
+options = set_script_options(options_from_argv())  # cfg.py builds its simConfig from them
+start_mpi(options.distribute)
 
 from hnn_netpyne.runtime.job import figure_command, guarded, run_job  # noqa: E402
 from hnn_netpyne.runtime.launcher import read_config  # noqa: E402
-from hnn_netpyne.runtime.options import options_from_argv, set_script_options  # noqa: E402
 from hnn_netpyne.runtime.spec_files import load_entry_specs  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-options = set_script_options(options_from_argv())  # cfg.py builds its simConfig from them
 
 
 def main():
