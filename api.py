@@ -184,15 +184,10 @@ def simulate_dipole(net, tstop=None, dt=0.025, n_trials=None, record_vsec=False,
         uses the enclosing ``with MPIBackend(...)``, or else this process.
     output_dir, overwrite
         Keep the run folder (see :func:`simulate_netpyne`).
-    coreneuron : bool | None
-        True solves with CoreNEURON, False with NEURON's solver; None leaves
-        the choice to ``solver``.
-    n_threads : int | None
-        Threads per process (``ParallelContext.nthread``; the same results);
-        None: the free cores per process.
-    solver : 'coreneuron' | 'neuron' | None
-        None applies the rule of :mod:`hnn_netpyne.model.solver`: CoreNEURON
-        (the same spikes and dipole as NEURON's solver, faster).
+    solver, coreneuron, n_threads : str | None, bool | None, int | None
+        'coreneuron' or 'neuron' (``coreneuron`` True/False is the older
+        switch) and threads per process; None: the rule of
+        :mod:`hnn_netpyne.model.solver` (CoreNEURON on the free cores; the same results).
     **old_arguments
         ``record_vsoma``/``record_isoma``: old names of ``record_vsec``/``record_isec``
         (True means 'soma').

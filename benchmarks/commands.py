@@ -134,7 +134,7 @@ def main(argv=None):
     lines = table(medians)
     print("\n" + "\n".join(lines))
     machine = {"platform": platform.platform(), "cpus": os.cpu_count(),
-               "python": platform.python_version(),
+               "python": platform.python_version(), "load_average_end": os.getloadavg(),
                "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
     Path(args.out).write_text(json.dumps({"machine": machine, "repeats": args.repeats,
                                           "medians": medians, "goals": lines,

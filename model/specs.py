@@ -280,12 +280,10 @@ def build_sim_config(preset_name="seed_bursty", param_file=None, tstop=None, dt=
         NetPyNE's batch does, names it instead).
     param_overrides : dict | None
         Parameter values replacing the file's.
-    solver, coreneuron, n_threads : str | None, bool | None, int | None
-        Solver ('coreneuron' or 'neuron'; ``coreneuron`` True/False is the
-        older switch) and threads per rank; None leaves each to the rule of
-        :mod:`hnn_netpyne.model.solver` (the same results either way).
-    distribute : 'auto' | 'trials' | 'cells'
-        How several MPI ranks share several trials (see :mod:`hnn_netpyne.model.solver`).
+    solver, coreneuron, n_threads, distribute
+        Solver, threads per rank and the share of trials among ranks, by the
+        rules of :mod:`hnn_netpyne.model.solver` (``coreneuron`` True/False is
+        the older switch for ``solver``); the same results either way.
     save_network, absolute_3d_points
         NetPyNE's ``net`` in the data file, cell-placed 3-D points (see
         :func:`_solver_fields`).
@@ -309,8 +307,7 @@ def build_sim_config(preset_name="seed_bursty", param_file=None, tstop=None, dt=
         drives = chosen["drives"]() if chosen["drives"] is not None else []
     cfg = _netpyne_fields(tstop, dt, params["celsius"])
     solver = choose_solver(solver, coreneuron, records_traces=bool(record_soma_voltage))
-    cfg.update(_solver_fields(solver, n_threads, save_network, absolute_3d_points))
-    cfg["distribute"] = check_distribution(distribute)
+    cfg.update(_solver_fields(solver, n_threads, distribute, save_network, absolute_3d_points))
     cfg.update({
         "preset": preset_name,
         "paramFile": None if param_file is None else str(param_file),
@@ -327,7 +324,7 @@ def build_sim_config(preset_name="seed_bursty", param_file=None, tstop=None, dt=
     return cfg
 
 
-def _solver_fields(solver, n_threads, save_network, absolute_3d_points):
+def _solver_fields(solver, n_threads, distribute, save_network, absolute_3d_points):
     """simConfig fields of how a run is solved and saved.
 
     ``solver``: 'coreneuron' solves with CoreNEURON (its mechanism library,
@@ -335,6 +332,7 @@ def _solver_fields(solver, n_threads, save_network, absolute_3d_points):
     with NEURON's own. ``n_threads``: threads per rank
     (``ParallelContext.nthread``; None: the free cores per rank, see
     :func:`hnn_netpyne.model.solver.threads_per_rank`), results identical to one thread.
+    ``distribute``: how several ranks share several trials (cfg ``distribute``).
     ``save_network``: NetPyNE's ``net`` (every cell with its connections) in
     ``netpyne_data.json`` (``saveNetwork``). ``absolute_3d_points``: each
     cell's 3-D points at its soma (``pt3dRelativeToCellLocation``), for
@@ -343,7 +341,8 @@ def _solver_fields(solver, n_threads, save_network, absolute_3d_points):
     return {"pt3dRelativeToCellLocation": bool(absolute_3d_points),
             "coreneuron": solver == "coreneuron",
             "cache_efficient": solver == "coreneuron",
-            "nThreads": n_threads, "fastConnect": True, "saveNetwork": bool(save_network)}
+            "nThreads": n_threads, "distribute": check_distribution(distribute),
+            "fastConnect": True, "saveNetwork": bool(save_network)}
 
 
 def _recording_fields(record_soma_voltage, record_vsec, record_isec, record_ca,

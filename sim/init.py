@@ -1,6 +1,8 @@
 """Run the HNN column: ``mpiexec -n 4 nrniv -python -mpi init.py [options]``.
 
-Also works as ``python init.py`` and ``mpiexec -n 4 python init.py``.
+Also works as ``python init.py`` and ``mpiexec -n 4 python init.py``; only
+the latter can run whole trials per rank (``--distribute trials``, see
+``hnn_netpyne.runtime.trials``), since its NEURON starts without MPI.
 Options are those of ``hnn-netpyne run --help``, or ``--config FILE``: a
 run configuration written by ``hnn_netpyne.runtime.launcher`` (how
 ``hnn-netpyne run --np N`` and ``MPIBackend`` start their runs). Every rank
