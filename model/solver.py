@@ -12,6 +12,12 @@ The rule (stated in the README too):
   rank when the trials are a multiple of the ranks and the ranks' whole
   networks fit in memory, else cells over ranks
   (:func:`hnn_netpyne.runtime.trials.choose_distribution`).
+- **NetPyNE's own runner.** A simConfig that NetPyNE itself simulates
+  (``sim/cfg.py`` imported by the NetPyNE GUI or a notebook, the JSON export)
+  uses NEURON's solver on one thread (:func:`for_netpyne_runner`): NetPyNE's
+  ``recordDipolesHNN`` sums into hoc Vector elements, which CoreNEURON and
+  threads cannot carry (hnn-netpyne's runner records the dipoles in point
+  processes instead).
 - **Threads.** Each MPI rank uses the cores free to it: the cores this
   process may run on divided among the ranks on this machine (at least 1).
   Threads give the same spikes and dipoles as one thread (same tests).
@@ -99,3 +105,12 @@ def check_distribution(distribute):
         raise ParameterError(f"distribute must be one of {', '.join(DISTRIBUTIONS)}",
                              key="distribute", value=distribute)
     return distribute
+
+
+NETPYNE_RUNNER_FIELDS = {"coreneuron": False, "cache_efficient": False, "nThreads": 1}
+"""The solver fields of a simConfig that NetPyNE's own ``sim.runSim`` simulates."""
+
+
+def for_netpyne_runner(cfg):
+    """``cfg`` (a simConfig dict) with the solver NetPyNE's own runner can use."""
+    return dict(cfg, **NETPYNE_RUNNER_FIELDS)

@@ -152,6 +152,11 @@ def set_script_options(args):
     return args
 
 
+def running_script():
+    """True once a script (``sim/init.py``) recorded its run options."""
+    return _script_options is not None
+
+
 def script_options():
     """The run options recorded by the running script, or the defaults if none."""
     if _script_options is None:
