@@ -156,8 +156,8 @@ def _recordings(old_arguments, record_vsec, record_isec, record_ca):
 
 def simulate_dipole(net, tstop=None, dt=0.025, n_trials=None, record_vsec=False,
                     record_isec=False, record_ca=False, postproc=False, verbose=True, *,
-                    n_procs=None, output_dir=None, overwrite=False, coreneuron=False,
-                    n_threads=1, **old_arguments):
+                    n_procs=None, output_dir=None, overwrite=False, coreneuron=None,
+                    n_threads=None, solver=None, **old_arguments):
     """Simulate a network's current dipole (hnn-core's signature).
 
     Parameters
@@ -184,10 +184,10 @@ def simulate_dipole(net, tstop=None, dt=0.025, n_trials=None, record_vsec=False,
         uses the enclosing ``with MPIBackend(...)``, or else this process.
     output_dir, overwrite
         Keep the run folder (see :func:`simulate_netpyne`).
-    coreneuron : bool
-        Solve with CoreNEURON: the same spikes and dipole, faster.
-    n_threads : int
-        Threads per process (``ParallelContext.nthread``); the same results.
+    solver, coreneuron, n_threads : str | None, bool | None, int | None
+        'coreneuron' or 'neuron' (``coreneuron`` True/False is the older
+        switch) and threads per process; None: the rule of
+        :mod:`hnn_netpyne.model.solver` (CoreNEURON on the free cores; the same results).
     **old_arguments
         ``record_vsoma``/``record_isoma``: old names of ``record_vsec``/``record_isec``
         (True means 'soma').
@@ -202,7 +202,8 @@ def simulate_dipole(net, tstop=None, dt=0.025, n_trials=None, record_vsec=False,
     recordings = _recordings(old_arguments, record_vsec, record_isec, record_ca)
     tstop = _run_length(net, tstop)
     cfg, net_params = net.to_netpyne(tstop=tstop, dt=dt, n_trials=n_trials,
-                                     coreneuron=coreneuron, n_threads=n_threads, **recordings)
+                                     coreneuron=coreneuron, n_threads=n_threads, solver=solver,
+                                     **recordings)
     dpls, net.cell_response = simulate_netpyne(cfg, net_params, n_procs=n_procs,
                                                 output_dir=output_dir, overwrite=overwrite,
                                                 verbose=verbose, rec_arrays=net.rec_arrays)

@@ -50,10 +50,12 @@ def cmd_run(args):
                    progress=args.progress, rank_timeout=args.rank_timeout)
         return 0
     from hnn_netpyne.model.specs import build_net_params
-    from hnn_netpyne.runtime.job import run_job
+    from hnn_netpyne.runtime.job import draw_figures_apart, run_job
 
-    run_job(cfg, build_net_params(cfg), overwrite=args.overwrite, plots=args.plots,
-            progress=args.progress)
+    folder = run_job(cfg, build_net_params(cfg), overwrite=args.overwrite, plots=False,
+                     progress=args.progress)
+    if args.plots:
+        draw_figures_apart(folder)
     return 0
 
 

@@ -252,8 +252,8 @@ class Network(DriveMethods, ConnectivityMethods):
                  "conductivity": arr.conductivity, "method": arr.method,
                  "minDistance": arr.min_distance} for name, arr in self.rec_arrays.items()]
 
-    def to_netpyne(self, tstop=None, dt=None, n_trials=None, *, coreneuron=False, n_threads=1,
-                   output_dir="output", record_soma_voltage=False, record_vsec=False,
+    def to_netpyne(self, tstop=None, dt=None, n_trials=None, *, coreneuron=None, n_threads=None,
+                   solver=None, output_dir="output", record_soma_voltage=False, record_vsec=False,
                    record_isec=False, record_ca=False):
         """The NetPyNE specifications of this network.
 
@@ -263,10 +263,14 @@ class Network(DriveMethods, ConnectivityMethods):
             Simulation length and time step (ms); None takes the parameter file's.
         n_trials : int | None
             Trials; None takes the parameter file's ``N_trials``.
-        coreneuron : bool
-            Solve with CoreNEURON (the same results in about half the time).
-        n_threads : int
-            Threads per process (the same results).
+        coreneuron : bool | None
+            True solves with CoreNEURON, False with NEURON's solver (as
+            ``solver``); None leaves the choice to ``solver``.
+        n_threads : int | None
+            Threads per process (the same results); None: the free cores per process.
+        solver : 'coreneuron' | 'neuron' | None
+            None applies the rule of :mod:`hnn_netpyne.model.solver`
+            (CoreNEURON unless the run records somatic voltages).
         output_dir : str
             Run folder of a run started from these specs.
         record_soma_voltage : bool
@@ -288,6 +292,7 @@ class Network(DriveMethods, ConnectivityMethods):
             "params", param_file=self._param_file, tstop=tstop, dt=dt, n_trials=n_trials,
             model=self._model, mesh_shape=self._mesh_shape, drives=copy.deepcopy(self._drives),
             param_overrides=self._param_overrides, coreneuron=coreneuron, n_threads=n_threads,
+            solver=solver,
             output_dir=output_dir, record_soma_voltage=record_soma_voltage,
             record_vsec=record_vsec, record_isec=record_isec, record_ca=record_ca,
             electrode_arrays=self._electrode_specs(),

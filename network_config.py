@@ -315,7 +315,7 @@ def network_sim_config(fname, options):
     options : dict
         :func:`~hnn_netpyne.model.specs.build_sim_config` keyword arguments
         of the run options; ``tstop``, ``dt``, ``n_trials``, ``output_dir``,
-        ``record_soma_voltage``, ``coreneuron`` and ``n_threads`` apply (the
+        ``record_soma_voltage``, ``solver`` and ``n_threads`` apply (the
         file gives the network).
     """
     net = read_network_configuration(fname)
@@ -325,7 +325,7 @@ def network_sim_config(fname, options):
             raise ParameterError(f"--network-config gives the network; leave out {option}",
                                  key=key, value=options[key])
     cfg, _ = net.to_netpyne(options["tstop"], options["dt"], options["n_trials"],
-                            coreneuron=options["coreneuron"], n_threads=options["n_threads"],
+                            solver=options["solver"], n_threads=options["n_threads"],
                             output_dir=options["output_dir"],
                             record_soma_voltage=options["record_soma_voltage"])
     return cfg

@@ -1,8 +1,8 @@
 """The figures of a run folder: dipole, raster, spike histogram, spectrogram.
 
-``write_run_figures`` draws them from a finished run in memory;
-``redraw_run_figures`` reads a run folder back (with checks) and draws them
-again, which is what ``hnn-netpyne plot`` does.
+``redraw_run_figures`` reads a finished run folder back (with checks) and
+draws them, after its results are written: what ``hnn-netpyne plot`` and a
+run with figures do.
 """
 
 from pathlib import Path
@@ -117,22 +117,6 @@ def draw_figures(folder, dipoles, spike_times, spike_gids, gid_ranges, tstop_ms,
         save_figure(fig, folder / name)
         plt.close(fig)
     return list(figures)
-
-
-def write_run_figures(folder, cfg, dipoles, result):
-    """Figures of a run just simulated (see :func:`draw_figures`), and one per
-    laminar electrode array (see :func:`hnn_netpyne.analysis.laminar.draw_laminar_figures`)."""
-    from hnn_netpyne.analysis.laminar import draw_laminar_figures
-    from hnn_netpyne.model.recordings import netpyne_lfp_as_array
-
-    times = np.concatenate([s[0] for s in result["spikes"]])
-    gids = np.concatenate([s[1] for s in result["spikes"]])
-    names = draw_figures(folder, dipoles, times, gids, result["gid_ranges"],
-                         float(cfg["duration"]), float(cfg["dipoleSmoothWindowMs"]),
-                         float(cfg["dipoleScaleFactor"]))
-    arrays = netpyne_lfp_as_array(cfg).get("extracellularArrays") or []
-    return names + draw_laminar_figures(Path(folder), arrays, result["times"],
-                                        result["recordings"][0]["extracellular"])
 
 
 def redraw_run_figures(folder):

@@ -3,10 +3,9 @@
 Runs, alternately and ``--repeats`` times each, on this machine:
 
 * hnn-core 0.6.1 in its own environment, one process (its default backend);
-* hnn-netpyne on 1 rank in the default mode and in the fastest supported mode
-  (CoreNEURON);
-* hnn-netpyne on 2 ranks (fastest mode);
-* hnn-netpyne on 1 rank with 2 threads (fastest mode).
+* hnn-netpyne on 1 rank with NEURON's solver and with CoreNEURON, one thread;
+* hnn-netpyne on 2 ranks (CoreNEURON, one thread each);
+* hnn-netpyne on 1 rank with 2 threads (CoreNEURON: the default on 2 cores).
 
 Prints the medians of import, build, solve, gather+write, total wall time and
 peak RSS, with the ratios hnn-netpyne / hnn-core, and writes them to JSON.
@@ -28,7 +27,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
 STAGES = ("import", "build", "solve", "gather_write", "total", "peak_rss_mb")
-FASTEST = {"coreneuron": True, "cache_efficient": True}
+# Each mode names its solver and threads: build_sim_config's defaults follow
+# model/solver.py's rule, which this comparison must not depend on.
+NEURON_SOLVER = {"coreneuron": False, "cache_efficient": False, "nThreads": 1}
+FASTEST = {"coreneuron": True, "cache_efficient": True, "nThreads": 1}
 
 
 def _run(cmd, env=None):
@@ -50,7 +52,7 @@ def modes(hnn_core_python):
            str(HERE / "hnn_netpyne_erp.py")]
     return {
         "hnn_core": lambda: _run([hnn_core_python, str(HERE / "hnn_core_erp.py")]),
-        "netpyne_1rank_default": lambda: _run(ours + ["{}"], env),
+        "netpyne_1rank_neuron": lambda: _run(ours + [json.dumps(NEURON_SOLVER)], env),
         "netpyne_1rank_fastest": lambda: _run(ours + [json.dumps(FASTEST)], env),
         "netpyne_2ranks_fastest": lambda: _run(two + [json.dumps(FASTEST)], env),
         "netpyne_1rank_2threads_fastest": lambda: _run(ours + [json.dumps(dict(FASTEST, nThreads=2))],

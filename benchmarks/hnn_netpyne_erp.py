@@ -42,7 +42,7 @@ if rank == 0:
     timings["gather"] = result["timings"]["gather"]
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
-        write_outputs(folder, cfg, net_params, result, plots=False)
+        write_outputs(folder, cfg, net_params, result)
     timings["gather_write"] = timings["gather"] + time.perf_counter() - t0
     timings["total"] = time.perf_counter() - started
     timings["n_spikes"] = int((result["spikes"][0][1] < 270).sum())

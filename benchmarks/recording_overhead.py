@@ -60,7 +60,7 @@ def main(argv=None):
     parser.add_argument("--coreneuron", action="store_true")
     parser.add_argument("--out", default=str(HERE / "recording_overhead.json"))
     args = parser.parse_args(argv)
-    solver = {"coreneuron": True, "cache_efficient": True} if args.coreneuron else {}
+    solver = {"coreneuron": args.coreneuron, "cache_efficient": args.coreneuron, "nThreads": 1}
     modes = {f"{n}rank_{what}": (n, dict(solver, **extra))
              for n in (1, 2) for what, extra in (("plain", {}), ("recording", RECORDING))}
     load_before = os.getloadavg()[0]

@@ -28,7 +28,7 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
-FASTEST = {"coreneuron": True, "cache_efficient": True}
+FASTEST = {"coreneuron": True, "cache_efficient": True, "nThreads": 1}
 ESTIMATE_MESH = 40
 ESTIMATE_RANKS = 64
 

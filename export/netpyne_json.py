@@ -31,6 +31,7 @@ from hnn_netpyne.analysis.io import (
 )
 from hnn_netpyne.errors import ExportError
 from hnn_netpyne.model.specs import build_net_params
+from hnn_netpyne.model.solver import for_netpyne_runner
 from hnn_netpyne.runtime.mechanisms import MOD_DIR
 
 NET_PARAMS_FILE = "netParams.json"
@@ -60,7 +61,8 @@ def netpyne_json_documents(cfg):
     from netpyne import specs
 
     net_params = specs.NetParams(build_net_params(cfg)).todict()
-    sim_config = specs.SimConfig(dict(cfg)).todict()
+    # The GUI simulates with NetPyNE's own runner.
+    sim_config = specs.SimConfig(for_netpyne_runner(cfg)).todict()
     version = str(netpyne.__version__)
     return ({"netpyne_version": version, "net": {"params": net_params}},
             {"netpyne_version": version, "simConfig": sim_config})

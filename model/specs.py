@@ -37,6 +37,7 @@ from hnn_netpyne.model.positions import (
 from hnn_netpyne.model.presets import preset
 from hnn_netpyne.model.recordings import electrode_arrays as checked_arrays
 from hnn_netpyne.model.recordings import recording_choice
+from hnn_netpyne.model.solver import check_distribution, choose_solver
 from hnn_netpyne.model.variants import apply_cell_changes, model_variant, variant_pathways
 
 PACKAGE_CONNECT_CFG = {"allowSelfConns": True, "oneSynPerNetcon": False,
@@ -214,8 +215,10 @@ def _run_lengths(chosen, params, tstop, dt, n_trials, n_threads):
         raise ParameterError(f"dt must not exceed tstop ({tstop} ms)", key="dt", value=dt)
     if isinstance(n_trials, bool) or not isinstance(n_trials, int) or n_trials < 1:
         raise ParameterError("n_trials must be an integer >= 1", key="n_trials", value=n_trials)
-    if isinstance(n_threads, bool) or not isinstance(n_threads, int) or n_threads < 1:
-        raise ParameterError("n_threads must be an integer >= 1", key="n_threads", value=n_threads)
+    if n_threads is not None and (isinstance(n_threads, bool) or not isinstance(n_threads, int)
+                                  or n_threads < 1):
+        raise ParameterError("n_threads must be an integer >= 1 or None (the free cores)",
+                             key="n_threads", value=n_threads)
     return tstop, dt, n_trials
 
 
@@ -258,9 +261,9 @@ def _netpyne_fields(tstop, dt, celsius):
 def build_sim_config(preset_name="seed_bursty", param_file=None, tstop=None, dt=None,
                      n_trials=None, model=None, mesh_shape=None, drives=None,
                      output_dir="output", record_soma_voltage=False, param_overrides=None,
-                     coreneuron=False, n_threads=1, save_network=False,
+                     coreneuron=None, n_threads=None, save_network=False,
                      absolute_3d_points=False, record_vsec=False, record_isec=False,
-                     record_ca=False, electrode_arrays=None):
+                     record_ca=False, electrode_arrays=None, solver=None, distribute="auto"):
     """The simConfig dictionary of an HNN run.
 
     Parameters
@@ -277,9 +280,13 @@ def build_sim_config(preset_name="seed_bursty", param_file=None, tstop=None, dt=
         NetPyNE's batch does, names it instead).
     param_overrides : dict | None
         Parameter values replacing the file's.
-    coreneuron, n_threads, save_network, absolute_3d_points
-        Solver and threads per rank (same results), NetPyNE's ``net`` in the
-        data file, cell-placed 3-D points (see :func:`_solver_fields`).
+    solver, coreneuron, n_threads, distribute
+        Solver, threads per rank and the share of trials among ranks, by the
+        rules of :mod:`hnn_netpyne.model.solver` (``coreneuron`` True/False is
+        the older switch for ``solver``); the same results either way.
+    save_network, absolute_3d_points
+        NetPyNE's ``net`` in the data file, cell-placed 3-D points (see
+        :func:`_solver_fields`).
     record_soma_voltage, record_vsec, record_isec, record_ca, electrode_arrays
         What to record besides the dipole (see :func:`_recording_fields`).
 
@@ -299,7 +306,8 @@ def build_sim_config(preset_name="seed_bursty", param_file=None, tstop=None, dt=
     if drives is None:
         drives = chosen["drives"]() if chosen["drives"] is not None else []
     cfg = _netpyne_fields(tstop, dt, params["celsius"])
-    cfg.update(_solver_fields(coreneuron, n_threads, save_network, absolute_3d_points))
+    solver = choose_solver(solver, coreneuron, records_traces=bool(record_soma_voltage))
+    cfg.update(_solver_fields(solver, n_threads, distribute, save_network, absolute_3d_points))
     cfg.update({
         "preset": preset_name,
         "paramFile": None if param_file is None else str(param_file),
@@ -316,20 +324,25 @@ def build_sim_config(preset_name="seed_bursty", param_file=None, tstop=None, dt=
     return cfg
 
 
-def _solver_fields(coreneuron, n_threads, save_network, absolute_3d_points):
+def _solver_fields(solver, n_threads, distribute, save_network, absolute_3d_points):
     """simConfig fields of how a run is solved and saved.
 
-    ``coreneuron``: solve with CoreNEURON (its mechanism library, dipoles in
-    point processes, NEURON's cache-efficient layout). ``n_threads``: threads
-    per rank (``ParallelContext.nthread``), results identical to one thread.
+    ``solver``: 'coreneuron' solves with CoreNEURON (its mechanism library,
+    dipoles in point processes, NEURON's cache-efficient layout), 'neuron'
+    with NEURON's own. ``n_threads``: threads per rank
+    (``ParallelContext.nthread``; None: the free cores per rank, see
+    :func:`hnn_netpyne.model.solver.threads_per_rank`), results identical to one thread.
+    ``distribute``: how several ranks share several trials (cfg ``distribute``).
     ``save_network``: NetPyNE's ``net`` (every cell with its connections) in
     ``netpyne_data.json`` (``saveNetwork``). ``absolute_3d_points``: each
     cell's 3-D points at its soma (``pt3dRelativeToCellLocation``), for
     NetPyNE's 3-D views (the same results, see the README).
     """
     return {"pt3dRelativeToCellLocation": bool(absolute_3d_points),
-            "coreneuron": bool(coreneuron), "cache_efficient": bool(coreneuron),
-            "nThreads": n_threads, "fastConnect": True, "saveNetwork": bool(save_network)}
+            "coreneuron": solver == "coreneuron",
+            "cache_efficient": solver == "coreneuron",
+            "nThreads": n_threads, "distribute": check_distribution(distribute),
+            "fastConnect": True, "saveNetwork": bool(save_network)}
 
 
 def _recording_fields(record_soma_voltage, record_vsec, record_isec, record_ca,

@@ -32,17 +32,44 @@ from hnn_netpyne.errors import HNNNetpyneError, SimulationError
 from hnn_netpyne.model.expressions import check_spec_expressions
 from hnn_netpyne.model.recordings import netpyne_lfp_as_array
 from hnn_netpyne.runtime.run import run_network, trial_dipoles
+from hnn_netpyne.runtime.trials import trials_world
 
 
 def _rank_and_size():
+    """This process's rank and the ranks of the launch (NEURON's, or with whole
+    trials per rank mpi4py's: see :mod:`hnn_netpyne.runtime.trials`)."""
     from neuron import h
 
+    world = trials_world()
+    if world is not None:
+        return world.rank, world.size
     pc = h.ParallelContext()
     return int(pc.id()), int(pc.nhost())
 
 
-def write_outputs(folder, cfg, net_params, result, plots=True):
-    """Write every output of a finished run into ``folder`` (rank 0 only).
+def _broadcast(value):
+    """``value`` of rank 0 on every rank of the launch."""
+    from neuron import h
+
+    world = trials_world()
+    if world is not None:
+        return world.bcast(value, root=0)
+    return h.ParallelContext().py_broadcast(value, 0)
+
+
+def _barrier():
+    """Wait for every rank of the launch."""
+    from neuron import h
+
+    world = trials_world()
+    if world is not None:
+        world.Barrier()
+    else:
+        h.ParallelContext().barrier()
+
+
+def write_outputs(folder, cfg, net_params, result):
+    """Write every output of a finished run but its figures into ``folder`` (rank 0 only).
 
     Returns
     -------
@@ -72,11 +99,33 @@ def write_outputs(folder, cfg, net_params, result, plots=True):
     files.append("results.npz")
     files.append(write_run_readme(folder, cfg.get("simLabel", ""), len(dipoles),
                                   float(cfg["duration"])))
-    if plots:
-        from hnn_netpyne.analysis.figures import write_run_figures
-
-        files += write_run_figures(folder, cfg, dipoles, result)
     return files
+
+
+def figure_command(folder):
+    """Command line drawing the figures of the finished run ``folder`` (``hnn-netpyne plot``)."""
+    python = Path(sys.prefix) / "bin" / "python"  # under nrniv, sys.executable is nrniv
+    return [str(python if python.exists() else sys.executable), "-m", "hnn_netpyne.cli",
+            "plot", str(folder)]
+
+
+def draw_figures_apart(folder):
+    """Draw the figures of the finished run ``folder`` in a fresh process and wait for it.
+
+    The figures then add nothing to the peak memory of the process that
+    simulated, and their imports (matplotlib) nothing to its start.
+
+    Raises
+    ------
+    OutputError
+        If the figures could not be drawn (the run folder stays complete).
+    """
+    import subprocess
+
+    status = subprocess.run(figure_command(folder), stdin=subprocess.DEVNULL).returncode
+    if status != 0:
+        raise OutputError(f"the results are in {folder}, but drawing its figures failed "
+                          f"(exit status {status}); retry with: hnn-netpyne plot {folder}")
 
 
 def check_finite(result):
@@ -146,7 +195,7 @@ def network_summary(net_params, result):
             f"{len(result['spikes'])} trial(s)")
 
 
-def _prepare(folder, overwrite, pc, rank):
+def _prepare(folder, overwrite, rank):
     """Rank 0 locks ``folder`` and makes its staging folder; every rank gets its path."""
     error = staging = None
     if rank == 0:
@@ -154,17 +203,17 @@ def _prepare(folder, overwrite, pc, rank):
             staging = str(prepare_run_folder(folder, overwrite=overwrite))
         except HNNNetpyneError as err:
             error = str(err)
-    error, staging = pc.py_broadcast((error, staging), 0)
+    error, staging = _broadcast((error, staging))
     if error:
         raise HNNNetpyneError(error)
     return Path(staging)
 
 
-def _finish(folder, staging, cfg, net_params, result, plots, netpyne_data):
-    """Write every output into ``staging`` (rank 0), then move it to ``folder``."""
+def _finish(folder, staging, cfg, net_params, result, netpyne_data):
+    """Write every output but the figures into ``staging`` (rank 0), then move it to ``folder``."""
     check_finite(result)
     try:
-        files = write_outputs(staging, cfg, net_params, result, plots=plots)
+        files = write_outputs(staging, cfg, net_params, result)
         if netpyne_data:
             os.replace(staging / ".netpyne_data.json", staging / "netpyne_data.json")
             files.append("netpyne_data.json")
@@ -189,19 +238,19 @@ def run_job(cfg, net_params, overwrite=False, plots=True, progress=True, netpyne
     place when complete (see :func:`hnn_netpyne.analysis.io.prepare_run_folder`).
     ``netpyne_data=False`` skips gathering and saving NetPyNE's own data file
     (``netpyne_data.json``); it holds the network too if ``cfg['saveNetwork']``.
+    With ``plots``, rank 0 draws the figures in this process once the results
+    are written and reported (entry points that can, draw them in a fresh
+    process instead: :func:`draw_figures_apart`, :func:`guarded`).
 
     Returns
     -------
     folder : pathlib.Path
     """
-    from neuron import h
-
     check_spec_expressions(net_params)  # before NetPyNE evaluates any of its strings
     check_run_size(cfg, net_params)
-    pc = h.ParallelContext()
     rank, _ = _rank_and_size()
     folder = run_folder(cfg)
-    staging = _prepare(folder, overwrite, pc, rank)
+    staging = _prepare(folder, overwrite, rank)
     try:
         include = ["simData", "simConfig", "netParams"] + (["net"] if cfg.get("saveNetwork")
                                                            else [])
@@ -211,14 +260,18 @@ def run_job(cfg, net_params, overwrite=False, plots=True, progress=True, netpyne
         result = run_network(netpyne_cfg, net_params, progress=progress,
                              save_netpyne_data=netpyne_data)
         if rank == 0:
-            _finish(folder, staging, cfg, net_params, result, plots, netpyne_data)
+            _finish(folder, staging, cfg, net_params, result, netpyne_data)
             if progress:
                 print(network_summary(net_params, result), flush=True)
             print(f"Results written to {folder}", flush=True)
     finally:
         if rank == 0:
             unlock_run_folder(folder)
-    pc.barrier()
+    _barrier()
+    if plots and rank == 0:
+        from hnn_netpyne.analysis.figures import redraw_run_figures
+
+        redraw_run_figures(folder)
     return folder
 
 
@@ -232,6 +285,10 @@ def _interrupt(signum, _frame):
 
 def guarded(entry, *args, **kwargs):
     """Run ``entry``; on any exception print it once and end every MPI rank.
+
+    ``entry`` may return a command line (such as :func:`figure_command`):
+    once every rank is done with MPI, rank 0 becomes that command (``exec``),
+    so it runs with the simulation's memory freed, and its exit status is the run's.
 
     SIGTERM and SIGINT stop the run the same way (checked each time NEURON
     hands control back: at least every 10 % of a trial and every 25 ms of
@@ -254,7 +311,7 @@ def guarded(entry, *args, **kwargs):
             # twice its setting: keep it behind our watchdog.
             h.ParallelContext().timeout(max(20.0, limit_s))
             start_rank_watchdog(rank, limit_s)
-        entry(*args, **kwargs)
+        then = entry(*args, **kwargs)
     except BaseException as err:  # noqa: B902 -- any failure must end all ranks
         where = f"[rank {rank}] " if size > 1 else ""
         if isinstance(err, (HNNNetpyneError, Interrupted)):
@@ -269,6 +326,13 @@ def guarded(entry, *args, **kwargs):
             MPI.COMM_WORLD.Abort(1)
         os._exit(1)
     sys.stdout.flush()
-    h.ParallelContext().barrier()
+    _barrier()
     h.ParallelContext().done()
+    if trials_world() is not None:
+        from mpi4py import MPI
+
+        MPI.Finalize()  # NEURON's done() finalizes only its own MPI
+    if then and rank == 0:
+        sys.stderr.flush()
+        os.execv(then[0], then)
     h.quit()

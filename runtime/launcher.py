@@ -99,7 +99,7 @@ def find_mpiexec(mpi_cmd="mpiexec"):
     return found
 
 
-def script_command(n_procs, arguments=(), mpi_cmd="mpiexec"):
+def script_command(n_procs, arguments=(), mpi_cmd="mpiexec", distribute="cells"):
     """Command line running ``sim/init.py`` with ``arguments`` on ``n_procs`` processes.
 
     Parameters
@@ -111,6 +111,10 @@ def script_command(n_procs, arguments=(), mpi_cmd="mpiexec"):
         Arguments of ``init.py`` (run options, or ``--config FILE``).
     mpi_cmd : str
         MPI launcher, a name or a path.
+    distribute : 'cells' | 'trials'
+        'trials' runs ``init.py --distribute trials`` under this Python on
+        each rank, so that NEURON stays serial and each rank simulates whole
+        trials (see :mod:`hnn_netpyne.runtime.trials`).
 
     Returns
     -------
@@ -119,6 +123,9 @@ def script_command(n_procs, arguments=(), mpi_cmd="mpiexec"):
     script = [str(SIM_DIR / "init.py"), *map(str, arguments)]
     if check_n_procs(n_procs) == 1:
         return [sys.executable, *script]
+    if distribute == "trials":
+        return [find_mpiexec(mpi_cmd), "-n", str(n_procs), sys.executable, *script,
+                "--distribute", "trials"]
     nrniv = Path(sys.executable).parent / "nrniv"
     if not nrniv.exists():
         raise SimulationError(f"{nrniv} not found: NEURON is not installed in this environment")
@@ -126,13 +133,14 @@ def script_command(n_procs, arguments=(), mpi_cmd="mpiexec"):
             "-mpi", *script]
 
 
-def launch_command(config_file, n_procs=1, mpi_cmd="mpiexec", options=()):
+def launch_command(config_file, n_procs=1, mpi_cmd="mpiexec", options=(), distribute="cells"):
     """Command line running the configuration file ``config_file`` (see :func:`write_config`).
 
     ``options`` are job options of ``init.py`` (``--overwrite``,
     ``--no-plots``, ``--quiet``); other parameters as in :func:`script_command`.
     """
-    return script_command(n_procs, ["--config", str(config_file), *options], mpi_cmd)
+    return script_command(n_procs, ["--config", str(config_file), *options], mpi_cmd,
+                          distribute)
 
 
 def _pump(stream, tail, echo):
@@ -284,6 +292,8 @@ def run_config(cfg, net_params=None, n_procs=1, overwrite=False, plots=False, pr
     ``net_params`` None lets the child build them from ``cfg``. Other
     parameters as in :func:`simulate_config`; ``echo`` also prints the command;
     ``rank_timeout`` (s) is the ranks' no-progress limit (``--rank-timeout``).
+    Several ranks share several trials as
+    :func:`hnn_netpyne.runtime.trials.choose_distribution` says.
 
     Raises
     ------
@@ -296,13 +306,24 @@ def run_config(cfg, net_params=None, n_procs=1, overwrite=False, plots=False, pr
         config_file = scratch / "config.json"
         write_config(config_file, cfg, net_params)
         cmd = launch_command(config_file, n_procs, mpi_cmd,
-                             job_arguments(overwrite, plots, progress, rank_timeout))
+                             job_arguments(overwrite, plots, progress, rank_timeout),
+                             _distribution(cfg, net_params, n_procs))
         if echo:
             print("Running: " + " ".join(cmd), flush=True)
         run_command(cmd, echo=echo, timeout=timeout)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     _check_finished(cfg["outputDir"])
+
+
+def _distribution(cfg, net_params, n_procs):
+    """'trials' or 'cells' for a run of ``cfg`` on ``n_procs`` ranks."""
+    from hnn_netpyne.model.specs import build_net_params
+    from hnn_netpyne.runtime.trials import choose_distribution
+
+    if n_procs < 2:
+        return "cells"
+    return choose_distribution(cfg, net_params or build_net_params(cfg), n_procs)
 
 
 def _check_finished(folder):

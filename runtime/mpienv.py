@@ -41,7 +41,7 @@ def mpi_environment(env=None):
     return env
 
 
-def _pmi_connected():
+def pmi_connected():
     """False in a process an MPI rank started (NetPyNE's batch jobs): it inherits
     the rank's PMI variables but not the connection ``PMI_FD`` names."""
     fd = os.environ.get("PMI_FD")
@@ -61,7 +61,7 @@ def init_mpi_if_launched():
     already running or when there is a single process.
     """
     size = os.environ.get("PMI_SIZE") or os.environ.get("OMPI_COMM_WORLD_SIZE") or "1"
-    if int(size) > 1 and _pmi_connected():
+    if int(size) > 1 and pmi_connected():
         from neuron import h
 
         h.nrnmpi_init()

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from hnn_netpyne.checks import check_range
+from hnn_netpyne.model.solver import DISTRIBUTIONS, SOLVERS
 
 SIM_DIR = Path(__file__).resolve().parent.parent / "sim"
 """NetPyNE's entry points (``init.py``, ``cfg.py``, ``netParams.py``)."""
@@ -63,10 +64,16 @@ def add_run_options(parser):
                             ("ca", "calcium concentration at each section's middle (mM)")):
         add(f"--record-{what}", dest=f"record_{what}", default=False, choices=["soma", "all"],
             help=f"record {help_text} of the soma or all sections")
-    add("--coreneuron", action="store_true",
-        help="solve with CoreNEURON (same results, about half the time)")
-    add("--threads", dest="n_threads", type=int, default=1,
-        help="threads per MPI process (same results; default 1)")
+    add("--solver", default=None, choices=SOLVERS,
+        help="coreneuron (the default, fastest) or neuron (NEURON's own solver; the default "
+             "with --record-vsoma); the same results")
+    add("--coreneuron", dest="solver", action="store_const", const="coreneuron",
+        help="the same as --solver coreneuron")
+    add("--distribute", default="auto", choices=DISTRIBUTIONS,
+        help="with several trials and ranks: whole trials per rank, cells over ranks, or "
+             "auto (trials when they are a multiple of the ranks and fit in memory)")
+    add("--threads", dest="n_threads", type=int, default=None,
+        help="threads per MPI process (same results; default: the free cores per process)")
     add("--save-network", dest="save_network", action="store_true",
         help="save the network (cells and connections) in netpyne_data.json")
     add_job_options(parser)
@@ -116,8 +123,9 @@ def config_options(args):
     return {"preset_name": args.preset, "param_file": args.param_file, "model": args.model,
             "tstop": args.tstop, "dt": args.dt, "n_trials": args.n_trials,
             "mesh_shape": args.mesh_shape, "output_dir": output,
-            "record_soma_voltage": args.record_soma_voltage, "coreneuron": args.coreneuron,
+            "record_soma_voltage": args.record_soma_voltage, "solver": args.solver,
             "n_threads": args.n_threads, "save_network": args.save_network,
+            "distribute": args.distribute,
             "record_vsec": args.record_vsec, "record_isec": args.record_isec,
             "record_ca": args.record_ca}
 
@@ -142,6 +150,11 @@ def set_script_options(args):
     global _script_options
     _script_options = args
     return args
+
+
+def running_script():
+    """True once a script (``sim/init.py``) recorded its run options."""
+    return _script_options is not None
 
 
 def script_options():

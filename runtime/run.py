@@ -20,11 +20,13 @@ from hnn_netpyne.cells.registry import dipole_populations
 from hnn_netpyne.errors import SimulationError
 from hnn_netpyne.model.drives import drive_events
 from hnn_netpyne.model.gids import gid_ranges
+from hnn_netpyne.model.solver import threads_per_rank
 from hnn_netpyne.runtime.connect import connect_cells
 from hnn_netpyne.runtime.geometry import set_rule_lengths
 from hnn_netpyne.runtime.conns import CellConns, netcons_of
 from hnn_netpyne.runtime.mechanisms import load_mechanisms
 from hnn_netpyne.runtime.recording import gather_recordings, setup_recordings
+from hnn_netpyne.runtime.trials import gather_trials, launched_size, rank_trials, trials_world
 
 
 # NEURON returns to Python this often (ms of model time), so signals and
@@ -194,17 +196,22 @@ def setup_recording(sim, cfg, net_params):
     (:func:`hnn_netpyne.runtime.recording.setup_recordings`) go into
     ``sim.net.hnnRecorders``, once the threads are set. NEURON's own ``t``
     is recorded as hnn-core records it, into ``sim.net.hnnTimeVector``.
+    Threads per rank: the cfg's ``nThreads``, or if None the free cores per
+    rank (:func:`hnn_netpyne.model.solver.threads_per_rank`).
     """
     from neuron import h
 
     sim.setupRecording()
-    n_threads = int(cfg.get("nThreads", 1))
+    # The ranks of the whole launch share this machine's cores (with trials
+    # over ranks each rank is a world of its own).
+    n_threads = threads_per_rank(cfg.get("nThreads"), launched_size())
+    sim.cfg.nThreads = n_threads
     if cfg.get("coreneuron") or n_threads > 1:
         record_dipoles_in_point_processes(sim)
     sim.pc.nthread(n_threads)
     if n_threads > 1:
         balance_threads(sim, n_threads)
-    sim.net.hnnRecorders = setup_recordings(sim, cfg, net_params)
+    sim.net.hnnRecorders = setup_recordings(sim, dict(cfg, nThreads=n_threads), net_params)
     sim.net.hnnTimeVector = h.Vector().record(h._ref_t)
 
 
@@ -264,7 +271,7 @@ def _run_trial(sim, cfg, trial, progress):
     return dipoles, spikes, recordings, solved - started, time.time() - solved
 
 
-def run_trials(sim, cfg, net_params, progress=True):
+def run_trials(sim, cfg, net_params, progress=True, trials=None):
     """Simulate every trial of a network built and recorded from ``net_params``.
 
     Each trial's drive events are :func:`hnn_netpyne.model.drives.drive_events`
@@ -280,20 +287,23 @@ def run_trials(sim, cfg, net_params, progress=True):
         The netParams dictionary the network was built from.
     progress : bool
         Print progress on rank 0 every 10 % of each trial.
+    trials : list of int | None
+        The trials (from 0) to simulate, in order; None: every trial of the cfg.
 
     Returns
     -------
     result : dict | None
-        On rank 0: ``times`` (ms), ``dipoles`` (one {'L2', 'L5'} dict of raw
+        On rank 0: ``trials`` (their numbers), ``times`` (ms), ``dipoles`` (one {'L2', 'L5'} dict of raw
         fAm arrays per trial), ``spikes`` (one (times, gids) per trial),
         ``drive_events`` (per trial), ``recordings`` (per trial, see
         :func:`hnn_netpyne.runtime.recording.gather_recordings`),
         ``gid_ranges``, ``timings`` (s: ``solve``, ``gather``). None on other ranks.
     """
     ranges = gid_ranges(net_params)
-    result = {"times": None, "dipoles": [], "spikes": [], "drive_events": [], "recordings": [],
-              "gid_ranges": ranges, "timings": {"solve": 0.0, "gather": 0.0}}
-    for trial in range(int(cfg.get("nTrials", 1))):
+    trials = list(range(int(cfg.get("nTrials", 1))) if trials is None else trials)
+    result = {"trials": trials, "times": None, "dipoles": [], "spikes": [], "drive_events": [],
+              "recordings": [], "gid_ranges": ranges, "timings": {"solve": 0.0, "gather": 0.0}}
+    for trial in trials:
         events = drive_events(net_params, trial)
         _set_drive_times(sim, events, ranges)
         dipoles, spikes, recordings, solve_s, gather_s = _run_trial(sim, cfg, trial, progress)
@@ -374,16 +384,24 @@ def run_network(cfg, net_params, progress=True, save_netpyne_data=False):
     -------
     result : dict | None
         As :func:`run_trials`, with ``timings['build']`` (s) too; None on
-        other ranks than 0.
+        other ranks than 0. Under an MPI launch whose NEURON runs without MPI,
+        each rank simulates whole trials (:mod:`hnn_netpyne.runtime.trials`)
+        and rank 0 returns them all.
     """
     started = time.time()
+    world = trials_world()
     sim = build_network(cfg, net_params)
     setup_recording(sim, cfg, net_params)
     build_s = time.time() - started
-    result = run_trials(sim, cfg, net_params, progress)
+    n_trials = int(cfg.get("nTrials", 1))
+    trials = None if world is None else rank_trials(n_trials, world.rank, world.size)
+    result = run_trials(sim, cfg, net_params, progress, trials)
     if result is not None:
         result["timings"]["build"] = build_s
-    if save_netpyne_data:
+    if world is not None:
+        result = gather_trials(world, result, n_trials)
+    # With whole trials per rank, every rank holds the whole network: rank 0 saves.
+    if save_netpyne_data and (world is None or world.rank == 0):
         _store_dipole_for_netpyne(sim, cfg, net_params, result)
         _save_netpyne_data(sim)
     sim.pc.barrier()

@@ -1,6 +1,8 @@
 """Run the HNN column: ``mpiexec -n 4 nrniv -python -mpi init.py [options]``.
 
-Also works as ``python init.py`` and ``mpiexec -n 4 python init.py``.
+Also works as ``python init.py`` and ``mpiexec -n 4 python init.py``; only
+the latter can run whole trials per rank (``--distribute trials``, see
+``hnn_netpyne.runtime.trials``), since its NEURON starts without MPI.
 Options are those of ``hnn-netpyne run --help``, or ``--config FILE``: a
 run configuration written by ``hnn_netpyne.runtime.launcher`` (how
 ``hnn-netpyne run --np N`` and ``MPIBackend`` start their runs). Every rank
@@ -9,17 +11,17 @@ exits by itself; an error on any rank ends all of them with a non-zero status.
 
 from pathlib import Path
 
-from hnn_netpyne.runtime.mpienv import init_mpi_if_launched
+from hnn_netpyne.runtime.options import options_from_argv, set_script_options
+from hnn_netpyne.runtime.trials import start_mpi
 
-init_mpi_if_launched()
+options = set_script_options(options_from_argv())  # cfg.py builds its simConfig from them
+start_mpi(options.distribute)
 
-from hnn_netpyne.runtime.job import guarded, run_job  # noqa: E402
+from hnn_netpyne.runtime.job import figure_command, guarded, run_job  # noqa: E402
 from hnn_netpyne.runtime.launcher import read_config  # noqa: E402
-from hnn_netpyne.runtime.options import options_from_argv, set_script_options  # noqa: E402
 from hnn_netpyne.runtime.spec_files import load_entry_specs  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-options = set_script_options(options_from_argv())  # cfg.py builds its simConfig from them
 
 
 def main():
@@ -29,8 +31,10 @@ def main():
         # Not sim.readCmdLineArgs: it would import any "netParams=x.py" on the command line.
         cfg, netParams = load_entry_specs(HERE)
         cfg, net_params = cfg.todict(), netParams.todict()
-    run_job(cfg, net_params, overwrite=options.overwrite, plots=options.plots,
-            progress=options.progress)
+    folder = run_job(cfg, net_params, overwrite=options.overwrite, plots=False,
+                     progress=options.progress)
+    # Figures after the results, in a fresh process: see guarded.
+    return figure_command(folder) if options.plots else None
 
 
 guarded(main)

@@ -17,6 +17,7 @@ init_mpi_if_launched()
 import numpy as np  # noqa: E402
 from neuron import h  # noqa: E402
 
+from hnn_netpyne.model.solver import for_netpyne_runner  # noqa: E402
 from hnn_netpyne.runtime.run import build_network, setup_recording  # noqa: E402
 
 
@@ -33,8 +34,10 @@ def connection_rows(sim):
 def main(specs_file, out_file):
     with open(specs_file) as fid:
         specs = json.load(fid)
-    sim = build_network(specs["cfg"], specs["netParams"])
-    setup_recording(sim, specs["cfg"], specs["netParams"])
+    # NetPyNE's own gather reads its own dipole recorders (see model/solver.py).
+    cfg = for_netpyne_runner(specs["cfg"])
+    sim = build_network(cfg, specs["netParams"])
+    setup_recording(sim, cfg, specs["netParams"])
     rows = sim.pc.py_gather(connection_rows(sim), 0)
     sim.gatherData()
     if sim.rank != 0:

@@ -359,6 +359,8 @@ def test_fast_run_modes_reach_the_config():
     cfg, _ = net.to_netpyne(tstop=20.0, coreneuron=True, n_threads=2)
     assert (cfg["coreneuron"], cfg["cache_efficient"], cfg["nThreads"]) == (True, True, 2)
     cfg, _ = net.to_netpyne(tstop=20.0)
-    assert (cfg["coreneuron"], cfg["nThreads"]) == (False, 1)
+    assert (cfg["coreneuron"], cfg["nThreads"]) == (True, None)
+    cfg, _ = net.to_netpyne(tstop=20.0, solver="neuron", n_threads=1)
+    assert (cfg["coreneuron"], cfg["cache_efficient"], cfg["nThreads"]) == (False, False, 1)
     with pytest.raises(ParameterError, match="n_threads"):
         api.simulate_dipole(net, tstop=20.0, n_threads=0)

@@ -114,6 +114,8 @@ def test_a_10_ms_run_draws_its_figures(tmp_path):
         assert (run / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "spectrogram.png" not in written and not (run / "spectrogram.png").exists()
     assert len(read_dipole_txt(run / "dipole_1.txt").times) == 401  # 10 ms at 0.025 ms
+    # Results are written and reported first; the figures follow.
+    assert out.stdout.index("Results written to") < out.stdout.index("dipole.png")
 
 
 def test_run_on_several_processes_starts_init_with_the_run_configuration(tmp_path, monkeypatch,

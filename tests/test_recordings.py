@@ -152,7 +152,8 @@ def test_axial_sums_equal_membrane_current_sums(tmp_path):
     net.add_tonic_bias(amplitude={"L5_pyramidal": 0.5, "L2_basket": 0.2}, t0=5.0, tstop=30.0)
     for spec in _arrays(load_reference("erp_extracellular")):
         net.add_electrode_array(spec["name"], spec["positions"], method=spec["method"])
-    cfg, _ = net.to_netpyne(tstop=SHORT_MS)
+    # The check records i_membrane_ itself, on NEURON's solver and one thread.
+    cfg, _ = net.to_netpyne(tstop=SHORT_MS, solver="neuron", n_threads=1)
     (tmp_path / "cfg.json").write_text(json.dumps(cfg))
     script = Path(__file__).parent / "membrane_current_check.py"
     proc = subprocess.run([sys.executable, str(script), str(tmp_path / "cfg.json"),

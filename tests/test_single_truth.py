@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from reference_data import DATA
+from hnn_netpyne.model.solver import for_netpyne_runner
 from hnn_netpyne.model.specs import build_net_params, build_sim_config
 from hnn_netpyne.runtime.run import gid_ranges
 
@@ -239,7 +240,8 @@ def test_standard_netpyne_script_from_fresh_copy(tmp_path):
     (tmp_path / "standard.py").write_text(STANDARD_SCRIPT)
     # cfg.py parses no command line when imported (issue 15): NetPyNE's own way
     # to change it is a simConfig file.
-    erp = {"simConfig": build_sim_config("erp", tstop=10.0)}
+    # A simConfig for NetPyNE's own runner takes its solver (model/solver.py).
+    erp = {"simConfig": for_netpyne_runner(build_sim_config("erp", tstop=10.0))}
     (tmp_path / "erp.json").write_text(json.dumps(erp))
     cache = tmp_path / "empty_cache"  # nothing compiled yet
     env = dict(os.environ, HNN_NETPYNE_CACHE=str(cache))

@@ -76,7 +76,9 @@ def erp(tmp_path_factory):
     folder = tmp_path_factory.mktemp("sonata_erp")
     outdir = folder / "export"
     listed = export_with_cli(outdir, "--preset", "erp", "--tstop", str(CI_TSTOP_MS))
-    cfg = build_sim_config("erp", tstop=CI_TSTOP_MS, output_dir=str(folder / "run"))
+    # The dump adds template cells after the build: one thread (no thread partition).
+    cfg = build_sim_config("erp", tstop=CI_TSTOP_MS, output_dir=str(folder / "run"),
+                           n_threads=1)
     dump = netpyne_dump(cfg, outdir, folder, run=True)
     return {"dir": outdir, "listed": listed, "cfg": cfg, "dump": dump, "folder": folder}
 
