@@ -7,11 +7,11 @@ aggregate dipole (nAm) and the wall and CPU seconds (this process and its
 loky workers, which are shut down and reaped before measuring).
 """
 
-import resource
 import sys
 import time
 
 import numpy as np
+from bench_common import cpu_seconds
 
 WEIGHTS = np.logspace(-4, -1.5, 8).tolist()  # µS; the same list as batch_throughput.py
 
@@ -19,14 +19,6 @@ WEIGHTS = np.logspace(-4, -1.5, 8).tolist()  # µS; the same list as batch_throu
 def set_params(param_values, net):
     net.add_evoked_drive("evprox_sweep", mu=40.0, sigma=5.0, numspikes=1, location="proximal",
                          weights_ampa={"L5_pyramidal": param_values["weight_pyr"]})
-
-
-def cpu_seconds():
-    total = 0.0
-    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
-        usage = resource.getrusage(who)
-        total += usage.ru_utime + usage.ru_stime
-    return total
 
 
 if __name__ == "__main__":

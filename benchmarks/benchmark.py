@@ -17,12 +17,13 @@ hnn-core's MPIBackend is never used (it kills every process named nrniv).
 import argparse
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from bench_common import write_results
 
 HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
@@ -89,12 +90,8 @@ def main(argv=None):
     print(f"\n2 ranks / 1 rank total: {ratios['2ranks_vs_1rank_total']:.2f}")
     spikes = {name: sorted({r["n_spikes"] for r in runs_}) for name, runs_ in samples.items()}
     print("cell spikes per mode: " + ", ".join(f"{n} {v}" for n, v in spikes.items()))
-    machine = {"platform": platform.platform(), "cpus": os.cpu_count(),
-               "python": platform.python_version()}
-    Path(args.out).write_text(json.dumps({"machine": machine, "repeats": args.repeats,
-                                          "medians": medians, "ratios": ratios,
-                                          "samples": samples}, indent=1))
-    print(f"written {args.out}")
+    write_results(args.out, repeats=args.repeats, medians=medians, ratios=ratios,
+                  samples=samples)
 
 
 if __name__ == "__main__":

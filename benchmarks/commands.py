@@ -22,16 +22,16 @@ on an otherwise quiet machine.
 """
 
 import argparse
-import datetime
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from bench_common import write_results
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -133,13 +133,8 @@ def main(argv=None):
         print(f"{name:22s} {m['wall_s']:9.1f} {m['cpu_s']:9.1f} {m['peak_rss_mb']:14.0f}")
     lines = table(medians)
     print("\n" + "\n".join(lines))
-    machine = {"platform": platform.platform(), "cpus": os.cpu_count(),
-               "python": platform.python_version(), "load_average_end": os.getloadavg(),
-               "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
-    Path(args.out).write_text(json.dumps({"machine": machine, "repeats": args.repeats,
-                                          "medians": medians, "goals": lines,
-                                          "samples": samples}, indent=1))
-    print(f"written {args.out}")
+    write_results(args.out, repeats=args.repeats, medians=medians, goals=lines,
+                  samples=samples)
 
 
 if __name__ == "__main__":

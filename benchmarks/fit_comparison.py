@@ -22,7 +22,6 @@ ours; ``--hnn-core-json`` reuses an earlier run of hnn-core's instead.
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -33,15 +32,7 @@ import numpy as np
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
 import fit_problem as problem  # noqa: E402
-
-
-def cpu_seconds():
-    """User + system seconds of this process and its reaped children (the Dask workers)."""
-    total = 0.0
-    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
-        usage = resource.getrusage(who)
-        total += usage.ru_utime + usage.ru_stime
-    return total
+from bench_common import cpu_seconds  # noqa: E402
 
 
 def hnn_core_fit(python, target, out, max_iter, log):
