@@ -16,7 +16,6 @@ run of the same point (max |ours - theirs| / max |theirs|).
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -26,7 +25,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
-from batch_hnn_core import WEIGHTS, cpu_seconds, set_params  # noqa: E402
+from batch_hnn_core import WEIGHTS, set_params  # noqa: E402
+from bench_common import cpu_seconds  # noqa: E402
 
 
 def ours(tstop, coreneuron, folder):
