@@ -63,12 +63,12 @@ def atomic_write(path, write, binary=False):
     write : callable
         Writes the contents into the file object it is given.
     binary : bool
-        Open the file in binary mode.
+        Open the file in binary read-write mode (h5py can write into it).
     """
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
-        with os.fdopen(fd, "wb" if binary else "w") as fid:
+        with os.fdopen(fd, "w+b" if binary else "w") as fid:  # h5py reads back what it writes
             write(fid)
             fid.flush()
             os.fsync(fid.fileno())

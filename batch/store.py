@@ -30,13 +30,12 @@ the journal.
 
 import datetime
 import json
-import os
 import shutil
 from pathlib import Path
 
 import numpy as np
 
-from hnn_netpyne.analysis.io import OutputError
+from hnn_netpyne.analysis.io import OutputError, atomic_write
 
 STORE_NAME = "sweep.h5"
 JOURNAL_NAME = ".points"
@@ -183,14 +182,15 @@ class SweepStore:
     def write_point(self, index, params, record):
         """Journal one finished point (atomically: a temporary file, then a rename)."""
         h5py = _h5py()
-        final = self.journal / f"{_point_name(index)}.h5"
-        tmp = final.with_suffix(".tmp")
-        with h5py.File(tmp, "w") as point:
-            point.attrs.update(sweep_id=self.sweep_id, status=record["status"],
-                               error=record["error"], params=json.dumps(params),
-                               summary=json.dumps(record["summary"]))
-            _write_outputs(point, record["outputs"])
-        os.replace(tmp, final)
+
+        def write(fid):
+            with h5py.File(fid, "w") as point:
+                point.attrs.update(sweep_id=self.sweep_id, status=record["status"],
+                                   error=record["error"], params=json.dumps(params),
+                                   summary=json.dumps(record["summary"]))
+                _write_outputs(point, record["outputs"])
+
+        atomic_write(self.journal / f"{_point_name(index)}.h5", write, binary=True)
 
     def consolidate(self, points, settings):
         """Write ``sweep.h5`` from the journal (and an earlier store), then drop the journal.
@@ -203,21 +203,24 @@ class SweepStore:
         h5py = _h5py()
         sources = self._sources()
         records = self.finished()
-        tmp = self.path.with_suffix(".tmp")
-        with h5py.File(tmp, "w") as store:
-            store.attrs.update(format=FORMAT, format_version=FORMAT_VERSION,
-                               sweep_id=self.sweep_id, settings=json.dumps(settings),
-                               param_names=json.dumps(list(points[0])),
-                               created=datetime.datetime.now(datetime.timezone.utc).isoformat())
-            columns = _table_columns(points, records)
-            for column, (values, description) in columns.items():
-                dataset = store.create_dataset(f"table/{column}", data=values)
-                dataset.attrs["description"] = description
-            store["table"].attrs["columns"] = json.dumps(list(columns))
-            for index, (path, name) in sorted(sources.items()):
-                with h5py.File(path, "r") as source:
-                    _copy_point(source[name], store.create_group(f"points/{_point_name(index)}"))
-        os.replace(tmp, self.path)
+        created = datetime.datetime.now(datetime.timezone.utc).isoformat()
+
+        def write(fid):
+            with h5py.File(fid, "w") as store:
+                store.attrs.update(format=FORMAT, format_version=FORMAT_VERSION,
+                                   sweep_id=self.sweep_id, settings=json.dumps(settings),
+                                   param_names=json.dumps(list(points[0])), created=created)
+                columns = _table_columns(points, records)
+                for column, (values, description) in columns.items():
+                    dataset = store.create_dataset(f"table/{column}", data=values)
+                    dataset.attrs["description"] = description
+                store["table"].attrs["columns"] = json.dumps(list(columns))
+                for index, (path, name) in sorted(sources.items()):
+                    with h5py.File(path, "r") as source:
+                        group = store.create_group(f"points/{_point_name(index)}")
+                        _copy_point(source[name], group)
+
+        atomic_write(self.path, write, binary=True)
         shutil.rmtree(self.journal, ignore_errors=True)
         return self.path
 
