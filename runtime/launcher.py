@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 from hnn_netpyne.errors import OutputError, ParameterError, SimulationError
@@ -33,6 +34,8 @@ from hnn_netpyne.runtime.options import SIM_DIR, check_n_procs, job_arguments
 TAIL_LINES = 60
 """Lines of child output quoted in the error of a failed run."""
 TERMINATE_GRACE_S = 10.0
+# How long a killed process may take to disappear (s).
+KILL_WAIT_S = 5.0
 """Seconds a child gets to exit after SIGTERM before it is killed."""
 
 
@@ -204,6 +207,23 @@ def _end_child(proc):
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
     proc.wait()
+    _wait_until_ended(frozen, KILL_WAIT_S)
+
+
+def _running(pid):
+    """True while ``pid`` exists and is not a zombie (one that only waits to be reaped)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _wait_until_ended(pids, timeout_s):
+    """Wait up to ``timeout_s`` for killed processes to end: SIGKILL is not instantaneous."""
+    deadline = time.monotonic() + timeout_s
+    while any(_running(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def run_command(cmd, echo=True, timeout=None):
