@@ -12,12 +12,14 @@ Units: gbar and gca in pS/um2 (1e-4 converts to mA/cm2 with mV),
 potentials mV, times ms.
 
 Thread safety: the hnn-core file sets a GLOBAL tadj inside the table
-procedure. Here tadj is a RANGE value computed in BREAKPOINT where the
-conductance needs it, and the table builder uses a LOCAL copy; the
-numbers are unchanged. The table keeps its grid (vmin..vmax, 199 points)
-because its interpolation is part of HNN's numbers; it now also depends
-on q10 and tshift. cao and cai are unused parameters kept only so that
-the same hoc names exist as in hnn-core.
+procedure, and its BREAKPOINT recomputes it on every current evaluation.
+Here tadj is a RANGE value computed once at INITIAL (it depends only on
+celsius and parameters, so it is the same number; a pow() per segment
+and step is saved), and the table builder uses a LOCAL copy. The table
+keeps its grid (vmin..vmax, 199 points) because its interpolation is
+part of HNN's numbers; it now also depends on q10 and tshift. cao and
+cai are unused parameters kept only so that the same hoc names exist as
+in hnn-core.
 ENDCOMMENT
 
 NEURON {
@@ -65,6 +67,7 @@ ASSIGNED {
 STATE { m h }
 
 INITIAL {
+    tadj = tempfac()
     trates(v+vshift)
     m = minf
     h = hinf
@@ -72,7 +75,6 @@ INITIAL {
 
 BREAKPOINT {
     SOLVE states METHOD cnexp
-    tadj = tempfac()
     gca = tadj * gbar * m * m * h
     ica = (1e-4) * gca * (v - eca)
 }

@@ -11,9 +11,9 @@ Units: gbar and gk in pS/um2 (1e-4 converts to mA/cm2 with mV),
 cai in mM, rates 1/ms.
 
 Thread safety: the hnn-core file keeps tadj as a GLOBAL written on every
-rates() call. Here it is a RANGE value, written per segment by rates()
-(which INITIAL and every state update call before BREAKPOINT reads it);
-the number is unchanged. vmin and vmax are unused and kept only for the
+rates() call. Here it is a RANGE value computed once at INITIAL (it
+depends only on celsius and parameters: the same number without a pow()
+per segment and step). vmin and vmax are unused and kept only for the
 hoc names.
 ENDCOMMENT
 
@@ -63,6 +63,7 @@ ASSIGNED {
 STATE { n }
 
 INITIAL {
+    tadj = q10^((celsius - temp - tshift) / 10)
     rates(cai)
     n = ninf
 }
@@ -78,14 +79,17 @@ DERIVATIVE states {
     n' = (ninf - n) / ntau
 }
 
-: ninf, ntau and tadj for internal calcium concentration c (mM).
+: ninf and ntau for internal calcium concentration c (mM); tadj is set
+: at INITIAL. c^1 is c exactly, so the common exponent skips pow().
 PROCEDURE rates(c (mM)) {
     LOCAL a, b
     UNITSOFF
-    a = Ra * c^caix
+    if (caix == 1) {
+        a = Ra * c
+    } else {
+        a = Ra * c^caix
+    }
     b = Rb
-
-    tadj = q10^((celsius - temp - tshift) / 10)
 
     ntau = 1 / tadj / (a + b)
     ninf = a / (a + b)

@@ -10,11 +10,13 @@ Units: gbar and gk in pS/um2 (1e-4 converts to mA/cm2 with mV),
 rates 1/ms, potentials mV.
 
 Thread safety: the hnn-core file sets a GLOBAL tadj inside the table
-procedure. Here tadj is a RANGE value computed in BREAKPOINT where the
-conductance needs it, and the table builder uses a LOCAL copy. Both give
-the same number as before. The lookup table is kept with the same grid
-(vmin..vmax, 199 points) because its interpolation is part of HNN's
-numbers; it now also depends on q10 and tshift.
+procedure, and its BREAKPOINT recomputes it on every current evaluation.
+Here tadj is a RANGE value computed once at INITIAL (it depends only on
+celsius and parameters, so it is the same number; a pow() per segment
+and step is saved), and the table builder uses a LOCAL copy. The lookup
+table is kept with the same grid (vmin..vmax, 199 points) because its
+interpolation is part of HNN's numbers; it now also depends on q10 and
+tshift.
 ENDCOMMENT
 
 NEURON {
@@ -62,13 +64,13 @@ ASSIGNED {
 STATE { n }
 
 INITIAL {
+    tadj = tempfac()
     trates(v)
     n = ninf
 }
 
 BREAKPOINT {
     SOLVE states METHOD cnexp
-    tadj = tempfac()
     gk = tadj * gbar * n
     ik = (1e-4) * gk * (v - ek)
 }
