@@ -11,7 +11,9 @@ record, on every cell:
   that has calcium.
 
 Everything is recorded with ``Vector.record`` of voltage or mechanism data,
-which NEURON's threads and CoreNEURON carry. Electrode arrays (simConfig
+which NEURON's threads and CoreNEURON carry; a point process's variable is
+recorded with the point process named, so NEURON knows its thread without
+searching every node at each ``finitialize``. Electrode arrays (simConfig
 ``extracellularArrays``) are summed in NEURON: one ``LfpCell`` point
 process per multi-compartment cell adds the cell's potentials (see
 :mod:`hnn_netpyne.runtime.extracellular`) into one ``LfpSum`` per thread. After each trial
@@ -47,7 +49,7 @@ def _synapse_currents(cell, sec_name):
     for receptor in registered_cell_type(cell_type).receptors_on(sec_name):
         synapse = made.get(synapse_label(cell_type, receptor))
         traces[f"{sec_name}_{receptor}"] = (None if synapse is None
-                                            else h.Vector().record(synapse._ref_i))
+                                            else h.Vector().record(synapse, synapse._ref_i))
     return traces
 
 
@@ -147,7 +149,8 @@ def _electrode_currents(cell, arrays, rule, soma_um):
         geom = rule["secs"][stim["sec"]]["geom"]
         resistance = np.concatenate([transfer_resistances(a, geom, soma_um) for a in arrays])
         index = min(int(float(stim["loc"]) * int(geom["nseg"])), int(geom["nseg"]) - 1)
-        currents.append((resistance[:, index], h.Vector().record(stim["hObj"]._ref_i)))
+        clamp = stim["hObj"]
+        currents.append((resistance[:, index], h.Vector().record(clamp, clamp._ref_i)))
     return currents
 
 
@@ -182,7 +185,7 @@ def setup_electrode_arrays(sim, cfg, net_params):
         keep.append(_insert_cell_sum(cell, cell_axial_weights(arrays, rule, soma_um),
                                      sums[thread]))
     sim.net.lfpSums = keep  # the point processes live as long as the network
-    return ([[h.Vector().record(getattr(total, f"_ref_s{k}")) for k in range(n_contacts)]
+    return ([[h.Vector().record(total, getattr(total, f"_ref_s{k}")) for k in range(n_contacts)]
              for total in sums.values()], electrode_currents)
 
 

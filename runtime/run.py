@@ -240,7 +240,9 @@ def record_dipoles_in_point_processes(sim):
                 h.setpointer(total._ref_Qtotal, "Qtotal", seg.dipole)
             h.setpointer(total._ref_Qtotal, "Qtotal", sec["hDipole_pp"])
         record = h.Vector()
-        record.record(total._ref_Qtotal)
+        # Naming the point process tells NEURON its thread at once; without
+        # it, every finitialize searches all nodes for each recorded pointer.
+        record.record(total, total._ref_Qtotal)
         # "h" keys: NetPyNE leaves them out when it pickles cells to gather them.
         cell.dipole.update(hTotal=total, hRec=record)
 
