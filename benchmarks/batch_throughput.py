@@ -15,7 +15,6 @@ run of the same point (max |ours - theirs| / max |theirs|).
 """
 
 import argparse
-import json
 import subprocess
 import sys
 import tempfile
@@ -26,7 +25,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
 from batch_hnn_core import WEIGHTS, set_params  # noqa: E402
-from bench_common import cpu_seconds  # noqa: E402
+from bench_common import cpu_seconds, write_results  # noqa: E402
 
 
 def ours(tstop, coreneuron, folder):
@@ -43,7 +42,9 @@ def ours(tstop, coreneuron, folder):
     points = results["simulated_data"][0]
     return {"wall_s": wall, "cpu_s": cpu,
             "agg": np.array([p["dpl"][0].data["agg"] for p in points]),
-            "rebuilt": [p["summary"]["rebuilt"] for p in points]}
+            "rebuilt": [p["summary"]["rebuilt"] for p in points],
+            "point_cpu_s": [p["summary"]["cpu_s"] for p in points],
+            "point_wall_s": [p["summary"]["wall_s"] for p in points]}
 
 
 def main():
@@ -65,8 +66,8 @@ def main():
             report["hnn_core"] = {"wall_s": float(theirs["wall_s"]),
                                   "cpu_s": float(theirs["cpu_s"])}
         mine = ours(args.tstop, args.coreneuron, Path(scratch) / "sweep")
-    report["hnn_netpyne"] = {"wall_s": mine["wall_s"], "cpu_s": mine["cpu_s"],
-                             "rebuilt": mine["rebuilt"]}
+    report["hnn_netpyne"] = {key: mine[key] for key in ("wall_s", "cpu_s", "rebuilt",
+                                                         "point_cpu_s", "point_wall_s")}
     for who in ("hnn_core", "hnn_netpyne"):
         if who in report:
             entry = report[who]
@@ -80,8 +81,11 @@ def main():
         peak = np.max(np.abs(theirs["agg"]), axis=1)
         report["dipole_error_per_point"] = (
             np.max(np.abs(mine["agg"] - theirs["agg"]), axis=1) / peak).tolist()
-    Path(args.output).write_text(json.dumps(report, indent=1))
-    print(json.dumps(report, indent=1))
+    write_results(args.output, **report)
+    mine = report["hnn_netpyne"]
+    print(f"hnn_netpyne per point, inside the worker: CPU {np.median(mine['point_cpu_s']):.1f} s, "
+          f"wall {np.median(mine['point_wall_s']):.1f} s (medians); whole sweep "
+          f"{mine['cpu_s'] / len(WEIGHTS):.1f} s CPU per point")
     for who in ("hnn_core", "hnn_netpyne"):
         if who in report:
             print(f"{who}: {report[who]['sims_per_hour_wall']:.0f} simulations per hour (wall), "
