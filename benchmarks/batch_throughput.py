@@ -82,7 +82,6 @@ def main():
         report["dipole_error_per_point"] = (
             np.max(np.abs(mine["agg"] - theirs["agg"]), axis=1) / peak).tolist()
     write_results(args.output, **report)
-    mine = report["hnn_netpyne"]
     print(f"hnn_netpyne per point, inside the worker: CPU {np.median(mine['point_cpu_s']):.1f} s, "
           f"wall {np.median(mine['point_wall_s']):.1f} s (medians); whole sweep "
           f"{mine['cpu_s'] / len(WEIGHTS):.1f} s CPU per point")

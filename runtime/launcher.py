@@ -34,9 +34,9 @@ from hnn_netpyne.runtime.options import SIM_DIR, check_n_procs, job_arguments
 TAIL_LINES = 60
 """Lines of child output quoted in the error of a failed run."""
 TERMINATE_GRACE_S = 10.0
-# How long a killed process may take to disappear (s).
-KILL_WAIT_S = 5.0
 """Seconds a child gets to exit after SIGTERM before it is killed."""
+KILL_WAIT_S = 5.0
+"""Seconds a killed process may take to disappear."""
 
 
 def write_config(path, cfg, net_params=None):
@@ -163,11 +163,9 @@ def _descendants(pid):
     """
     children = collections.defaultdict(list)
     for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue  # ended meanwhile
-        children[int(fields[1])].append(int(stat.parent.name))
+        fields = _stat_fields(stat.parent.name)
+        if fields is not None:  # else it ended meanwhile
+            children[int(fields[1])].append(int(stat.parent.name))
     found, todo = [], [pid]
     while todo:
         below = children.get(todo.pop(), [])
@@ -210,13 +208,18 @@ def _end_child(proc):
     _wait_until_ended(frozen, KILL_WAIT_S)
 
 
+def _stat_fields(pid):
+    """The fields of ``/proc/<pid>/stat`` after the command name (state first), or None."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
 def _running(pid):
     """True while ``pid`` exists and is not a zombie (one that only waits to be reaped)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
+    fields = _stat_fields(pid)
+    return fields is not None and fields[0] != "Z"
 
 
 def _wait_until_ended(pids, timeout_s):

@@ -25,7 +25,8 @@ from hnn_netpyne.runtime.connect import connect_cells
 from hnn_netpyne.runtime.geometry import set_rule_lengths
 from hnn_netpyne.runtime.conns import CellConns, netcons_of
 from hnn_netpyne.runtime.mechanisms import load_mechanisms
-from hnn_netpyne.runtime.recording import gather_recordings, setup_recordings
+from hnn_netpyne.runtime.recording import (gather_recordings, record_point_process,
+                                            setup_recordings)
 from hnn_netpyne.runtime.trials import gather_trials, launched_size, rank_trials, trials_world
 
 
@@ -239,12 +240,8 @@ def record_dipoles_in_point_processes(sim):
             for seg in sec["hObj"]:
                 h.setpointer(total._ref_Qtotal, "Qtotal", seg.dipole)
             h.setpointer(total._ref_Qtotal, "Qtotal", sec["hDipole_pp"])
-        record = h.Vector()
-        # Naming the point process tells NEURON its thread at once; without
-        # it, every finitialize searches all nodes for each recorded pointer.
-        record.record(total, total._ref_Qtotal)
         # "h" keys: NetPyNE leaves them out when it pickles cells to gather them.
-        cell.dipole.update(hTotal=total, hRec=record)
+        cell.dipole.update(hTotal=total, hRec=record_point_process(total, "Qtotal"))
 
 
 def network_netcons(sim):
