@@ -59,7 +59,7 @@ def watch(pid, rank, limit_s):
         return 0
     proxy = first[1]
     launcher = (_stat(proxy) or (None, 1))[1]
-    last_cpu, last_change = first[2], time.monotonic()
+    last_cpu, idle_s = first[2], 0.0
     while True:
         time.sleep(POLL_S)
         now = _stat(pid)
@@ -69,12 +69,15 @@ def watch(pid, rank, limit_s):
         if ppid != proxy or (launcher > 1 and _stat(launcher) is None):
             return _end(pid, rank, "lost its MPI launcher (mpiexec or hydra_pmi_proxy ended)")
         if cpu != last_cpu or state == "R":  # runnable: a busy machine is no hang
-            last_cpu, last_change = cpu, time.monotonic()
+            last_cpu, idle_s = cpu, 0.0
             continue
+        # Idle time counts polls, not the clock: a paused or suspended machine
+        # (whose clock jumps on resume) is no hang of the rank.
+        idle_s += POLL_S
         # A stopped rank gets the limit; one asleep or in I/O without CPU time
         # (a blocking call) ten times as long, since slow disks are no hang.
         allowed = limit_s if state in _STOPPED else SLEEP_FACTOR * limit_s
-        if time.monotonic() - last_change > allowed:
+        if idle_s > allowed:
             what = _STATES.get(state, f"in state {state}")
             return _end(pid, rank, f"made no progress for {allowed:g} s ({what}); the limit "
                         "is --rank-timeout (or HNN_NETPYNE_RANK_TIMEOUT_S)")
