@@ -4,9 +4,9 @@ A backend is entered with ``with``; :func:`hnn_netpyne.simulate_dipole`
 uses the innermost one.
 """
 
-import os
 import warnings
 
+from hnn_netpyne.model.solver import available_cores
 from hnn_netpyne.runtime.options import check_n_procs
 
 __all__ = ["JoblibBackend", "MPIBackend"]
@@ -35,14 +35,15 @@ class MPIBackend(_Backend):
     Parameters
     ----------
     n_procs : int | None
-        Number of ranks; None uses every core.
+        Number of ranks; None: one per core this process may run on (its CPU
+        affinity).
     mpi_cmd : str
         MPI launcher, a name or a path ('mpiexec' finds pip mpich's first).
     """
 
     def __init__(self, n_procs=None, mpi_cmd="mpiexec"):
         if n_procs is None:
-            n_procs = os.cpu_count() or 1
+            n_procs = available_cores()
         self.n_procs = check_n_procs(n_procs)
         self.mpi_cmd = mpi_cmd
 

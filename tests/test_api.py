@@ -5,6 +5,7 @@ Specs are checked against the presets (no simulation). Simulations use a
 """
 
 import json
+import os
 import sys
 import time
 import warnings
@@ -195,6 +196,16 @@ def test_invalid_arguments_name_the_argument_and_value(call, key, value):
         call()
     assert (err.value.key, err.value.value) == (key, value)
     assert repr(value) in str(err.value)
+
+
+def test_mpi_backend_defaults_to_the_cores_this_process_may_use():
+    """A process confined to one core (taskset, a batch scheduler) gets one rank."""
+    cores = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {min(cores)})
+    try:
+        assert api.MPIBackend().n_procs == 1
+    finally:
+        os.sched_setaffinity(0, cores)
 
 
 def test_bad_drives_fail_when_added_and_leave_the_network_unchanged():
