@@ -9,8 +9,9 @@ tree, from ``wait4``; figures included where the command draws them):
 * ``figures``: ``hnn-netpyne plot`` of that run folder (what the figures cost);
 * ``main_job``: ``scripts/run.sh`` (the seed scenario, 310 ms, 2 ranks, with
   figures) and hnn-core's one-process run of the same scenario;
-* ``erp4``: the ERP's 4 trials, ``hnn-netpyne run --trials 4`` on 2 ranks and
-  on 1, and hnn-core's ``JoblibBackend(n_jobs=2)``.
+* ``erp4``: the ERP's 4 trials, ``hnn-netpyne run --trials 4`` on 2 ranks,
+  on 1 (by default with a thread per core) and on 1 with one thread, and
+  hnn-core's ``JoblibBackend(n_jobs=2)``.
 
 Cases alternate, ``--repeats`` times; the table gives medians and the ratios
 the performance issue sets goals for. hnn-core runs in its own environment
@@ -42,7 +43,10 @@ GOALS = (
     ("ERP, 1 process, default command / hnn-core", "ours_erp", "core_erp", "wall_s", 0.40),
     ("main job (run.sh, 2 ranks) / hnn-core 1 process", "ours_main_job", "core_seed",
      "wall_s", 0.30),
-    ("ERP 4 trials: 2 ranks / 1 rank", "ours_erp4_2ranks", "ours_erp4_1rank", "wall_s", 0.55),
+    ("ERP 4 trials: 2 ranks / 1 rank (default: 2 threads)", "ours_erp4_2ranks",
+     "ours_erp4_1rank", "wall_s", 0.55),
+    ("ERP 4 trials: 2 ranks / 1 rank with --threads 1", "ours_erp4_2ranks",
+     "ours_erp4_1rank_1thread", "wall_s", 0.55),
     ("ERP 4 trials: 2 ranks / hnn-core joblib n_jobs=2", "ours_erp4_2ranks",
      "core_erp4_joblib2", "wall_s", 0.35),
     ("ERP peak RSS per process, with figures / hnn-core", "ours_erp", "core_erp",
@@ -89,6 +93,7 @@ def runs(case, hnn_core_python, scratch):
         four = ours + ["--preset", "erp", "--trials", "4", "--output", str(scratch / "erp4")]
         return {"core_erp4_joblib2": core + ["erp4_joblib2"],
                 "ours_erp4_1rank": four + ["--np", "1"],
+                "ours_erp4_1rank_1thread": four + ["--np", "1", "--threads", "1"],
                 "ours_erp4_2ranks": four + ["--np", "2"]}
     raise ValueError(f"unknown case {case!r}")
 
@@ -127,10 +132,10 @@ def main(argv=None):
                           f"{s['cpu_s']:.1f} s CPU, {s['peak_rss_mb']:.0f} MB", flush=True)
     medians = {name: {key: statistics.median(r[key] for r in rs) for key in rs[0]}
                for name, rs in samples.items()}
-    print(f"\nmedians of {args.repeats}\n{'run':22s} {'wall (s)':>9s} {'CPU (s)':>9s} "
+    print(f"\nmedians of {args.repeats}\n{'run':24s} {'wall (s)':>9s} {'CPU (s)':>9s} "
           f"{'peak RSS (MB)':>14s}")
     for name, m in medians.items():
-        print(f"{name:22s} {m['wall_s']:9.1f} {m['cpu_s']:9.1f} {m['peak_rss_mb']:14.0f}")
+        print(f"{name:24s} {m['wall_s']:9.1f} {m['cpu_s']:9.1f} {m['peak_rss_mb']:14.0f}")
     lines = table(medians)
     print("\n" + "\n".join(lines))
     write_results(args.out, repeats=args.repeats, medians=medians, goals=lines,
