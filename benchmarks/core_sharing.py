@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 from bench_common import write_results
+from solve_options import worker_command
 
 HERE = Path(__file__).resolve().parent
 CONTROL_LOOPS = 60_000_000
@@ -31,15 +32,9 @@ def control():
     """Seconds of a loop of float arithmetic on a few local variables."""
     started = time.perf_counter()
     x = 1.0
-    for _ in range(CONTROL_LOOPS // 100):
-        for _ in range(100):
-            x = x * 1.0000001 + 1e-9
+    for _ in range(CONTROL_LOOPS):
+        x = x * 1.0000001 + 1e-9
     return time.perf_counter() - started
-
-
-def _solve_command(out, tstop_ms):
-    return [sys.executable, str(HERE / "solve_options.py"), "--worker", str(out), str(tstop_ms),
-            "1", "0"]
 
 
 def _control_command(out):
@@ -65,7 +60,7 @@ def one_round(scratch, tstop_ms):
     """Lone and paired seconds of the solve and of the control."""
     outs = [Path(scratch) / f"run{k}.npz" for k in range(2)]
     times = {}
-    for name, make in (("solve", lambda out: _solve_command(out, tstop_ms)),
+    for name, make in (("solve", lambda out: worker_command(out, tstop_ms)),
                        ("control", _control_command)):
         times[f"{name}_alone_s"] = timed_together([make(outs[0])], outs[:1])
         times[f"{name}_paired_s"] = timed_together([make(out) for out in outs], outs)

@@ -21,6 +21,7 @@ import tempfile
 from pathlib import Path
 
 from bench_common import write_results
+from solve_options import worker_command
 
 HERE = Path(__file__).resolve().parent
 SOLVE = "coreneuron::BBS_netpar_solve"
@@ -64,8 +65,7 @@ def main(argv=None):
         sys.exit("mechanism_profile.py: Linux 'perf' is not installed")
     with tempfile.TemporaryDirectory() as scratch:
         perf_data = str(Path(scratch) / "perf.data")
-        worker = [sys.executable, str(HERE / "solve_options.py"), "--worker",
-                  str(Path(scratch) / "run.npz"), str(args.tstop), "1", "0"]
+        worker = worker_command(Path(scratch) / "run.npz", args.tstop)
         subprocess.run(["perf", "record", "-F", "499", "--call-graph", "dwarf,16384", "-o",
                         perf_data, "--"] + worker, check=True, capture_output=True)
         rows = mechanism_table(inclusive_shares(perf_data))

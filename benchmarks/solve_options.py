@@ -85,6 +85,12 @@ def worker(out, tstop, n_threads, cell_permute):
              thread_cpu_s=np.array([t for t in threads if t > 0.05]))
 
 
+def worker_command(out, tstop_ms, n_threads=1, cell_permute=0):
+    """Command line of one fresh :func:`worker` run writing ``out`` (npz)."""
+    return [sys.executable, str(Path(__file__).resolve()), "--worker", str(out), str(tstop_ms),
+            str(n_threads), str(cell_permute)]
+
+
 def build_flags(flags, cache):
     """Build the mechanism libraries with ``flags`` into the cache folder ``cache``."""
     from hnn_netpyne.runtime.mechanisms import MOD_DIR, _nrnivmodl, mechanisms_hash
@@ -105,8 +111,8 @@ def run_variant(name, caches, tstop, scratch):
     if caches[flag_set] is not None:
         env["HNN_NETPYNE_CACHE"] = caches[flag_set]
     out = Path(scratch) / "run.npz"
-    subprocess.run([sys.executable, __file__, "--worker", str(out), str(tstop), str(n_threads),
-                    str(cell_permute)], env=env, check=True, capture_output=True)
+    subprocess.run(worker_command(out, tstop, n_threads, cell_permute), env=env, check=True,
+                   capture_output=True)
     with np.load(out) as data:
         return {key: data[key] for key in data.files}
 
