@@ -41,7 +41,9 @@ from pathlib import Path
 from hnn_netpyne.errors import ParameterError
 from hnn_netpyne.model.expressions import ExpressionError, check_spec_expressions
 
-# NEURON's own mechanisms that specs may name (the package's come from mod/).
+MOD_DIR = Path(__file__).resolve().parent.parent / "mod"
+"""The package's NMODL files: the model's own mechanisms."""
+# NEURON's own mechanisms that specs may name (the package's come from MOD_DIR).
 NEURON_DENSITY_MECHANISMS = frozenset({"hh", "pas", "extracellular"})
 NEURON_POINT_PROCESSES = frozenset({"IClamp", "SEClamp", "VClamp", "AlphaSynapse", "ExpSyn",
                                     "Exp2Syn", "NetStim", "IntFire1", "IntFire2", "IntFire4",
@@ -77,8 +79,6 @@ def allowed_names():
         ``'density'`` (``sec.insert`` names), ``'point'`` (point processes
         and artificial cells), ``'ion'`` (ion names without ``_ion``).
     """
-    from hnn_netpyne.runtime.mechanisms import MOD_DIR
-
     found = {"SUFFIX": set(), "POINT_PROCESS": set(), "ARTIFICIAL_CELL": set(), "USEION": set()}
     for path in sorted(MOD_DIR.glob("*.mod")):
         for kind, name in _MOD_NAME.findall(path.read_text(errors="replace")):

@@ -17,8 +17,8 @@ import tempfile
 from pathlib import Path
 
 from hnn_netpyne.errors import SimulationError
+from hnn_netpyne.model.spec_safety import MOD_DIR  # noqa: F401 -- the mechanisms compiled here
 
-MOD_DIR = Path(__file__).resolve().parent.parent / "mod"
 PLAIN_BUILD_PATH = re.compile(r"[A-Za-z0-9_./+-]+")
 _loaded = {}
 

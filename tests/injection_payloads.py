@@ -105,7 +105,8 @@ def _payloads(marker, folder):
         ("backupCfgFile", "backupCfgFile", lambda c, n: c.update(
             backupCfgFile=[f"x; touch {marker};", str(folder / "backup")])),
         ("saveFolder ../", "saveFolder", lambda c, n: c.update(saveFolder="../evil")),
-        ("saveFolder absolute", "saveFolder", lambda c, n: c.update(saveFolder="/tmp/evil")),
+        ("saveFolder absolute", "saveFolder", lambda c, n: c.update(
+            saveFolder=str(Path(folder or ".").resolve().parent / "evil"))),
         ("simLabel absolute", "simLabel", lambda c, n: c.update(simLabel="/tmp/evil")),
         ("filename ../", "filename", lambda c, n: c.update(filename="../../evil")),
     ]

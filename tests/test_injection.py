@@ -237,8 +237,10 @@ def test_read_config_refuses(tmp_path, name):
     """``sim/init.py --config FILE`` reads the file with read_config."""
     key, cfg, net, marker = poisoned_case(tmp_path, name)
     (tmp_path / "config.json").write_text(json.dumps({"simConfig": cfg, "netParams": net}))
+    from hnn_netpyne.runtime.launcher import read_config
+
     with pytest.raises(ParameterError) as refusal:
-        hnn_netpyne.runtime.launcher.read_config(tmp_path / "config.json")
+        read_config(tmp_path / "config.json")
     _one_line_refusal(str(refusal.value), key, "config.json")
     assert not marker.exists()
 
@@ -326,3 +328,62 @@ def test_allowed_names_exist_in_neuron():
     assert names["density"] <= known[0]
     assert names["point"] <= known[1]
     assert {f"{ion}_ion" for ion in names["ion"]} <= known[0]
+
+
+# --- no environment value reaches a shell: the mechanism cache path ---------------------
+
+
+def _init_with_cache(cache, folder):
+    env = dict(os.environ, HNN_NETPYNE_CACHE=str(cache), PYTHONUNBUFFERED="1")
+    return subprocess.run([sys.executable, str(SIM_DIR / "init.py"), "--tstop", "5", "--mesh",
+                           "2", "2", "--no-plots", "--output", "run"], cwd=folder,
+                          capture_output=True, text=True, timeout=900, env=env,
+                          stdin=subprocess.DEVNULL)
+
+
+def test_cache_path_with_command_substitution_is_refused(tmp_path):
+    marker = tmp_path / "MARKER"
+    out = _init_with_cache(f"{tmp_path}/a$(touch {marker})", tmp_path)
+    assert out.returncode != 0
+    (line,) = error_lines(out)
+    assert "HNN_NETPYNE_CACHE" in line and "$(touch" in line
+    assert "Traceback" not in out.stderr and not marker.exists()
+
+
+def test_nrnivmodl_runs_only_under_a_plain_path(tmp_path, monkeypatch):
+    """nrnivmodl's script and makefile run backticks and $(shell ...) of their folder's path."""
+    from hnn_netpyne.runtime import mechanisms
+
+    plain = tmp_path / "cache"
+    plain.mkdir()
+    assert mechanisms._compile_folder(plain) == str(plain.resolve())
+    for name in ("b`touch MARKER`q", "s$(shell touch MARKER)q", "with space"):
+        hostile = tmp_path / name
+        hostile.mkdir()
+        chosen = mechanisms._compile_folder(hostile)
+        assert mechanisms.PLAIN_BUILD_PATH.fullmatch(chosen) and chosen != str(hostile)
+    monkeypatch.setenv("HNN_NETPYNE_CACHE", str(tmp_path / "a$(touch MARKER)"))
+    with pytest.raises(hnn_netpyne.errors.SimulationError, match=r"HNN_NETPYNE_CACHE"):
+        mechanisms.cache_root()
+
+
+@pytest.mark.slow
+def test_cache_path_with_backticks_compiles_without_running_them(tmp_path):
+    """A fresh compile into a cache path holding backticks and a space: the run works,
+    nothing of the path is run (about two minutes: nrnivmodl compiles everything)."""
+    marker = tmp_path / "MARKER"
+    cache = tmp_path / f"c`touch {marker.name}` sp"
+    out = _init_with_cache(cache, tmp_path)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert (tmp_path / "run" / "manifest.json").is_file()
+    assert len(list(cache.glob("nrnmech-*/.complete"))) == 1
+    assert not list(tmp_path.rglob(marker.name)) and not list(cache.parent.rglob("MARKER"))
+
+
+@pytest.mark.slow
+def test_injection_table_executes_nothing(tmp_path):
+    """Every route x payload through a fresh process: nothing executed or written outside."""
+    from injection_payloads import main
+
+    main(tmp_path)
+    assert not list(tmp_path.rglob("MARKER*[0-9]"))
