@@ -98,16 +98,24 @@ def _items(mapping):
 
 def _check_text(data, where):
     """No key or string anywhere in ``data`` holds a control character (newline, NUL, ...)."""
-    stack = [(data, where)]
+    stack, open_ids = [(data, where)], set()  # open_ids: the containers above this item
     while stack:
         item, path = stack.pop()
+        if path is None:  # the end of a container's items
+            open_ids.discard(item)
+            continue
+        if isinstance(item, (dict, list, tuple)):
+            if id(item) in open_ids:
+                _refuse(path, "...", "the specs contain themselves (a cycle)")
+            open_ids.add(id(item))
+            stack.append((id(item), None))
         if isinstance(item, dict):
             for key, value in item.items():
-                inner = f"{path}[{key!r}]" if item is not data else (
-                    f"{path}.{key}" if path else str(key))
                 if isinstance(key, str) and _CONTROL.search(key):
                     _refuse(f"{path or 'netParams'} key", key, "control characters (such as "
                             "a newline) are not allowed in any name")
+                inner = f"{path}[{key!r}]" if item is not data else (
+                    f"{path}.{key}" if path else str(key))
                 stack.append((value, inner))
         elif isinstance(item, (list, tuple)):
             stack.extend((value, f"{path}[{index}]") for index, value in enumerate(item))
@@ -117,17 +125,22 @@ def _check_text(data, where):
 
 
 def _is_number(value):
-    return (isinstance(value, (int, float)) and not isinstance(value, bool)
-            and math.isfinite(value))
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer beyond any float
+        return False
 
 
 def _check_hoc_global(where, key, value):
     """``key=value`` becomes a hoc statement: a known global name and a finite number."""
     names = allowed_names()
     mechanisms = names["density"] | names["point"] | {f"{ion}_ion" for ion in names["ion"]}
-    name, _, mechanism = key.partition("_") if isinstance(key, str) else ("", "", "")
-    known = key in HOC_GLOBALS or (IDENTIFIER.fullmatch(name or "-") and mechanism in mechanisms)
-    if not (isinstance(key, str) and IDENTIFIER.fullmatch(key) and known):
+    known = isinstance(key, str) and IDENTIFIER.fullmatch(key) and (
+        key in HOC_GLOBALS or any(key.endswith(f"_{mechanism}") and len(key) > len(mechanism) + 1
+                                  and key[0].isalpha() for mechanism in mechanisms))
+    if not known:
         _refuse(f"{where} key", key, "NetPyNE runs each key as a hoc statement; allowed: "
                 f"{', '.join(sorted(HOC_GLOBALS))} or <variable>_<mechanism> of a known "
                 "mechanism")

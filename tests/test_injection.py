@@ -307,6 +307,23 @@ def test_accepted_specs_keep_their_run_folder(tmp_path):
     check_specs(dict(cfg, saveFolder="batch", simLabel=".netpyne"), net, "cfg.json")
 
 
+def test_odd_python_specs_end_in_one_line(tmp_path):
+    """The API takes any Python objects: cycles, huge integers, shared parts."""
+    from hnn_netpyne.model.spec_safety import UnsafeSpecError, check_specs
+
+    cfg, net = base_specs(tmp_path / "run")
+    loop = {}
+    loop["self"] = loop
+    for bad, key in (({"loop": loop}, "simConfig.loop['self']"),
+                     ({"hParams": {"celsius": 10**400}}, "simConfig.hParams['celsius']")):
+        with pytest.raises(UnsafeSpecError) as refusal:
+            check_specs(dict(cfg, **bad), net, "api")
+        _one_line_refusal(str(refusal.value), key, "api")
+    shared = [0.0, 1.0]
+    check_specs(dict(cfg, sharedA=shared, sharedB={"again": shared}), net, "api")
+    check_specs(dict(cfg, hParams={"celsius": 37.0, "tau_m_km": 1.0}), net, "api")
+
+
 def test_allowed_names_exist_in_neuron():
     """Every hoc name of the allow-list is a mechanism NEURON knows (ours loaded)."""
     from neuron import h
