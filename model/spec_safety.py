@@ -221,6 +221,10 @@ def _check_hoc_names(net_params):
     for label, mech in _items(net_params.get("synMechParams")):
         _check_name(f"synMechParams[{label!r}].mod", mech.get("mod"), names["point"],
                     "point process")
+        for key, value in _items(mech.get("pointerParams")):  # hoc variable names
+            if isinstance(value, str) and not IDENTIFIER.fullmatch(value):
+                _refuse(f"synMechParams[{label!r}].pointerParams[{key!r}]", value,
+                        "only an identifier is allowed")
     for label, rule in _items(net_params.get("connParams")):
         plasticity = rule.get("plast")
         if plasticity:
