@@ -1,0 +1,174 @@
+"""One page's session: the model being edited, its runs, their results and the
+recorded data; every action the page offers is a method here."""
+
+import shlex
+import subprocess
+import sys
+
+from hnn_netpyne.errors import HNNNetpyneError, ParameterError
+from hnn_netpyne.gui.compare import DATA_SUFFIXES, compare_dipoles, read_recorded_dipole
+from hnn_netpyne.gui.runs import RUNS_FOLDER, Run, check_finished
+from hnn_netpyne.gui.state import CONFIG_SUFFIXES, PARAM_SUFFIXES, ModelState, RunOptions
+
+EXPORT_KINDS = ("script", "netpyne-json", "sonata")
+SCRIPT_TEMPLATE = '''"""Reproduces the hnn-netpyne GUI run {label!r}: run it in the workspace folder."""
+from hnn_netpyne import read_network_configuration, simulate_dipole
+
+net = read_network_configuration({config!r})
+dipoles = simulate_dipole(net, tstop={tstop!r}, dt={dt!r}, n_trials={n_trials!r},
+                          solver={solver!r}, n_threads={n_threads!r})
+for k, dipole in enumerate(dipoles, start=1):
+    dipole.write(f"{label}_dipole_{{k}}.txt")
+'''
+
+
+class Session:
+    """What one browser page works on.
+
+    Parameters
+    ----------
+    workspace : Workspace
+        The only folder read or written.
+    """
+
+    def __init__(self, workspace):
+        self.workspace = workspace
+        self.model = ModelState()
+        self.options = RunOptions()
+        self.runs = {}  # label -> Run, in start order
+        self._results = {}  # label -> read_run_folder's dict
+        self.data = None  # (name, times ms, nAm) of a recorded dipole
+
+    # --- runs -----------------------------------------------------------------
+
+    def next_label(self):
+        """A run name not used yet in this session or the workspace."""
+        taken = set(self.runs)
+        return next(f"run{k}" for k in range(1, 100_000) if f"run{k}" not in taken
+                    and not (self.workspace.root / RUNS_FOLDER / f"run{k}").exists())
+
+    def start_run(self, options):
+        """Start a run of the current model with ``options``; the Run."""
+        options = options.checked()
+        active = self.active_run()
+        if active is not None:
+            raise ParameterError(f"run {active.options.label} is still running; cancel it "
+                                 "or wait", key="label", value=options.label)
+        run = Run(self.workspace, self.model, options)
+        self.runs[options.label] = run
+        self._results.pop(options.label, None)
+        self.options = options
+        return run
+
+    def active_run(self):
+        """The run still going, or None."""
+        return next((r for r in self.runs.values() if r.progress()["status"] == "running"),
+                    None)
+
+    def cancel(self):
+        """Cancel the active run (if any); its label or None."""
+        run = self.active_run()
+        if run is None:
+            return None
+        run.cancel()
+        return run.options.label
+
+    def finished_labels(self):
+        """Labels of the runs that finished well, in start order."""
+        return [label for label, run in self.runs.items()
+                if run.progress()["status"] == "done"]
+
+    def results(self, label):
+        """The results of finished run ``label`` (read once from its run folder)."""
+        from hnn_netpyne.analysis.figures import read_run_folder
+
+        if label not in self._results:
+            if label not in self.runs:
+                raise ParameterError("no such run", key="run", value=label)
+            self._results[label] = read_run_folder(check_finished(self.runs[label]))
+        return self._results[label]
+
+    def shown_dipole(self, label, smooth_ms, scale):
+        """Trial-averaged dipole (nAm) of run ``label``, smoothed (ms, 0: not) and scaled."""
+        from hnn_netpyne.analysis.dipole import average_dipoles
+        from hnn_netpyne.analysis.figures import plotted_smooth_window
+
+        dipoles = self.results(label)["dipoles"]
+        avg = dipoles[0].copy() if len(dipoles) == 1 else average_dipoles(dipoles)
+        return avg.postprocess(plotted_smooth_window(smooth_ms, avg), scale)
+
+    # --- files ----------------------------------------------------------------
+
+    def open_file(self, name, kind):
+        """Read workspace file ``name`` as 'config', 'params' or 'data'; a message."""
+        suffixes = {"config": CONFIG_SUFFIXES, "params": PARAM_SUFFIXES,
+                    "data": DATA_SUFFIXES}[kind]
+        path = self.workspace.path(name, suffixes)
+        if kind == "config":
+            self.model.load_configuration(path, name)
+            return f"read network configuration {name}: {len(self.model.drives)} drives"
+        if kind == "params":
+            self.model.load_params(path, name)
+            return f"read parameter file {name}: {len(self.model.drives)} drives"
+        times, nAm = read_recorded_dipole(path)
+        self.data = (name, times, nAm)
+        return f"read recorded dipole {name}: {len(times)} samples, {times[0]:g}-{times[-1]:g} ms"
+
+    def save_configuration(self, name):
+        """Write the model as an hnn-core network configuration file; a message."""
+        path = self.workspace.path(name, CONFIG_SUFFIXES)
+        self.model.save_configuration(path)
+        return f"saved {self.workspace.relative(path)}"
+
+    def compare(self, label, smooth_ms, scale, tmin=None, tmax=None):
+        """RMSE and correlation of run ``label``'s shown dipole against the recorded data."""
+        if self.data is None:
+            raise ParameterError("load a recorded dipole first", key="data", value=None)
+        dipole = self.shown_dipole(label, smooth_ms, scale)
+        _, times, nAm = self.data
+        return compare_dipoles(dipole.times, dipole.data["agg"], times, nAm, tmin, tmax)
+
+    # --- exports ----------------------------------------------------------------
+
+    def export(self, kind, name):
+        """Export the model: a Python script, NetPyNE JSON or a SONATA circuit; a message."""
+        options = self.options.checked()
+        if kind == "script":
+            script = self.workspace.path(name, (".py",))
+            config = script.with_suffix(".json")
+            self.model.save_configuration(config)
+            from hnn_netpyne.analysis.io import atomic_write
+
+            text = SCRIPT_TEMPLATE.format(label=script.stem, config=config.name,
+                                          tstop=options.tstop, dt=options.dt,
+                                          n_trials=options.n_trials, solver=options.solver,
+                                          n_threads=options.n_threads)
+            atomic_write(script, lambda fid: fid.write(text))
+            return f"wrote {self.workspace.relative(script)} and {config.name}"
+        if kind not in EXPORT_KINDS:
+            raise ParameterError("unknown export", key="export", value=kind)
+        outdir = self.workspace.path(name)
+        config = self.workspace.path(f"{name}.network.json")
+        self.model.save_configuration(config)
+        arguments = [f"export-{kind.split('-')[0] if kind == 'sonata' else 'json'}",
+                     self.workspace.relative(outdir), "--network-config",
+                     self.workspace.relative(config), "--overwrite"]
+        done = subprocess.run([sys.executable, "-m", "hnn_netpyne.cli"] + arguments,
+                              cwd=self.workspace.root, stdin=subprocess.DEVNULL,
+                              capture_output=True, text=True, errors="replace")
+        if done.returncode != 0:
+            lines = (done.stderr or done.stdout).strip().splitlines()
+            raise ParameterError(lines[-1] if lines else f"exit status {done.returncode}")
+        return f"wrote {self.workspace.relative(outdir)}/ (hnn-netpyne {shlex.join(arguments)})"
+
+    def close(self):
+        """Cancel what still runs (the page was closed)."""
+        for run in self.runs.values():
+            run.cancel()
+
+
+def message_of(err):
+    """The one line shown for a failed action."""
+    if isinstance(err, HNNNetpyneError):
+        return str(err)
+    return f"{type(err).__name__}: {err}"
