@@ -47,18 +47,19 @@ def _labelled(field):
     return f"{field.label} ({field.unit})" if field.unit else field.label
 
 
-def field_widget(field, value):
+def field_widget(field, value, css_class):
     """The input widget of a drive field (its label carries the unit)."""
-    label = _labelled(field)
+    label, css = _labelled(field), {"css_classes": [css_class]}
     if isinstance(field.kind, tuple):
-        return pn.widgets.Select(name=label, options=list(field.kind), value=value, width=170)
+        return pn.widgets.Select(name=label, options=list(field.kind), value=value, width=170,
+                                 **css)
     if field.kind == "bool":
-        return pn.widgets.Checkbox(name=label, value=bool(value), width=260)
+        return pn.widgets.Checkbox(name=label, value=bool(value), width=260, **css)
     if field.kind == "int":
-        return pn.widgets.IntInput(name=label, value=int(value), width=170)
+        return pn.widgets.IntInput(name=label, value=int(value), width=170, **css)
     if field.kind == "text":
-        return pn.widgets.TextInput(name=label, value=str(value), width=170)
-    return pn.widgets.FloatInput(name=label, value=value, width=170)
+        return pn.widgets.TextInput(name=label, value=str(value), width=170, **css)
+    return pn.widgets.FloatInput(name=label, value=value, width=170, **css)
 
 
 class DriveEditor:
@@ -69,7 +70,7 @@ class DriveEditor:
         row = page.session.model.drives[index]
         self.row = row
         self.name = pn.widgets.TextInput(name="name", value=row["name"], width=170)
-        self.fields = {f.key: field_widget(f, row["values"][f.key])
+        self.fields = {f.key: field_widget(f, row["values"][f.key], f"drive-{index}-{f.key}")
                        for f in FIELDS.get(row["type"], ())}
         self.table = {(f.key, ct): pn.widgets.FloatInput(
             value=row["per_type"][f.key][ct], width=110)
@@ -136,8 +137,10 @@ class Page:
         model = self.session.model
         self.model_select = pn.widgets.Select(name="model", options={v: k for k, v in
                                               MODELS.items()}, value=model.model, width=300)
-        self.mesh_x = pn.widgets.IntInput(name="pyramidal cells along x", value=10, width=170)
-        self.mesh_y = pn.widgets.IntInput(name="pyramidal cells along y", value=10, width=170)
+        self.mesh_x = pn.widgets.IntInput(name="pyramidal cells along x", value=10, width=170,
+                                          css_classes=["mesh-x"])
+        self.mesh_y = pn.widgets.IntInput(name="pyramidal cells along y", value=10, width=170,
+                                          css_classes=["mesh-y"])
         message = new_message("model")
         apply = pn.widgets.Button(name="Use this model", button_type="primary",
                                   css_classes=["apply-model"])
@@ -281,8 +284,10 @@ class Page:
                                         value=opts.solver, width=140),
             "n_threads": pn.widgets.IntInput(name="threads (0: automatic)", value=0, width=170),
             "label": pn.widgets.TextInput(name="run name", value=self.session.next_label(),
-                                          width=140, css_classes=["run-label"]),
+                                          width=140),
         }
+        for key, widget in self.run_widgets.items():
+            widget.css_classes = [f"run-{key}"]
         self.run_message = new_message("run")
         start = pn.widgets.Button(name="Run", button_type="primary", css_classes=["start-run"])
         cancel = pn.widgets.Button(name="Cancel", button_type="danger",
@@ -341,7 +346,7 @@ class Page:
                                                   options={"aggregate": "agg", "L2/3": "L2",
                                                            "L5": "L5"})
         self.smooth = pn.widgets.FloatInput(name="smoothing window (ms, 0: none)", value=0.0,
-                                            width=200)
+                                            width=200, css_classes=["smooth"])
         self.scale = pn.widgets.FloatInput(name="scale factor", value=1.0, width=140)
         self.results_message = new_message("results")
         show = pn.widgets.Button(name="Redraw", button_type="primary")
