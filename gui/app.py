@@ -297,10 +297,12 @@ class Page:
         self.progress = pn.indicators.Progress(value=0, max=1000, width=400, bar_color="primary")
         self.progress_text = pn.pane.Markdown("No run yet.", css_classes=["run-progress"])
         self.command = pn.pane.Markdown("", css_classes=["run-command"])
+        self.figure_timing = pn.pane.Markdown("", css_classes=["figure-timing"])
         self.run_log = pn.pane.Str("", styles={"font-size": "0.8em", "max-height": "200px",
                                                "overflow": "auto"})
         return pn.Column(pn.FlexBox(*self.run_widgets.values()), pn.Row(start, cancel),
-                         self.run_message, self.progress, self.progress_text, self.command,
+                         self.run_message, self.progress, self.progress_text,
+                         self.figure_timing, self.command,
                          self.run_log, sizing_mode="stretch_width")
 
     def _start(self):
@@ -337,6 +339,8 @@ class Page:
             self.run_widgets["label"].value = self.session.next_label()
             self.refresh_results(latest=run.options.label)
             self.figures_ready_s = time.monotonic() - run.ended
+            self.figure_timing.object = (f"Figures of {run.options.label} drawn "
+                                         f"{self.figures_ready_s:.2f} s after the run ended.")
 
     # --- Results --------------------------------------------------------------------
 
@@ -357,15 +361,18 @@ class Page:
                              for name in ("dipole", "raster", "histogram", "psd",
                                           "spectrogram", "positions")}
         p = self.figure_panes
+        self.result_tabs = pn.Tabs(("Dipole", p["dipole"]), ("Spikes", pn.Column(
+            p["raster"], p["histogram"])), ("Spectra", pn.Column(p["psd"], p["spectrogram"])),
+            ("Cells in 3-D", p["positions"]), dynamic=False)
+        self.stale_figures = set()
+        self.result_tabs.param.watch(lambda _: self._draw_shown(), "active")
         return pn.Column(pn.Row(self.result_runs, self.smooth, self.scale),
                          pn.Row(self.layers, show), self.results_message, self.dipole_summary,
-                         pn.Tabs(("Dipole", p["dipole"]), ("Spikes", pn.Column(p["raster"],
-                                 p["histogram"])), ("Spectra", pn.Column(p["psd"],
-                                 p["spectrogram"])), ("Cells in 3-D", p["positions"]),
-                                 dynamic=False))
+                         self.result_tabs)
 
     def refresh_results(self, latest=None):
-        """Draw the figures of the chosen runs (the latest one added when given)."""
+        """Draw the dipole of the chosen runs (the latest one added when given) and the
+        figures of the sub-tab shown; the other sub-tabs are drawn when opened."""
         from hnn_netpyne.gui import figures
 
         labels = self.session.finished_labels()
@@ -374,23 +381,42 @@ class Page:
         if latest is not None:
             chosen = [latest]
         self.result_runs.value = chosen
-        smooth, scale, p = self.smooth.value or 0.0, self.scale.value or 1.0, self.figure_panes
-        p["dipole"].object = figures.dipole_figure(self.session, chosen, self.layers.value,
-                                                   smooth, scale)
-        p["positions"].object = figures.positions_figure(self.session.model.network())
+        smooth, scale = self.smooth.value or 0.0, self.scale.value or 1.0
+        self.figure_panes["dipole"].object = figures.dipole_figure(
+            self.session, chosen, self.layers.value, smooth, scale)
         if chosen:
-            last = chosen[-1]
-            p["raster"].object = figures.raster_figure(self.session, last)
-            p["histogram"].object = figures.histogram_figure(self.session, last)
-            p["psd"].object = figures.psd_figure(self.session, chosen, smooth, scale)
-            p["spectrogram"].object = figures.spectrogram_figure(self.session, last, smooth,
-                                                                 scale)
-            dipole = self.session.shown_dipole(last, smooth, scale)
+            dipole = self.session.shown_dipole(chosen[-1], smooth, scale)
             peak = int(abs(dipole.data["agg"]).argmax())
             self.dipole_summary.object = (
-                f"{last}: aggregate dipole peak {dipole.data['agg'][peak]:.6g} nAm at "
+                f"{chosen[-1]}: aggregate dipole peak {dipole.data['agg'][peak]:.6g} nAm at "
                 f"{dipole.times[peak]:.6g} ms ({len(dipole.times)} samples)")
+        self.stale_figures = {"Spikes", "Spectra", "Cells in 3-D"}
+        self._draw_shown()
         self.refresh_comparison()
+
+    @property
+    def _shown_sub_tab(self):
+        return ("Dipole", "Spikes", "Spectra", "Cells in 3-D")[self.result_tabs.active]
+
+    def _draw_shown(self):
+        """Draw the figures of the Results sub-tab shown, if they are out of date."""
+        from hnn_netpyne.gui import figures
+
+        group = self._shown_sub_tab
+        if group not in self.stale_figures:
+            return
+        self.stale_figures.discard(group)
+        chosen, p = self.result_runs.value, self.figure_panes
+        smooth, scale = self.smooth.value or 0.0, self.scale.value or 1.0
+        if group == "Cells in 3-D":
+            p["positions"].object = figures.positions_figure(self.session.model.network())
+        elif chosen and group == "Spikes":
+            p["raster"].object = figures.raster_figure(self.session, chosen[-1])
+            p["histogram"].object = figures.histogram_figure(self.session, chosen[-1])
+        elif chosen and group == "Spectra":
+            p["psd"].object = figures.psd_figure(self.session, chosen, smooth, scale)
+            p["spectrogram"].object = figures.spectrogram_figure(self.session, chosen[-1],
+                                                                 smooth, scale)
 
     # --- Data ------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ with the address (or give your own in HNN_NETPYNE_GUI_TOKEN).
 import ipaddress
 import os
 import secrets
+import threading
 
 from hnn_netpyne.checks import check_range
 from hnn_netpyne.errors import ParameterError
@@ -71,11 +72,24 @@ def serve(workspace, host="127.0.0.1", port=5006, open_browser=True):
         raise ParameterError(f"cannot listen on {host}:{port} ({err.strerror})", key="port",
                              value=port) from None
     server.start()
+    threading.Thread(target=_warm_up, daemon=True).start()
     if open_browser:
         import webbrowser
 
         webbrowser.open(address)
     server.io_loop.start()
+
+
+def _warm_up():
+    """Import what the first page needs while the browser is still on its way."""
+    import matplotlib.pyplot  # noqa: F401
+    import pandas  # noqa: F401
+
+    from hnn_netpyne.analysis import plots, psd, spectrogram  # noqa: F401
+    from hnn_netpyne.gui import figures  # noqa: F401
+    from hnn_netpyne.network import Network
+
+    Network(mesh_shape=(10, 10))
 
 
 def cmd_gui(args):
