@@ -365,7 +365,8 @@ class Page:
             p["raster"], p["histogram"])), ("Spectra", pn.Column(p["psd"], p["spectrogram"])),
             ("Cells in 3-D", p["positions"]), dynamic=False)
         self.stale_figures = set()
-        self.result_tabs.param.watch(lambda _: self._draw_shown(), "active")
+        self.result_tabs.param.watch(
+            guarded(self.results_message)(lambda _: self._draw_shown()), "active")
         return pn.Column(pn.Row(self.result_runs, self.smooth, self.scale),
                          pn.Row(self.layers, show), self.results_message, self.dipole_summary,
                          self.result_tabs)

@@ -29,7 +29,6 @@ class RunOptions:
     solver: str = "neuron"
     n_threads: Optional[int] = None
     label: str = "run1"
-    dask_address: str = ""  # for sweeps
 
     def checked(self):
         """A copy with every value checked (the command line's ranges)."""
