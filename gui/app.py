@@ -9,12 +9,14 @@ import time
 
 import panel as pn
 
+from hnn_netpyne.errors import ParameterError
 from hnn_netpyne.gui.drive_forms import CELL_TYPES, DRIVE_TYPES, FIELDS, per_type_fields
 from hnn_netpyne.gui.session import EXPORT_KINDS, Session, message_of
 from hnn_netpyne.gui.state import GAIN_KEYS, MODELS, RunOptions
 from hnn_netpyne.model.solver import SOLVERS
 
 CONNECTIVITY_TAB = 2  # its table is filled when first shown (it has ~40 rows to build)
+SWEEP_TAB = 6
 POLL_MS = 250
 """How often the page asks the running worker for progress."""
 FIGURE_DPI = 96
@@ -123,10 +125,12 @@ class Page:
         self.tabs = pn.Tabs(("Model", self._model_tab()), ("Drives", self._drives_tab()),
                             ("Connectivity", self._connectivity_tab()),
                             ("Run", self._run_tab()), ("Results", self._results_tab()),
-                            ("Data", self._data_tab()), ("Export", self._export_tab()),
+                            ("Data", self._data_tab()), ("Sweep", self._sweep_tab()),
+                            ("Export", self._export_tab()),
                             dynamic=False, sizing_mode="stretch_width")
         self.tabs.param.watch(lambda _: self.connections_stale and self.refresh_connections(),
                               "active")
+        self.tabs.param.watch(lambda e: e.new == SWEEP_TAB and self._sweep_names(), "active")
         self.view = pn.Column(
             pn.pane.Markdown("## hnn-netpyne: the HNN neocortical column", margin=(0, 10)),
             self.tabs, sizing_mode="stretch_width")
@@ -305,10 +309,13 @@ class Page:
                          self.figure_timing, self.command,
                          self.run_log, sizing_mode="stretch_width")
 
-    def _start(self):
+    def _run_values(self):
         values = {k: w.value for k, w in self.run_widgets.items()}
         values["n_threads"] = values["n_threads"] or None
-        run = self.session.start_run(RunOptions(**values))
+        return values
+
+    def _start(self):
+        run = self.session.start_run(RunOptions(**self._run_values()))
         self.command.object = f"Equivalent command (in the workspace):\n\n`{run.command}`"
         return f"run {run.options.label} started"
 
@@ -461,6 +468,87 @@ class Page:
             f"over {result['tmin']:g}-{result['tmax']:g} ms ({result['n_samples']} samples)")
         return None
 
+    # --- Sweep ------------------------------------------------------------------------
+
+    def _sweep_tab(self):
+        self.sweep_message = new_message("sweep")
+        self.sweep_widgets = {
+            "parameter": pn.widgets.Select(name="drive parameter", options=[], width=300),
+            "values": pn.widgets.TextInput(name="values (comma-separated, in its unit)",
+                                           width=300, placeholder="20, 25, 30"),
+            "n_jobs": pn.widgets.IntInput(name="local worker processes", value=1, width=170),
+            "scheduler": pn.widgets.TextInput(name="Dask scheduler address (blank: local)",
+                                              width=300, placeholder="tcp://host:8786"),
+            "label": pn.widgets.TextInput(name="sweep name", value="sweep1", width=140)}
+        for key, widget in self.sweep_widgets.items():
+            widget.css_classes = [f"sweep-{key}"]
+        start = pn.widgets.Button(name="Run sweep", button_type="primary",
+                                  css_classes=["start-sweep"])
+        cancel = pn.widgets.Button(name="Cancel", button_type="danger")
+        best = pn.widgets.Button(name="Load best fit into the editor", css_classes=["best"])
+        guard = guarded(self.sweep_message)
+        start.on_click(guard(lambda _: self._start_sweep()))
+        cancel.on_click(guard(lambda _: self.session.sweep and self.session.sweep.cancel()))
+        best.on_click(guard(lambda _: self._load_best()))
+        self.sweep_progress = pn.pane.Markdown("Sweeps use the Run tab's tstop, dt and "
+                                               "trials; each point is scored against the "
+                                               "recorded dipole of the Data tab.",
+                                               css_classes=["sweep-progress"])
+        self.sweep_table = pn.widgets.Tabulator(disabled=True, show_index=False, height=300,
+                                                sizing_mode="stretch_width")
+        self.sweep_shown = None
+        return pn.Column(pn.FlexBox(*self.sweep_widgets.values()), pn.Row(start, cancel, best),
+                         self.sweep_message, self.sweep_progress, self.sweep_table,
+                         sizing_mode="stretch_width")
+
+    def _sweep_names(self):
+        from hnn_netpyne.gui.sweeps import sweepable_names
+
+        self.sweep_widgets["parameter"].options = sweepable_names(self.session.model.drives)
+
+    def _start_sweep(self):
+        w = self.sweep_widgets
+        try:
+            values = [float(v) for v in w["values"].value.split(",") if v.strip()]
+        except ValueError:
+            raise ParameterError("values must be numbers separated by commas", key="values",
+                                 value=w["values"].value) from None
+        options = RunOptions(**dict(self._run_values(), label=w["label"].value))
+        sweep = self.session.start_sweep(options, w["parameter"].value, values,
+                                         w["n_jobs"].value, w["scheduler"].value)
+        self.sweep_shown = None
+        return f"sweep started: {sweep.command}"
+
+    def _load_best(self):
+        rows = [r for r in self.sweep_table.value.to_dict("records") if "RMSE (nAm)" in r
+                and r["status"] == "done"] if self.sweep_table.value is not None else []
+        if not rows:
+            raise ParameterError("no scored sweep point: load a recorded dipole on the Data "
+                                 "tab, then finish a sweep", key="sweep", value=None)
+        best = min(rows, key=lambda r: r["RMSE (nAm)"])
+        text = self.session.load_sweep_point({self.session.sweep.parameter:
+                                              best[self.session.sweep.parameter]})
+        self.refresh_drives()
+        return f"{text} (point {best['point']}, RMSE {best['RMSE (nAm)']:.6g} nAm)"
+
+    def poll_sweep(self):
+        """Show the sweep's progress, and its table once it is done."""
+        import pandas as pd
+
+        sweep = self.session.sweep
+        if sweep is None:
+            return
+        state = sweep.progress()
+        self.sweep_progress.object = (f"**{sweep.label}: {state['status']}** - "
+                                      f"{state['done']} of {state['n_points']} points, "
+                                      f"{state['elapsed_s']:.1f} s" + (
+                                          f" - {state['message']}" if state["message"] else ""))
+        if state["status"] == "done" and self.sweep_shown != sweep.label:
+            self.sweep_shown = sweep.label
+            self.sweep_table.value = pd.DataFrame(self.session.sweep_table(
+                self.smooth.value or 0.0, self.scale.value or 1.0,
+                *[w.value for w in self.window]))
+
     # --- Export ----------------------------------------------------------------------
 
     def _export_tab(self):
@@ -489,5 +577,7 @@ def create_page(workspace, token=None):
                                     "by `hnn-netpyne gui`.")
     page = Page(workspace)
     pn.state.add_periodic_callback(guarded(page.run_message)(page.poll), period=POLL_MS)
+    pn.state.add_periodic_callback(guarded(page.sweep_message)(page.poll_sweep),
+                                   period=POLL_MS)
     pn.state.on_session_destroyed(lambda _context: page.session.close())
     return page.view

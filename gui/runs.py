@@ -46,37 +46,33 @@ def _children(pid):
     return found
 
 
-class Run:
-    """One run in a worker process (``python -m hnn_netpyne.cli run ...``).
+class Worker:
+    """A worker process (``python -m hnn_netpyne.cli ARGUMENTS`` in the workspace) whose
+    output is read for progress; Cancel ends it and every process it started.
 
     Parameters
     ----------
     workspace : Workspace
-        Where the configuration file and the run folder go.
-    state : ModelState
-        The model to run (saved now, so later edits do not change this run).
-    options : RunOptions
-        Run length, step, trials, processes, solver.
+        The worker's current folder.
+    arguments : list of str
+        ``hnn-netpyne`` arguments.
+    label : str
+        Its name on the page.
     """
 
-    def __init__(self, workspace, state, options):
-        self.options = options.checked()
-        runs = workspace.path(RUNS_FOLDER)
-        runs.mkdir(exist_ok=True)
-        self.config_path = workspace.path(f"{RUNS_FOLDER}/{self.options.label}.json")
-        self.folder = workspace.path(f"{RUNS_FOLDER}/{self.options.label}")
-        state.save_configuration(self.config_path)
-        self.arguments = run_command(workspace.relative(self.config_path),
-                                     workspace.relative(self.folder), self.options)
+    progress_pattern = _PROGRESS
+
+    def __init__(self, workspace, arguments, label):
+        self.arguments, self.label = arguments, label
         self.log = collections.deque(maxlen=200)
-        self.trial, self.n_trials, self.t_ms = 0, self.options.n_trials, 0.0
+        self.step, self.n_steps, self.amount = 0, 1, 0.0
         self.status, self.message = "running", ""
         self.started = time.monotonic()
         self.ended = None
         self._lock = threading.Lock()
         env = dict(os.environ, PYTHONUNBUFFERED="1")
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "hnn_netpyne.cli"] + self.arguments, cwd=workspace.root,
+            [sys.executable, "-m", "hnn_netpyne.cli"] + arguments, cwd=workspace.root,
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             text=True, errors="replace", env=env, start_new_session=True)
         self._reader = threading.Thread(target=self._read, daemon=True)
@@ -95,14 +91,14 @@ class Run:
         return self._process.pid
 
     def _read(self):
-        for line in self._process.stdout:
+        for line in self._process.stdout:  # universal newlines: progress bars' \r too
             line = line.rstrip()
             with self._lock:
                 self.log.append(line)
-                found = _PROGRESS.search(line)
+                found = self.progress_pattern.search(line)
                 if found:
-                    self.trial, self.n_trials = int(found[1]), int(found[2])
-                    self.t_ms = float(found[3])
+                    self.step, self.n_steps = int(found[1]), int(found[2])
+                    self.amount = float(found[3]) if found.lastindex >= 3 else float(found[1])
                 error = _ERROR.search(line)
                 if error and not self.message:
                     self.message = error[1] or line
@@ -114,21 +110,18 @@ class Run:
                     self.message = (self.log[-1] if self.log else f"exit status {code}")
             self.ended = time.monotonic()
 
-    def progress(self):
-        """A snapshot: status, trial (from 1), trials, simulated and total ms, message."""
+    def _snapshot(self):
         with self._lock:
-            return {"status": self.status, "trial": self.trial, "n_trials": self.n_trials,
-                    "t_ms": self.t_ms, "tstop_ms": self.options.tstop,
-                    "message": self.message, "elapsed_s": (self.ended or time.monotonic())
-                    - self.started}
+            return {"status": self.status, "message": self.message,
+                    "elapsed_s": (self.ended or time.monotonic()) - self.started}
 
     def wait(self, timeout=None):
         """Wait for the worker (and its output reader); the final status."""
         self._reader.join(timeout)
-        return self.progress()["status"]
+        return self._snapshot()["status"]
 
     def cancel(self):
-        """End the run and every process it started (SIGTERM, then SIGKILL)."""
+        """End the worker and every process it started (SIGTERM, then SIGKILL)."""
         with self._lock:
             if self.status != "running":
                 return
@@ -151,6 +144,38 @@ class Run:
                 os.kill(pid, signum)
             except ProcessLookupError:
                 pass
+
+
+class Run(Worker):
+    """One run: ``hnn-netpyne run`` on the model saved now (later edits do not change it).
+
+    Parameters
+    ----------
+    workspace : Workspace
+        Where the configuration file and the run folder go.
+    state : ModelState
+        The model to run.
+    options : RunOptions
+        Run length, step, trials, processes, solver.
+    """
+
+    def __init__(self, workspace, state, options):
+        self.options = options.checked()
+        workspace.path(RUNS_FOLDER).mkdir(exist_ok=True)
+        self.config_path = workspace.path(f"{RUNS_FOLDER}/{self.options.label}.json")
+        self.folder = workspace.path(f"{RUNS_FOLDER}/{self.options.label}")
+        state.save_configuration(self.config_path)
+        super().__init__(workspace, run_command(workspace.relative(self.config_path),
+                                                workspace.relative(self.folder),
+                                                self.options), self.options.label)
+
+    def progress(self):
+        """A snapshot: status, trial (from 1), trials, simulated and total ms, message."""
+        state = self._snapshot()
+        with self._lock:
+            return dict(state, trial=self.step, n_trials=max(self.n_steps,
+                                                             self.options.n_trials),
+                        t_ms=self.amount, tstop_ms=self.options.tstop)
 
 
 def check_finished(run):

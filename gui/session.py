@@ -38,6 +38,7 @@ class Session:
         self.runs = {}  # label -> Run, in start order
         self._results = {}  # label -> read_run_folder's dict
         self.data = None  # (name, times ms, nAm) of a recorded dipole
+        self.sweep = None  # the last sweep started
 
     # --- runs -----------------------------------------------------------------
 
@@ -96,6 +97,33 @@ class Session:
         dipoles = self.results(label)["dipoles"]
         avg = dipoles[0].copy() if len(dipoles) == 1 else average_dipoles(dipoles)
         return avg.postprocess(plotted_smooth_window(smooth_ms, avg), scale)
+
+    # --- sweeps ----------------------------------------------------------------
+
+    def start_sweep(self, options, name, values, n_jobs=1, scheduler=""):
+        """Start a sweep of drive parameter ``name`` over ``values``; the Sweep."""
+        from hnn_netpyne.gui.sweeps import Sweep
+
+        if self.sweep is not None and self.sweep.progress()["status"] == "running":
+            raise ParameterError(f"sweep {self.sweep.label} is still running; cancel it "
+                                 "or wait", key="sweep", value=options.label)
+        self.sweep = Sweep(self.workspace, self.model, options, name, values, n_jobs,
+                           scheduler)
+        return self.sweep
+
+    def sweep_table(self, smooth_ms, scale, tmin=None, tmax=None):
+        """The finished sweep's points, scored against the recorded dipole if loaded."""
+        if self.sweep is None or self.sweep.progress()["status"] != "done":
+            raise ParameterError("no finished sweep", key="sweep", value=None)
+        data = None if self.data is None else self.data[1:]
+        return self.sweep.table(data, smooth_ms, scale, tmin, tmax)
+
+    def load_sweep_point(self, values):
+        """Put a sweep point's parameter values ({name: value}) into the editor."""
+        from hnn_netpyne.gui.sweeps import apply_point
+
+        self.model.replace_drives(apply_point(self.model.drives, values))
+        return "loaded " + ", ".join(f"{k} = {v:g}" for k, v in values.items())
 
     # --- files ----------------------------------------------------------------
 
@@ -163,8 +191,8 @@ class Session:
 
     def close(self):
         """Cancel what still runs (the page was closed)."""
-        for run in self.runs.values():
-            run.cancel()
+        for worker in list(self.runs.values()) + [self.sweep] * (self.sweep is not None):
+            worker.cancel()
 
 
 def message_of(err):

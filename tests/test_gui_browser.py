@@ -204,6 +204,26 @@ def test_click_during_a_run_is_answered_quickly_and_cancel_ends_it(gui):
     assert group_members(pgid) == []
 
 
+def test_sweep_from_the_page_loads_its_best_fit_into_the_editor(gui):
+    page = gui["page"]
+    tab(page, "Run")
+    enter(page, "run-tstop", 30)
+    tab(page, "Sweep")
+    page.locator(".sweep-parameter select").first.select_option("evoked1.mu")
+    enter(page, "sweep-values", "8, 16")
+    click(page, "start-sweep")
+    wait_text(page, "msg-sweep", "hnn-netpyne sweep gui_sweeps/sweep1.json")
+    wait_text(page, "sweep-progress", "sweep1: done")
+    wait_text(page, "sweep-progress", "2 of 2 points")
+    click(page, "best")
+    wait_text(page, "msg-sweep", "loaded evoked1.mu = ")
+    shown = text_of(page, "msg-sweep")
+    tab(page, "Drives")
+    mu = float(re.search(r"evoked1.mu = ([\d.]+)", shown)[1])
+    assert mu in (8.0, 16.0)
+    assert float(page.locator(".drive-0-mu input").first.input_value()) == mu
+
+
 def test_saved_configuration_reopened_after_reload_is_the_same_network(gui):
     from hnn_netpyne.network_config import first_difference
 

@@ -162,3 +162,26 @@ def test_cancel_ends_the_run_and_its_processes(session):
     assert group_members(run.pid) == []
     with pytest.raises(ParameterError, match="cancelled"):
         session.results("long")
+
+
+def test_sweep_points_are_scored_and_the_best_is_loaded_back(session, tmp_path):
+    session.model.add_drive("evoked")
+    times = np.arange(0.0, 15.0, 0.1)
+    (tmp_path / "rec.txt").write_text("\n".join(f"{t!r} {0.01 * t!r}" for t in times.tolist()))
+    session.open_file("rec.txt", "data")
+    sweep = session.start_sweep(RunOptions(tstop=15.0, label="s1"), "evoked1.mu", [5.0, 10.0])
+    assert sweep.command.startswith("hnn-netpyne sweep gui_sweeps/s1.json")
+    assert sweep.wait(600) == "done", list(sweep.log)
+    assert sweep.progress()["done"] == 2
+    table = session.sweep_table(0.0, 1.0)
+    assert [row["evoked1.mu"] for row in table] == [5.0, 10.0]
+    from hnn_netpyne.batch.store import read_point
+
+    outputs = read_point(sweep.folder / "sweep.h5", 1)["outputs"]
+    agg = outputs["dpl"][0][0]
+    expected = np.sqrt(np.mean((np.interp(times, outputs["times"], agg) - 0.01 * times) ** 2))
+    assert table[1]["RMSE (nAm)"] == pytest.approx(expected, rel=1e-9)
+    best = min(table, key=lambda row: row["RMSE (nAm)"])
+    session.load_sweep_point({"evoked1.mu": best["evoked1.mu"]})
+    assert session.model.network().external_drives["evoked1"]["dynamics"]["mu"] == \
+        best["evoked1.mu"]
