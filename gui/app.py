@@ -125,7 +125,7 @@ class Page:
         self.tabs = pn.Tabs(("Model", self._model_tab()), ("Drives", self._drives_tab()),
                             ("Connectivity", self._connectivity_tab()),
                             ("Run", self._run_tab()), ("Results", self._results_tab()),
-                            ("Data", self._data_tab()), ("Sweep", self._sweep_tab()),
+                            ("Data", self._data_tab()), ("Sweep & fit", self._sweep_tab()),
                             ("Export", self._export_tab()),
                             dynamic=False, sizing_mode="stretch_width")
         self.tabs.param.watch(lambda _: self.connections_stale and self.refresh_connections(),
@@ -499,7 +499,51 @@ class Page:
         self.sweep_shown = None
         return pn.Column(pn.FlexBox(*self.sweep_widgets.values()), pn.Row(start, cancel, best),
                          self.sweep_message, self.sweep_progress, self.sweep_table,
-                         sizing_mode="stretch_width")
+                         pn.layout.Divider(), self._fit_section(), sizing_mode="stretch_width")
+
+    def _fit_section(self):
+        self.fit_message = new_message("fit")
+        self.fit_widgets = {
+            "low": pn.widgets.FloatInput(name="lowest value", value=None, width=140),
+            "high": pn.widgets.FloatInput(name="highest value", value=None, width=140),
+            "solver": pn.widgets.Select(name="solver", options=["bayesian", "cobyla"],
+                                        width=140),
+            "max_iter": pn.widgets.IntInput(name="candidates", value=12, width=140),
+            "label": pn.widgets.TextInput(name="fit name", value="fit1", width=140)}
+        for key, widget in self.fit_widgets.items():
+            widget.css_classes = [f"fit-{key}"]
+        start = pn.widgets.Button(name="Fit to the recorded dipole", button_type="primary",
+                                  css_classes=["start-fit"])
+        cancel = pn.widgets.Button(name="Cancel fit", button_type="danger")
+        load = pn.widgets.Button(name="Load fit into the editor", css_classes=["load-fit"])
+        guard = guarded(self.fit_message)
+        start.on_click(guard(lambda _: self._start_fit()))
+        cancel.on_click(guard(lambda _: self.session.fit and self.session.fit.cancel()))
+        load.on_click(guard(lambda _: self._load_fit()))
+        self.fit_progress = pn.pane.Markdown(
+            "The Optimizer fits the drive parameter chosen above (with the worker processes "
+            "and scheduler above) to the Data tab's recorded dipole, by RMSE.",
+            css_classes=["fit-progress"])
+        return pn.Column(pn.pane.Markdown("#### Fit (hnn-netpyne's Optimizer)"),
+                         pn.FlexBox(*self.fit_widgets.values()), pn.Row(start, cancel, load),
+                         self.fit_message, self.fit_progress)
+
+    def _start_fit(self):
+        w, s = self.fit_widgets, self.sweep_widgets
+        options = RunOptions(**dict(self._run_values(), label=w["label"].value))
+        fit = self.session.start_fit(options, s["parameter"].value,
+                                     (w["low"].value, w["high"].value), w["solver"].value,
+                                     w["max_iter"].value, s["n_jobs"].value,
+                                     s["scheduler"].value)
+        return f"fit started: {fit.command}"
+
+    def _load_fit(self):
+        fit = self.session.fit
+        if fit is None or fit.progress()["status"] != "done":
+            raise ParameterError("no finished fit", key="fit", value=None)
+        text = self.session.load_sweep_point(fit.best())
+        self.refresh_drives()
+        return text
 
     def _sweep_names(self):
         from hnn_netpyne.gui.sweeps import sweepable_names
@@ -532,9 +576,16 @@ class Page:
         return f"{text} (point {best['point']}, RMSE {best['RMSE (nAm)']:.6g} nAm)"
 
     def poll_sweep(self):
-        """Show the sweep's progress, and its table once it is done."""
+        """Show the sweep's and the fit's progress, and the sweep's table once it is done."""
         import pandas as pd
 
+        fit = self.session.fit
+        if fit is not None:
+            state = fit.progress()
+            self.fit_progress.object = (
+                f"**{fit.label}: {state['status']}** - {state['done']} of {state['n_points']} "
+                f"candidates, best RMSE {state['best']:.6g} nAm, {state['elapsed_s']:.1f} s"
+                + (f" - {state['message']}" if state["message"] else ""))
         sweep = self.session.sweep
         if sweep is None:
             return

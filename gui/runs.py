@@ -61,6 +61,8 @@ class Worker:
     """
 
     progress_pattern = _PROGRESS
+    module = "hnn_netpyne.cli"
+    """The module the worker runs; :attr:`command` names it ``hnn-netpyne`` for the cli."""
 
     def __init__(self, workspace, arguments, label):
         self.arguments, self.label = arguments, label
@@ -72,7 +74,7 @@ class Worker:
         self._lock = threading.Lock()
         env = dict(os.environ, PYTHONUNBUFFERED="1")
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "hnn_netpyne.cli"] + arguments, cwd=workspace.root,
+            [sys.executable, "-m", self.module] + arguments, cwd=workspace.root,
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             text=True, errors="replace", env=env, start_new_session=True)
         self._reader = threading.Thread(target=self._read, daemon=True)
@@ -83,7 +85,8 @@ class Worker:
         """The equivalent command line (run in the workspace)."""
         import shlex
 
-        return "hnn-netpyne " + shlex.join(self.arguments)
+        program = "hnn-netpyne" if self.module == "hnn_netpyne.cli" else f"python -m {self.module}"
+        return f"{program} {shlex.join(self.arguments)}"
 
     @property
     def pid(self):

@@ -39,6 +39,7 @@ class Session:
         self._results = {}  # label -> read_run_folder's dict
         self.data = None  # (name, times ms, nAm) of a recorded dipole
         self.sweep = None  # the last sweep started
+        self.fit = None  # the last fit started
 
     # --- runs -----------------------------------------------------------------
 
@@ -118,6 +119,21 @@ class Session:
         data = None if self.data is None else self.data[1:]
         return self.sweep.table(data, smooth_ms, scale, tmin, tmax)
 
+    def start_fit(self, options, name, bounds, solver="bayesian", max_iter=20, n_jobs=1,
+                  scheduler=""):
+        """Start fitting drive parameter ``name`` within ``bounds`` to the recorded dipole."""
+        from hnn_netpyne.gui.sweeps import Fit
+
+        if self.data is None:
+            raise ParameterError("load a recorded dipole (Data tab) to fit to", key="data",
+                                 value=None)
+        if self.fit is not None and self.fit.progress()["status"] == "running":
+            raise ParameterError(f"fit {self.fit.label} is still running; cancel it or wait",
+                                 key="fit", value=options.label)
+        self.fit = Fit(self.workspace, self.model, options, name, bounds, self.data[0], solver,
+                       max_iter, n_jobs, scheduler)
+        return self.fit
+
     def load_sweep_point(self, values):
         """Put a sweep point's parameter values ({name: value}) into the editor."""
         from hnn_netpyne.gui.sweeps import apply_point
@@ -191,8 +207,9 @@ class Session:
 
     def close(self):
         """Cancel what still runs (the page was closed)."""
-        for worker in list(self.runs.values()) + [self.sweep] * (self.sweep is not None):
-            worker.cancel()
+        for worker in list(self.runs.values()) + [self.sweep, self.fit]:
+            if worker is not None:
+                worker.cancel()
 
 
 def message_of(err):

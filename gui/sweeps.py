@@ -12,6 +12,9 @@ from hnn_netpyne.gui.drive_forms import FIELDS, per_type_fields
 from hnn_netpyne.gui.runs import Worker
 
 SWEEPS_FOLDER = "gui_sweeps"
+FITS_FOLDER = "gui_fits"
+"""Workspace folder of the fits: ``<label>.json`` (fit file), ``<label>.network.json``
+and ``<label>.result.json`` (the best values)."""
 """Workspace folder of the sweeps: ``<label>.json`` (sweep file), ``<label>.network.json``
 and ``<label>/`` (the sweep folder with ``sweep.h5``)."""
 MAX_SWEEP_POINTS = 10_000
@@ -46,6 +49,12 @@ def apply_point(rows, values):
     return rows
 
 
+def _check_parameter(state, name):
+    if name not in sweepable_names(state.drives):
+        raise ParameterError("choose a drive parameter of the editor", key="parameter",
+                             value=name)
+
+
 class Sweep(Worker):
     """A sweep of one parameter over given values, in a worker process.
 
@@ -71,9 +80,7 @@ class Sweep(Worker):
 
     def __init__(self, workspace, state, options, name, values, n_jobs=1, scheduler=""):
         options = options.checked()
-        if name not in sweepable_names(state.drives):
-            raise ParameterError("choose a drive parameter of the editor", key="parameter",
-                                 value=name)
+        _check_parameter(state, name)
         if not values or len(values) > MAX_SWEEP_POINTS:
             raise ParameterError(f"give 1 to {MAX_SWEEP_POINTS} values", key="values",
                                  value=values)
@@ -123,3 +130,67 @@ class Sweep(Worker):
                 row.update({"RMSE (nAm)": score["rmse_nAm"], "correlation": score["correlation"]})
             rows.append(row)
         return rows
+
+
+class Fit(Worker):
+    """hnn-netpyne's Optimizer fitting one drive parameter to the recorded dipole.
+
+    Parameters
+    ----------
+    workspace, state, options
+        As for :class:`Sweep`.
+    name : str
+        The parameter, one of :func:`sweepable_names`.
+    bounds : (float, float)
+        Its lowest and highest value.
+    data_name : str
+        The recorded dipole's file (workspace-relative).
+    solver : {'bayesian', 'cobyla'}
+        The Optimizer's solver.
+    max_iter : int
+        Candidates simulated in all.
+    n_jobs, scheduler
+        As for :class:`Sweep`.
+    """
+
+    progress_pattern = re.compile(r"(\d+)/(\d+) candidates, best objective ([-\d.e+]+)")
+    module = "hnn_netpyne.gui.fit_worker"
+
+    def __init__(self, workspace, state, options, name, bounds, data_name, solver="bayesian",
+                 max_iter=20, n_jobs=1, scheduler=""):
+        from hnn_netpyne.batch.optimize import SOLVERS
+        from hnn_netpyne.checks import check_option
+
+        options = options.checked()
+        _check_parameter(state, name)
+        low = check_range("lowest value", bounds[0])
+        high = check_range("highest value", bounds[1], low, low_open=True)
+        check_option("solver", solver, SOLVERS)
+        check_range("candidates", max_iter, 1, MAX_SWEEP_POINTS, integer=True)
+        check_range("worker processes", n_jobs, 1, 256, integer=True)
+        workspace.path(FITS_FOLDER).mkdir(exist_ok=True)
+        label = options.label
+        config = workspace.path(f"{FITS_FOLDER}/{label}.network.json")
+        fit_file = workspace.path(f"{FITS_FOLDER}/{label}.json")
+        self.result_path = workspace.path(f"{FITS_FOLDER}/{label}.result.json")
+        self.parameter = name
+        state.save_configuration(config)
+        spec = {"config": workspace.relative(config), "data": data_name,
+                "constraints": {name: [low, high]}, "tstop": options.tstop, "dt": options.dt,
+                "n_trials": options.n_trials, "solver": solver, "max_iter": max_iter,
+                "n_jobs": n_jobs, "scheduler": scheduler.strip(),
+                "result": workspace.relative(self.result_path)}
+        atomic_write(fit_file, lambda fid: json.dump(spec, fid, indent=1))
+        super().__init__(workspace, [workspace.relative(fit_file)], label)
+
+    def progress(self):
+        """A snapshot: status, candidates done, candidates, best objective (nAm), message."""
+        state = self._snapshot()
+        with self._lock:
+            return dict(state, done=self.step, n_points=self.n_steps, best=self.amount)
+
+    def best(self):
+        """The best values found ({name: value}) of the finished fit."""
+        from hnn_netpyne.readers import read_json
+
+        return read_json(self.result_path)["params"]

@@ -208,7 +208,7 @@ def test_sweep_from_the_page_loads_its_best_fit_into_the_editor(gui):
     page = gui["page"]
     tab(page, "Run")
     enter(page, "run-tstop", 30)
-    tab(page, "Sweep")
+    tab(page, "Sweep & fit")
     page.locator(".sweep-parameter select").first.select_option("evoked1.mu")
     enter(page, "sweep-values", "8, 16")
     click(page, "start-sweep")

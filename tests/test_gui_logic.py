@@ -185,3 +185,27 @@ def test_sweep_points_are_scored_and_the_best_is_loaded_back(session, tmp_path):
     session.load_sweep_point({"evoked1.mu": best["evoked1.mu"]})
     assert session.model.network().external_drives["evoked1"]["dynamics"]["mu"] == \
         best["evoked1.mu"]
+
+
+def test_fit_finds_the_drive_time_of_a_recorded_dipole(session, tmp_path):
+    session.model.add_drive("evoked")
+    target = session.start_run(RunOptions(tstop=20.0, label="target"))
+    assert target.wait(300) == "done", list(target.log)
+    shutil.copy(tmp_path / "gui_runs" / "target" / "dipole_avg.txt", tmp_path / "target.txt")
+    session.open_file("target.txt", "data")
+    row = json.loads(json.dumps(session.model.drives[0]))
+    row["values"]["mu"] = 5.0
+    session.model.update_drive(0, row)
+    fit = session.start_fit(RunOptions(tstop=20.0, label="f1"), "evoked1.mu", (5.0, 25.0),
+                            solver="bayesian", max_iter=6)
+    assert fit.wait(900) == "done", list(fit.log)
+    assert fit.progress()["done"] == 6
+    best = fit.best()["evoked1.mu"]
+    objective = json.loads(fit.result_path.read_text())["objective"]
+    assert fit.progress()["best"] == pytest.approx(objective[-1], rel=1e-5)
+    assert objective == sorted(objective, reverse=True) and objective[-1] < objective[0]
+    # the target's mu (25 ms, the drive's default) is the upper bound: the best of
+    # 6 candidates lies nearer to it than the start (5 ms) does
+    assert abs(best - 25.0) < abs(5.0 - 25.0)
+    session.load_sweep_point(fit.best())
+    assert session.model.drives[0]["values"]["mu"] == best
