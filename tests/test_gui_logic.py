@@ -209,3 +209,22 @@ def test_fit_finds_the_drive_time_of_a_recorded_dipole(session, tmp_path):
     assert abs(best - 25.0) < abs(5.0 - 25.0)
     session.load_sweep_point(fit.best())
     assert session.model.drives[0]["values"]["mu"] == best
+
+
+def test_exported_script_reproduces_the_run_and_json_export_holds_the_drive(session,
+                                                                              tmp_path):
+    session.model.add_drive("evoked")
+    run = session.start_run(RunOptions(tstop=15.0, label="r1"))
+    assert run.wait(300) == "done", list(run.log)
+    assert "wrote model.py" in session.export("script", "model.py")
+    done = subprocess.run([sys.executable, "model.py"], cwd=tmp_path, capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    np.testing.assert_allclose(np.loadtxt(tmp_path / "model_dipole_1.txt"),
+                               np.loadtxt(tmp_path / "gui_runs" / "r1" / "dipole_1.txt"),
+                               rtol=0, atol=1e-9)
+    session.export("netpyne-json", "specs")
+    net_params = json.loads((tmp_path / "specs" / "netParams.json").read_text())
+    assert "evoked1" in net_params["net"]["params"]["popParams"]
+    with pytest.raises(ParameterError, match="workspace"):
+        session.export("netpyne-json", "../elsewhere")
