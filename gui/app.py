@@ -246,10 +246,24 @@ class Page:
             editors={k: None for k in ("index", "source", "target", "location", "receptor",
                                        "gain", "probability")})
         self.conn_table.on_edit(guarded(message)(self._edit_weight))
+        self.synapse_table = pn.widgets.Tabulator(
+            disabled=False, show_index=False, height=330, sizing_mode="stretch_width",
+            editors={"cell type": None, "receptor": None})
+        self.synapse_table.on_edit(guarded(message)(self._edit_synapse))
         return pn.Column(pn.Row(*self.gains.values()), apply, message,
                          pn.pane.Markdown("Cell-to-cell connections: double-click a weight "
                                           "(µS at zero distance) to change it."),
-                         self.conn_table, sizing_mode="stretch_width")
+                         self.conn_table,
+                         pn.pane.Markdown("Synapse kinetics of each cell type (double-click "
+                                          "a value to change it; saved in the network "
+                                          "configuration file)."),
+                         self.synapse_table, sizing_mode="stretch_width")
+
+    def _edit_synapse(self, event):
+        row = self.synapse_table.value.iloc[event.row]
+        self.session.model.set_synapse(row["cell type"], row["receptor"], event.column,
+                                       event.value)
+        return f"{row['cell type']} {row['receptor']}: {event.column} = {event.value:g}"
 
     def _set_gains(self):
         self.session.model.set_gains({k: w.value for k, w in self.gains.items()})
@@ -269,6 +283,7 @@ class Page:
             return
         self.connections_stale = False
         self.conn_table.value = pd.DataFrame(self.session.model.connection_table())
+        self.synapse_table.value = pd.DataFrame(self.session.model.synapse_table())
         model = self.session.model
         gains = dict(model.base().get_global_synaptic_gains(),
                      **{k: v for k, v in model.gains.items() if v is not None})

@@ -16,6 +16,8 @@ MODELS = {"jones_2009": "Jones 2009 / Neymotin 2020", "law_2021": "Law 2021 (bet
 GAIN_KEYS = ("e_e", "e_i", "i_e", "i_i")
 CONFIG_SUFFIXES = (".json",)
 PARAM_SUFFIXES = (".json", ".param")
+SYNAPSE_COLUMNS = {"e": "reversal e (mV)", "tau1": "rise tau1 (ms)", "tau2": "decay tau2 (ms)"}
+"""Synapse kinetics -> their column in the editor (hnn-core's cell synapse parameters)."""
 
 
 @dataclass
@@ -158,6 +160,25 @@ class ModelState:
         conns = self.base()._cell_connectivity()
         check_range("connection index", index, 0, len(conns) - 1, integer=True)
         conns[index]["nc_dict"]["A_weight"] = weight_uS
+
+    def synapse_table(self):
+        """Rows (cell type, receptor, e mV, tau1 ms, tau2 ms) of every cell synapse."""
+        rows = []
+        for cell, entry in self.base().cell_types.items():
+            for receptor, kinetics in entry["cell_object"].synapses.items():
+                rows.append({"cell type": cell, "receptor": receptor,
+                             **{SYNAPSE_COLUMNS[k]: v for k, v in kinetics.items()}})
+        return rows
+
+    def set_synapse(self, cell, receptor, column, value):
+        """Set a synapse's reversal (mV) or time constant (ms), named by its table column."""
+        key = {v: k for k, v in SYNAPSE_COLUMNS.items()}.get(column)
+        check_option("synapse column", column, list(SYNAPSE_COLUMNS.values()))
+        synapses = self.base().cell_types[cell]["cell_object"].synapses
+        check_option("receptor", receptor, list(synapses))
+        if key != "e":
+            check_range(column, value, 0.0, low_open=True)
+        synapses[receptor][key] = value
 
     # --- files ---------------------------------------------------------------
 

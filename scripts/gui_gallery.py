@@ -82,6 +82,13 @@ def main():
             click(page, "load-data")
             wait_text(page, "comparison", "RMSE")
             shoot(page, "data")
+            tab(page, "Sweep & fit")
+            page.locator(".sweep-parameter select").first.select_option("evoked1.mu")
+            enter(page, "sweep-values", "15, 25, 35")
+            click(page, "start-sweep")
+            wait_text(page, "sweep-progress", "3 of 3 points")
+            page.locator(".sweep-progress").filter(has_text="done").first.wait_for()
+            shoot(page, "sweep")
             tab(page, "Export")
             shoot(page, "export")
     finally:

@@ -91,12 +91,17 @@ def test_configuration_round_trip_gives_the_same_network(session):
     model.add_drive("bursty")
     model.set_gains({"e_e": 1.5, "i_e": 0.5})
     model.set_connection_weight(0, 0.0123)
+    model.set_synapse("L5_pyramidal", "ampa", "decay tau2 (ms)", 7.5)
+    with pytest.raises(ParameterError, match="tau2"):
+        model.set_synapse("L5_pyramidal", "ampa", "decay tau2 (ms)", -1.0)
     before = network_to_dict(model.network())
     session.save_configuration("net.json")
     other = Session(session.workspace)
     assert "2 drives" in other.open_file("net.json", "config")
     assert first_difference(network_to_dict(other.model.network()), before) is None
     assert other.model.drives == model.drives
+    assert {"cell type": "L5_pyramidal", "receptor": "ampa", "reversal e (mV)": 0.0,
+            "rise tau1 (ms)": 0.5, "decay tau2 (ms)": 7.5} in other.model.synapse_table()
 
 
 def test_parameter_file_drives_are_read(session, tmp_path):
