@@ -509,7 +509,8 @@ class Page:
                                                "trials; each point is scored against the "
                                                "recorded dipole of the Data tab.",
                                                css_classes=["sweep-progress"])
-        self.sweep_table = pn.widgets.Tabulator(disabled=True, show_index=False, height=300,
+        self.sweep_table = pn.widgets.Tabulator(disabled=True, show_index=False, page_size=15,
+                                                pagination="local",
                                                 sizing_mode="stretch_width")
         self.sweep_shown = None
         return pn.Column(pn.FlexBox(*self.sweep_widgets.values()), pn.Row(start, cancel, best),

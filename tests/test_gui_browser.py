@@ -171,22 +171,26 @@ def test_click_during_a_run_is_answered_quickly_and_cancel_ends_it(gui):
     enter(page, "run-tstop", 100000)
     click(page, "start-run")
     wait_text(page, "run-progress", "ms simulated")
-    run_pid = None
-    started = time.perf_counter()
-    tab(page, "Data")  # drawn in the browser
-    page.locator(".load-data button").first.wait_for(state="visible")
-    tab_ms = 1000 * (time.perf_counter() - started)
+    tab_ms = []
+    for name, shown in (("Data", ".load-data"), ("Model", ".apply-model")) * 3:
+        started = time.perf_counter()
+        tab(page, name)  # drawn in the browser
+        page.locator(f"{shown} button").first.wait_for(state="visible")
+        tab_ms.append(1000 * (time.perf_counter() - started))
+    tab_ms = float(np.median(tab_ms))
     tab(page, "Model")
     enter(page, "open-name", " ")
     started = time.perf_counter()
     click(page, "open-config")  # a round trip to the server
     wait_text(page, "msg-model", "give a file name")
     button_ms = 1000 * (time.perf_counter() - started)
-    print(f"during a run: tab click answered in {tab_ms:.0f} ms, button (server round trip) "
-          f"in {button_ms:.0f} ms (under load, Playwright's own overhead included)")
+    print(f"during a run: tab click answered in {tab_ms:.0f} ms (median of 6), button "
+          f"(server round trip) in {button_ms:.0f} ms (under load, Playwright's own "
+          "overhead included)")
     assert tab_ms < 200
     assert button_ms < 1000  # the 200 ms goal: check on a quiet machine (see docs/guide/gui.md)
     tab(page, "Run")
+    run_pid = None
     for line in Path("/proc").glob("[0-9]*/cmdline"):
         try:
             if b"--tstop\x00100000\x00" in line.read_bytes():
