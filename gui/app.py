@@ -470,11 +470,13 @@ class Page:
         """RMSE and correlation of the latest chosen run against the recorded dipole."""
         from hnn_netpyne.gui import figures
 
+        if self.session.data is None:
+            return None
         labels = self.result_runs.value or self.session.finished_labels()[-1:]
         smooth, scale = self.smooth.value or 0.0, self.scale.value or 1.0
         self.data_figure.object = figures.dipole_figure(self.session, labels, ["agg"], smooth,
                                                         scale)
-        if self.session.data is None or not labels:
+        if not labels:
             return None
         result = self.session.compare(labels[-1], smooth, scale, *[w.value for w in self.window])
         self.comparison.object = (

@@ -81,8 +81,11 @@ def serve(workspace, host="127.0.0.1", port=5006, open_browser=True):
 
 
 def _warm_up():
-    """Import what the first page needs while the browser is still on its way."""
-    import matplotlib.pyplot  # noqa: F401
+    """Import what the first page needs, and draw one figure (fonts, PNG encoder), while
+    the browser is still on its way."""
+    import io
+
+    import matplotlib.pyplot as plt
     import pandas  # noqa: F401
 
     from hnn_netpyne.analysis import plots, psd, spectrogram  # noqa: F401
@@ -90,6 +93,11 @@ def _warm_up():
     from hnn_netpyne.network import Network
 
     Network(mesh_shape=(10, 10))
+    fig, ax = plt.subplots(figsize=figures.FIGSIZE_IN)
+    ax.plot([0, 1], [0, 1], label="warm-up")
+    ax.legend()
+    fig.savefig(io.BytesIO(), format="png")
+    plt.close(fig)
 
 
 def cmd_gui(args):

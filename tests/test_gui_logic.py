@@ -233,3 +233,19 @@ def test_exported_script_reproduces_the_run_and_json_export_holds_the_drive(sess
     assert "evoked1" in net_params["net"]["params"]["popParams"]
     with pytest.raises(ParameterError, match="workspace"):
         session.export("netpyne-json", "../elsewhere")
+
+
+def test_figures_of_a_run_without_spikes_say_so(session):
+    from hnn_netpyne.gui import figures
+
+    run = session.start_run(RunOptions(tstop=10.0, label="quiet"))
+    assert run.wait(300) == "done", list(run.log)
+    assert session.results("quiet")["spike_times"].size == 0
+    texts = {name: [t.get_text() for t in fig.axes[0].texts] for name, fig in (
+        ("raster", figures.raster_figure(session, "quiet")),
+        ("histogram", figures.histogram_figure(session, "quiet")),
+        ("spectrogram", figures.spectrogram_figure(session, "quiet", 0.0, 1.0)))}
+    assert texts["raster"] == texts["histogram"] == ["no spikes in this run"]
+    assert texts["spectrogram"] == ["a 10 ms run is too short for a 5-100 Hz spectrogram"]
+    dipole = figures.dipole_figure(session, ["quiet"], ["agg", "L2", "L5"], 0.0, 1.0)
+    assert len(dipole.axes[0].lines) == 3
