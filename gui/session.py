@@ -194,7 +194,7 @@ class Session:
         outdir = self.workspace.path(name)
         config = self.workspace.path(f"{name}.network.json")
         self.model.save_configuration(config)
-        arguments = [f"export-{kind.split('-')[0] if kind == 'sonata' else 'json'}",
+        arguments = [{"netpyne-json": "export-json", "sonata": "export-sonata"}[kind],
                      self.workspace.relative(outdir), "--network-config",
                      self.workspace.relative(config), "--overwrite"]
         done = subprocess.run([sys.executable, "-m", "hnn_netpyne.cli"] + arguments,

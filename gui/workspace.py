@@ -44,17 +44,3 @@ class Workspace:
     def relative(self, path):
         """``path`` as shown on the page: relative to the workspace."""
         return str(Path(path).resolve().relative_to(self.root))
-
-    def files(self, suffixes):
-        """Workspace files (relative names, sorted) ending in one of ``suffixes``,
-        outside run and hidden folders; at most 500."""
-        found = []
-        for path in sorted(self.root.rglob("*")):
-            rel = path.relative_to(self.root)
-            if any(part.startswith(".") for part in rel.parts) or rel.parts[0] == "gui_runs":
-                continue
-            if path.is_file() and path.suffix.lower() in suffixes:
-                found.append(str(rel))
-                if len(found) >= 500:
-                    break
-        return found

@@ -249,3 +249,15 @@ def test_figures_of_a_run_without_spikes_say_so(session):
     assert texts["spectrogram"] == ["a 10 ms run is too short for a 5-100 Hz spectrogram"]
     dipole = figures.dipole_figure(session, ["quiet"], ["agg", "L2", "L5"], 0.0, 1.0)
     assert len(dipole.axes[0].lines) == 3
+
+
+def test_only_loopback_serves_without_a_token(tmp_path):
+    pn = pytest.importorskip("panel")
+    from hnn_netpyne.gui.app import create_page
+    from hnn_netpyne.gui.server import is_loopback
+
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.4")
+    token = "t" * 24
+    assert pn.state.session_args == {}  # a page opened without ?token=
+    assert "Forbidden" in create_page(Workspace(tmp_path), token=token).object
