@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+import weakref
 from pathlib import Path
 
 from hnn_netpyne.errors import ParameterError
@@ -17,6 +18,7 @@ RUNS_FOLDER = "gui_runs"
 """Workspace folder of the GUI's runs: ``<label>.json`` (the network) and ``<label>/``."""
 CANCEL_GRACE_S = 3.0
 """Seconds a cancelled run has to stop on SIGTERM before it is killed."""
+_LIVE = weakref.WeakSet()  # workers started by this process
 _PROGRESS = re.compile(r"trial (\d+)/(\d+):\s*([-\d.]+) / ([\d.]+) ms simulated")
 _ERROR = re.compile(r"hnn-netpyne:? (?:error|failed):?\s*(.*)")
 
@@ -79,6 +81,7 @@ class Worker:
             text=True, errors="replace", env=env, start_new_session=True)
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
+        _LIVE.add(self)
 
     @property
     def command(self):
@@ -179,6 +182,12 @@ class Run(Worker):
             return dict(state, trial=self.step, n_trials=max(self.n_steps,
                                                              self.options.n_trials),
                         t_ms=self.amount, tstop_ms=self.options.tstop)
+
+
+def cancel_all():
+    """Cancel every worker this process started that still runs (the server is ending)."""
+    for worker in list(_LIVE):
+        worker.cancel()
 
 
 def check_finished(run):

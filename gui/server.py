@@ -7,6 +7,7 @@ with the address (or give your own in HNN_NETPYNE_GUI_TOKEN).
 import ipaddress
 import os
 import secrets
+import signal
 import threading
 
 from hnn_netpyne.checks import check_range
@@ -77,7 +78,13 @@ def serve(workspace, host="127.0.0.1", port=5006, open_browser=True):
         import webbrowser
 
         webbrowser.open(address)
-    server.io_loop.start()
+    server.io_loop.asyncio_loop.add_signal_handler(signal.SIGTERM, server.io_loop.stop)
+    try:
+        server.io_loop.start()
+    finally:  # no worker outlives the server
+        from hnn_netpyne.gui.runs import cancel_all
+
+        cancel_all()
 
 
 def _warm_up():
