@@ -622,7 +622,7 @@ class Page:
 
     def _export_tab(self):
         message = new_message("export")
-        kind = pn.widgets.Select(name="what", width=260, options={
+        kind = pn.widgets.Select(name="what", width=340, options={
             "Python script (+ network configuration)": "script",
             "NetPyNE specs (JSON folder)": "netpyne-json", "SONATA circuit (folder)": "sonata"})
         name = pn.widgets.TextInput(name="name in the workspace", value="hnn_model.py",
