@@ -22,6 +22,11 @@ POLL_MS = 250
 FIGURE_DPI = 96
 
 
+def show(message, text, kind):
+    """Show ``text`` in the alert ``message`` ('success' or 'danger')."""
+    message.object, message.alert_type, message.visible = text, kind, True
+
+
 def guarded(message):
     """Decorator: run a callback; any error becomes ``message``'s text (danger)."""
     def wrap(callback):
@@ -30,10 +35,10 @@ def guarded(message):
             try:
                 text = callback(*args, **kwargs)
             except Exception as err:  # noqa: BLE001 -- the page must survive any input
-                message.object, message.alert_type, message.visible = message_of(err), "danger", True
+                show(message, message_of(err), "danger")
                 return None
             if isinstance(text, str):
-                message.object, message.alert_type, message.visible = text, "success", True
+                show(message, text, "success")
             return text
         return run
     return wrap
@@ -74,9 +79,11 @@ class DriveEditor:
         self.name = pn.widgets.TextInput(name="name", value=row["name"], width=170)
         self.fields = {f.key: field_widget(f, row["values"][f.key], f"drive-{index}-{f.key}")
                        for f in FIELDS.get(row["type"], ())}
-        self.table = {(f.key, ct): pn.widgets.FloatInput(
-            value=row["per_type"][f.key][ct], width=110)
-            for f in per_type_fields(row["type"]) for ct in CELL_TYPES} if row["type"] in FIELDS else {}
+        editable = row["type"] in FIELDS  # spike trains read from a file are kept as read
+        self.table = {(f.key, ct): pn.widgets.FloatInput(value=row["per_type"][f.key][ct],
+                                                         width=110)
+                      for f in per_type_fields(row["type"]) for ct in CELL_TYPES
+                      if editable}
         self.message = new_message(f"drive-{index}")
         apply = pn.widgets.Button(name="Apply", button_type="primary", width=90,
                                   css_classes=[f"apply-drive-{index}"])
@@ -354,8 +361,7 @@ class Page:
             f"{state['elapsed_s']:.1f} s" + (f" - {state['message']}" if state["message"] else ""))
         self.run_log.object = "\n".join(list(run.log)[-12:])
         if state["status"] == "failed":
-            self.run_message.object, self.run_message.alert_type = state["message"], "danger"
-            self.run_message.visible = True
+            show(self.run_message, state["message"], "danger")
         if state["status"] == "done" and self.figures_shown_for != run.options.label:
             self.figures_shown_for = run.options.label
             self.run_widgets["label"].value = self.session.next_label()
@@ -594,9 +600,16 @@ class Page:
         return f"{text} (point {best['point']}, RMSE {best['RMSE (nAm)']:.6g} nAm)"
 
     def poll_sweep(self):
-        """Show the sweep's and the fit's progress, and the sweep's table once it is done."""
+        """Show the progress of the export, the fit and the sweep, and the sweep's table
+        once it is done."""
         import pandas as pd
 
+        exporting = self.session.exporting
+        if exporting is not None:
+            state = exporting.progress()
+            self.export_progress.object = (
+                f"**{exporting.label}/: {state['status']}**, {state['elapsed_s']:.1f} s"
+                + (f" - {state['message']}" if state["message"] else ""))
         fit = self.session.fit
         if fit is not None:
             state = fit.progress()
@@ -622,17 +635,20 @@ class Page:
 
     def _export_tab(self):
         message = new_message("export")
-        kind = pn.widgets.Select(name="what", width=340, options={
+        kind = pn.widgets.Select(name="what", width=340, css_classes=["export-kind"], options={
             "Python script (+ network configuration)": "script",
             "NetPyNE specs (JSON folder)": "netpyne-json", "SONATA circuit (folder)": "sonata"})
         name = pn.widgets.TextInput(name="name in the workspace", value="hnn_model.py",
                                     width=320)
         kind.param.watch(lambda e: setattr(name, "value", "hnn_model.py" if e.new == "script"
                                            else f"export_{e.new.replace('-', '_')}"), "value")
-        button = pn.widgets.Button(name="Export", button_type="primary")
+        button = pn.widgets.Button(name="Export", button_type="primary",
+                                   css_classes=["export"])
         button.on_click(guarded(message)(lambda _: self.session.export(kind.value, name.value)))
-        return pn.Column(pn.Row(kind, name), button, message, pn.pane.Markdown(
-            "Exports use the run options of the Run tab (tstop, dt, trials)."))
+        self.export_progress = pn.pane.Markdown("", css_classes=["export-progress"])
+        return pn.Column(pn.Row(kind, name), button, message, self.export_progress,
+                         pn.pane.Markdown("Exports use the run options of the Run tab "
+                                          "(tstop, dt, trials)."))
 
 
 def create_page(workspace, token=None):

@@ -112,7 +112,8 @@ def row_call(row):
 
 
 def row_of_definition(drive):
-    """The row of a drive or bias definition kept by a Network (see :mod:`~hnn_netpyne.model.drives`)."""
+    """The row of a drive or bias definition kept by a Network
+    (see :mod:`~hnn_netpyne.model.drives`)."""
     long = hnn_core_names()
     if drive["type"] == "spike_train":  # kept as read (its trains come from a file)
         kwargs = {k: drive[k] for k in ("location", "weights_ampa", "weights_nmda",

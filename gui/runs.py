@@ -116,6 +116,10 @@ class Worker:
                     self.message = (self.log[-1] if self.log else f"exit status {code}")
             self.ended = time.monotonic()
 
+    def progress(self):
+        """A snapshot: status, message, seconds since the start."""
+        return self._snapshot()
+
     def _snapshot(self):
         with self._lock:
             return {"status": self.status, "message": self.message,

@@ -1,17 +1,13 @@
 """One page's session: the model being edited, its runs, their results and the
 recorded data; every action the page offers is a method here."""
 
-import shlex
-import subprocess
-import sys
-
 from hnn_netpyne.errors import HNNNetpyneError, ParameterError
 from hnn_netpyne.gui.compare import DATA_SUFFIXES, compare_dipoles, read_recorded_dipole
 from hnn_netpyne.gui.runs import RUNS_FOLDER, Run, check_finished
 from hnn_netpyne.gui.state import CONFIG_SUFFIXES, PARAM_SUFFIXES, ModelState, RunOptions
 
 EXPORT_KINDS = ("script", "netpyne-json", "sonata")
-SCRIPT_TEMPLATE = '''"""Reproduces the hnn-netpyne GUI run {label!r}: run it in the workspace folder."""
+SCRIPT_TEMPLATE = '''"""Reproduces the hnn-netpyne GUI model {label!r}: run it in the workspace."""
 from hnn_netpyne import read_network_configuration, simulate_dipole
 
 net = read_network_configuration({config!r})
@@ -40,6 +36,7 @@ class Session:
         self.data = None  # (name, times ms, nAm) of a recorded dipole
         self.sweep = None  # the last sweep started
         self.fit = None  # the last fit started
+        self.exporting = None  # the last export to a folder
 
     # --- runs -----------------------------------------------------------------
 
@@ -175,39 +172,43 @@ class Session:
     # --- exports ----------------------------------------------------------------
 
     def export(self, kind, name):
-        """Export the model: a Python script, NetPyNE JSON or a SONATA circuit; a message."""
-        options = self.options.checked()
-        if kind == "script":
-            script = self.workspace.path(name, (".py",))
-            config = script.with_suffix(".json")
-            self.model.save_configuration(config)
-            from hnn_netpyne.analysis.io import atomic_write
+        """Export the model: a Python script (at once; a message), or NetPyNE JSON or a
+        SONATA circuit (in a worker, :attr:`exporting`; a message that it started)."""
+        from hnn_netpyne.gui.runs import Worker
 
-            text = SCRIPT_TEMPLATE.format(label=script.stem, config=config.name,
-                                          tstop=options.tstop, dt=options.dt,
-                                          n_trials=options.n_trials, solver=options.solver,
-                                          n_threads=options.n_threads)
-            atomic_write(script, lambda fid: fid.write(text))
-            return f"wrote {self.workspace.relative(script)} and {config.name}"
+        if kind == "script":
+            return self._export_script(name)
         if kind not in EXPORT_KINDS:
             raise ParameterError("unknown export", key="export", value=kind)
+        if self.exporting is not None and self.exporting.progress()["status"] == "running":
+            raise ParameterError(f"the export to {self.exporting.label} is still running",
+                                 key="export", value=name)
         outdir = self.workspace.path(name)
         config = self.workspace.path(f"{name}.network.json")
         self.model.save_configuration(config)
         arguments = [{"netpyne-json": "export-json", "sonata": "export-sonata"}[kind],
                      self.workspace.relative(outdir), "--network-config",
                      self.workspace.relative(config), "--overwrite"]
-        done = subprocess.run([sys.executable, "-m", "hnn_netpyne.cli"] + arguments,
-                              cwd=self.workspace.root, stdin=subprocess.DEVNULL,
-                              capture_output=True, text=True, errors="replace")
-        if done.returncode != 0:
-            lines = (done.stderr or done.stdout).strip().splitlines()
-            raise ParameterError(lines[-1] if lines else f"exit status {done.returncode}")
-        return f"wrote {self.workspace.relative(outdir)}/ (hnn-netpyne {shlex.join(arguments)})"
+        self.exporting = Worker(self.workspace, arguments, self.workspace.relative(outdir))
+        return f"exporting: {self.exporting.command}"
+
+    def _export_script(self, name):
+        from hnn_netpyne.analysis.io import atomic_write
+
+        options = self.options.checked()
+        script = self.workspace.path(name, (".py",))
+        config = script.with_suffix(".json")
+        self.model.save_configuration(config)
+        text = SCRIPT_TEMPLATE.format(label=script.stem, config=config.name,
+                                      tstop=options.tstop, dt=options.dt,
+                                      n_trials=options.n_trials, solver=options.solver,
+                                      n_threads=options.n_threads)
+        atomic_write(script, lambda fid: fid.write(text))
+        return f"wrote {self.workspace.relative(script)} and {config.name}"
 
     def close(self):
         """Cancel what still runs (the page was closed)."""
-        for worker in list(self.runs.values()) + [self.sweep, self.fit]:
+        for worker in list(self.runs.values()) + [self.sweep, self.fit, self.exporting]:
             if worker is not None:
                 worker.cancel()
 

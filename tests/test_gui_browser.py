@@ -273,3 +273,13 @@ def test_broken_file_gives_a_message_and_the_page_keeps_working(gui):
     click(page, "add-tonic")
     wait_text(page, "msg-drives", "added tonic drive tonic1")
     assert gui["server"].poll() is None
+
+
+def test_netpyne_json_export_runs_beside_the_page(gui):
+    page, workspace = gui["page"], gui["workspace"]
+    tab(page, "Export")
+    page.locator(".export-kind select").first.select_option(label="NetPyNE specs (JSON folder)")
+    click(page, "export")
+    wait_text(page, "export-progress", "export_netpyne_json/: done")
+    specs = json.loads((workspace / "export_netpyne_json" / "netParams.json").read_text())
+    assert "tonic1" in json.dumps(specs["net"]["params"]["stimSourceParams"])

@@ -228,7 +228,9 @@ def test_exported_script_reproduces_the_run_and_json_export_holds_the_drive(sess
     np.testing.assert_allclose(np.loadtxt(tmp_path / "model_dipole_1.txt"),
                                np.loadtxt(tmp_path / "gui_runs" / "r1" / "dipole_1.txt"),
                                rtol=0, atol=1e-9)
-    session.export("netpyne-json", "specs")
+    assert session.export("netpyne-json", "specs").startswith(
+        "exporting: hnn-netpyne export-json specs --network-config specs.network.json")
+    assert session.exporting.wait(300) == "done", list(session.exporting.log)
     net_params = json.loads((tmp_path / "specs" / "netParams.json").read_text())
     assert "evoked1" in net_params["net"]["params"]["popParams"]
     with pytest.raises(ParameterError, match="workspace"):
