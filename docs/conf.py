@@ -1,11 +1,13 @@
 """Sphinx configuration of hnn-netpyne's documentation (built by scripts/docs.sh)."""
 
 import os
+import sys
 from pathlib import Path
 
 import hnn_netpyne
 
 DOCS = Path(__file__).resolve().parent
+sys.path.insert(0, str(DOCS))  # gallery_order
 
 project = "hnn-netpyne"
 author = "the hnn-netpyne developers"
@@ -24,7 +26,7 @@ extensions = [
 ]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 templates_path = ["_templates"]
-exclude_patterns = ["_build", "gallery"]
+exclude_patterns = ["_build", "gallery", "gallery_order.py"]
 
 myst_enable_extensions = ["colon_fence", "dollarmath"]
 myst_heading_anchors = 3
@@ -52,7 +54,7 @@ sphinx_gallery_conf = {
     "examples_dirs": str(DOCS.parent / "examples"),
     "gallery_dirs": "auto_examples",
     "filename_pattern": r"/plot_",
-    "within_subsection_order": "FileNameSortKey",
+    "within_subsection_order": "gallery_order.ExampleOrder",
     "download_all_examples": False,
     "remove_config_comments": True,
     "min_reported_time": 1,
@@ -66,5 +68,6 @@ html_theme_options = {
     "show_toc_level": 2,
     "secondary_sidebar_items": ["page-toc"],
 }
-html_static_path = []
+html_static_path = ["_static"]
+html_css_files = ["custom.css"]
 html_show_sourcelink = False
