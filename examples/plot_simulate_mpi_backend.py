@@ -1,7 +1,7 @@
 """
-=========================================
+===========================================
 Use MPI for parallelization (hnn-core seed)
-=========================================
+===========================================
 
 hnn-core's gallery example "Use MPI backend for parallelization", line by
 line, with hnn-core 0.6.1's argument names and values: HNN's default

@@ -2,7 +2,7 @@
 
 Memory is dominated by the NetCons (all-to-all rules: the square of the
 cell count) and by the dipole samples kept for every trial. The constants
-come from measured runs (README *Speed* and ``benchmarks/README.md``): the
+come from measured runs (``benchmarks/README.md``): the
 10 x 10 column (191,025 NetCons) peaks at about 220 MB in one process, the
 40 x 40 column (48.5 million NetCons) at about 32 GB over all ranks.
 """

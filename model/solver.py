@@ -1,6 +1,6 @@
 """How a run is solved: the one place that decides the default solver and threads.
 
-The rule (stated in the README too):
+The rule (stated in docs/guide/getting_started.md too):
 
 - **Solver.** CoreNEURON, the fastest mode that gives NEURON's own results
   (identical spikes, dipoles within 1e-9 of their peak; see

@@ -336,7 +336,7 @@ def _solver_fields(solver, n_threads, distribute, save_network, absolute_3d_poin
     ``save_network``: NetPyNE's ``net`` (every cell with its connections) in
     ``netpyne_data.json`` (``saveNetwork``). ``absolute_3d_points``: each
     cell's 3-D points at its soma (``pt3dRelativeToCellLocation``), for
-    NetPyNE's 3-D views (the same results, see the README).
+    NetPyNE's 3-D views (the same results, see docs/validation.md).
     """
     return {"pt3dRelativeToCellLocation": bool(absolute_3d_points),
             "coreneuron": solver == "coreneuron",

@@ -156,7 +156,7 @@ def test_hnn_cores_network_file_simulates_as_hnn_core(net, tmp_path):
     assert errors["max_spike_shift_ms"] == 0.0
     # the aggregate dipole within 1e-6 of its peak; the small L2/3 dipole of this network
     # differs by 1.3e-6 of its own peak (NEURON 9.0.2 against 8.2.7 in legacy units, as for
-    # the same network built from default.json's drives, see README)
+    # the same network built from default.json's drives, see docs/validation.md)
     assert errors["agg"] < 1e-6 and max(errors["L2"], errors["L5"]) < 2e-6, errors
 
 

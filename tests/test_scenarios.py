@@ -12,7 +12,7 @@ from reference_data import assert_matches_reference, compare_with_reference, loa
 from hnn_netpyne.model.specs import build_sim_config
 
 
-# Measured (README, "How it compares with hnn-core"): every dipole within
+# Measured (docs/validation.md, "How it compares with hnn-core"): every dipole within
 # 2.5e-12 of its peak, raw and post-processed, with identical spikes.
 DIPOLE_TOLERANCE = 1e-9
 
