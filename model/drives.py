@@ -18,6 +18,8 @@ drive cell and trial, and ``numpy.random.default_rng(conn_seed + k)`` for
 pruning connections of the k-th target cell type.
 """
 
+import math
+
 import numpy as np
 
 from hnn_netpyne.cells.registry import cell_type, cell_type_names
@@ -32,6 +34,9 @@ from hnn_netpyne.model.positions import INPLANE_DISTANCE_UM
 MAX_RATE_HZ = 1e4
 MAX_SPIKES_PER_CELL = 100_000
 MAX_DRIVE_CELLS = 100_000
+"""Most drive cells of one drive, and of all drives of a run together: NetPyNE
+creates about 1,500 a second (a 3 x 3 grid with 3,000 evoked inputs, 72,024
+drive cells, took 48 s), so this is over a minute of building."""
 MAX_SEED = 2**31 - 1
 
 
@@ -397,6 +402,73 @@ def _bursty_times(dynamics, tstop, prng, prng_start):
     return burst_centres
 
 
+# A burst centre this many burst_std past the run's end never comes back
+# into it (a 20-sigma draw); later bursts are not drawn.
+_BURST_MARGIN_STD = 20.0
+
+
+def _drawn_until(dynamics, tstop):
+    """End (ms) of a Poisson or bursty drive's draws in a run of ``tstop`` ms.
+
+    hnn-core draws to the drive's own ``tstop`` and then drops the times
+    after the run's end; drawing no further than the run's end keeps the
+    same times (each time depends only on the draws before it), and a drive
+    that ends at 1e12 ms costs no more than one that ends with the run.
+    """
+    end = tstop if dynamics["tstop"] is None else dynamics["tstop"]
+    if "burst_std" not in dynamics:  # Poisson: a time past the run's end is dropped
+        return min(end, tstop)
+    # Bursty: a burst centred past the end may still put spikes before it.
+    reach = (dynamics["spike_isi"] * dynamics["numspikes"]
+             + _BURST_MARGIN_STD * dynamics["burst_std"] + 1000.0 / dynamics["burst_rate"])
+    return min(end, tstop + reach)
+
+
+def expected_events(drive, pop_sizes, tstop):
+    """Expected spike times one trial of ``drive`` draws in a run of ``tstop`` ms.
+
+    Parameters
+    ----------
+    drive : dict
+        Drive definition (not a tonic bias).
+    pop_sizes : dict
+        Cells per population.
+    tstop : float
+        Run length (ms).
+    """
+    dynamics = drive["dynamics"]
+    if drive["type"] == "spike_train":
+        return float(sum(len(train) for train in dynamics["spike_times"]))
+    targets = [ct for ct in cell_type_names()
+               if ct in drive["weights_ampa"] or ct in drive["weights_nmda"]]
+    cells = ({ct: pop_sizes[ct] for ct in targets} if drive["cell_specific"]
+             else {None: drive["n_drive_cells"]})
+    if drive["type"] == "evoked":
+        return float(sum(cells.values()) * dynamics["numspikes"])
+    seconds = max(0.0, _drawn_until(dynamics, tstop) - dynamics["tstart"]) / 1000.0
+    if drive["type"] == "poisson":
+        rates = dynamics["rate_constant"]
+        return sum(n * seconds * (rates.get(ct, 0.0) if isinstance(rates, dict) else rates)
+                   for ct, n in cells.items())
+    bursts = math.ceil(seconds * dynamics["burst_rate"]) + 1
+    return float(sum(cells.values()) * bursts * dynamics["numspikes"])
+
+
+def drive_netcons(drive, cell_rules, pop_sizes):
+    """Expected NetCons of ``drive``: pairs kept x synapses per pair (sections, receptors)."""
+    from hnn_netpyne.model.connectivity import target_sections
+
+    total = 0.0
+    for target in cell_type_names():
+        receptors = (target in drive["weights_ampa"]) + (target in drive["weights_nmda"])
+        if not receptors:
+            continue
+        sources = 1 if drive["cell_specific"] else drive["n_drive_cells"]
+        pairs = sources * pop_sizes[target] * drive["probability"][target]
+        total += pairs * receptors * len(target_sections(cell_rules, target, drive["location"]))
+    return total
+
+
 # Building a RandomState costs about 0.3 ms (0.2 s for the ERP's 775 drive
 # cells); reseeding an existing one gives the same stream 40 times faster.
 _EVENT_STREAM = np.random.RandomState()
@@ -447,11 +519,10 @@ def drive_cell_times(drive, cell_index, target, trial, n_gids, tstop):
     elif drive["type"] == "poisson":
         rates = dynamics["rate_constant"]
         rate = rates[target] if isinstance(rates, dict) else rates
-        end = tstop if dynamics["tstop"] is None else dynamics["tstop"]
-        times = _poisson_times(dynamics["tstart"], end, rate, prng)
+        times = _poisson_times(dynamics["tstart"], _drawn_until(dynamics, tstop), rate, prng)
     else:
-        end = tstop if dynamics["tstop"] is None else dynamics["tstop"]
-        times = _bursty_times(dynamics, end, prng, _reseeded(_BURST_STREAM, seed))
+        times = _bursty_times(dynamics, _drawn_until(dynamics, tstop), prng,
+                              _reseeded(_BURST_STREAM, seed))
     times = np.asarray(times, dtype=float)
     times = np.sort(times[(times > 0) & (times <= tstop)])
     return times.tolist()

@@ -26,7 +26,7 @@ from hnn_netpyne.model.connectivity import (
 )
 from hnn_netpyne.model.drives import drive_specs, is_bias, tonic_specs
 from hnn_netpyne.model.legacy_drives import drives_from_params
-from hnn_netpyne.model.params import PARAM_DIR, load_params
+from hnn_netpyne.model.params import PARAM_DIR, check_run_lengths, load_params
 from hnn_netpyne.model.positions import (
     INPLANE_DISTANCE_UM,
     LAYER_SEPARATION_UM,
@@ -36,6 +36,7 @@ from hnn_netpyne.model.positions import (
 )
 from hnn_netpyne.model.presets import preset
 from hnn_netpyne.model.recordings import electrode_arrays as checked_arrays
+from hnn_netpyne.model.resources import check_drive_cost, check_run
 from hnn_netpyne.model.recordings import recording_choice
 from hnn_netpyne.model.solver import check_distribution, choose_solver
 from hnn_netpyne.model.variants import apply_cell_changes, model_variant, variant_pathways
@@ -45,7 +46,6 @@ PACKAGE_CONNECT_CFG = {"allowSelfConns": True, "oneSynPerNetcon": False,
 """simConfig connection fields of every HNN run (see :func:`build_sim_config`)."""
 
 DEFAULT_V_INIT_MV = -65.0
-MAX_TSTOP_MS = 1e6  # 1000 s of biological time: far beyond any HNN use
 
 
 def resolve_param_file(param_file):
@@ -172,6 +172,9 @@ def build_net_params(cfg):
     drives = all_drives(params, settings, pop_sizes)
     tstop = settings["duration"] if settings["duration"] is not None else params["tstop"]
     spike_drives = [d for d in drives if not is_bias(d)]
+    run = _run_fields(cfg, tstop)
+    check_drive_cost(run, {"cellParams": rules, "popParams": pop_params,
+                           "connParams": conn_params}, spike_drives, pop_sizes, tstop)
     drive_pops, drive_conns = drive_specs(
         spike_drives, rules, pop_sizes, column_origin(mesh, inplane, layer), tstop,
         trial=settings["trial"], inplane_um=inplane
@@ -194,7 +197,21 @@ def build_net_params(cfg):
         "sizeZ": float(layer),
     }
     check_populations(net_params)
+    check_run(run, net_params)
     return net_params
+
+
+_RUN_FIELDS = ("dt", "nTrials", "nThreads", "recordTraces", "recordVsec", "recordIsec",
+               "recordCa", "extracellularArrays")
+
+
+def _run_fields(cfg, tstop):
+    """The simConfig fields that set a run's cost (a SimConfig object or a dict)."""
+    get = cfg.get if isinstance(cfg, dict) else (lambda k, d=None: getattr(cfg, k, d))
+    fields = {key: get(key) for key in _RUN_FIELDS}
+    fields.update(duration=float(tstop), dt=float(fields["dt"] or 0.025),
+                  nTrials=int(fields["nTrials"] or 1))
+    return fields
 
 
 def _run_lengths(chosen, params, tstop, dt, n_trials, n_threads):
@@ -206,15 +223,8 @@ def _run_lengths(chosen, params, tstop, dt, n_trials, n_threads):
         tstop = chosen["tstop"] if chosen["tstop"] is not None else params["tstop"]
     dt = params["dt"] if dt is None else dt
     n_trials = params["N_trials"] if n_trials is None else n_trials
-    for key, value in (("tstop", tstop), ("dt", dt)):
-        if (isinstance(value, bool) or not isinstance(value, (int, float))
-                or not 0.0 < value <= MAX_TSTOP_MS):
-            raise ParameterError(f"{key} must be a number of ms in (0, {MAX_TSTOP_MS:g}]",
-                                 key=key, value=value)
-    if dt > tstop:
-        raise ParameterError(f"dt must not exceed tstop ({tstop} ms)", key="dt", value=dt)
-    if isinstance(n_trials, bool) or not isinstance(n_trials, int) or n_trials < 1:
-        raise ParameterError("n_trials must be an integer >= 1", key="n_trials", value=n_trials)
+    tstop, dt, n_trials = check_run_lengths(tstop, dt, n_trials, keys=("tstop", "dt",
+                                                                       "n_trials"))
     if n_threads is not None and (isinstance(n_threads, bool) or not isinstance(n_threads, int)
                                   or n_threads < 1):
         raise ParameterError("n_threads must be an integer >= 1 or None (the free cores)",
