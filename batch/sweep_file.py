@@ -23,10 +23,12 @@ Parameter names say what they set on a drive or bias: ``<drive>.<field>``
 """
 
 import csv
-import json
+import inspect
+import io
 from pathlib import Path
 
 from hnn_netpyne.errors import ParameterError
+from hnn_netpyne.readers import read_json, read_text
 
 _COMMON = ("location", "n_drive_cells", "cell_specific", "weights_ampa", "weights_nmda",
            "space_constant", "synaptic_delays", "probability", "event_seed", "conn_seed")
@@ -98,6 +100,9 @@ def _network(spec):
         raise ParameterError("network takes model, params, mesh_shape and drives "
                              "('erp', 'params' or 'none')", key=f"network.{key}",
                              value=spec.get(key))
+    if not isinstance(spec["mesh_shape"], list):
+        raise ParameterError("mesh_shape must be a list [n_x, n_y]", key="network.mesh_shape",
+                             value=spec["mesh_shape"])
     net = Network(spec["params"], add_drives_from_params=spec["drives"] == "params",
                   mesh_shape=tuple(spec["mesh_shape"]), model=spec["model"])
     if spec["drives"] == "erp":
@@ -116,6 +121,9 @@ def _points(spec, source):
         return grid_points(spec["grid"], spec.get("combinations", True))
     if "table" in spec:
         return table_points(spec["table"])
+    if not isinstance(spec["sample"], dict):
+        raise ParameterError("sample must be an object", source=source, key="sample",
+                             value=spec["sample"])
     sample = dict(spec["sample"])
     method = sample.pop("method", "sobol")
     if method not in ("sobol", "random") or set(sample) - {"n_points", "seed", "ranges"}:
@@ -137,24 +145,50 @@ def read_sweep_file(path):
         ``tstop``, ``dt``, ``n_trials`` given by the file.
     """
     path = Path(path)
-    if not path.is_file():
-        raise ParameterError("no such sweep file", source=str(path))
+    source = str(path)
     if path.suffix.lower() == ".csv":
-        with open(path, newline="") as handle:
-            rows = [{k: _csv_value(v) for k, v in row.items()} for row in csv.DictReader(handle)]
+        try:
+            rows = [{k: _csv_value(v) for k, v in row.items()}
+                    for row in csv.DictReader(io.StringIO(read_text(path), newline=""))]
+        except csv.Error as err:
+            raise ParameterError(f"not a CSV table ({err})", source=source) from None
         from hnn_netpyne.batch.grid import table_points
 
-        return None, table_points(rows), {}
-    try:
-        spec = json.loads(path.read_text())
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise ParameterError(f"not a JSON sweep file ({err})", source=str(path)) from err
+        return None, _in_file(source, lambda: table_points(rows)), {}
+    spec = read_json(path)
     if not isinstance(spec, dict) or set(spec) - _SWEEP_KEYS:
         extra = sorted(set(spec) - _SWEEP_KEYS) if isinstance(spec, dict) else spec
         raise ParameterError(f"a sweep file is a JSON object with keys {sorted(_SWEEP_KEYS)}",
-                             source=str(path), key="sweep", value=extra)
+                             source=source, key="sweep", value=extra)
     settings = {k: spec[k] for k in ("tstop", "dt", "n_trials") if k in spec}
-    return _network(spec.get("network", {})), _points(spec, str(path)), settings
+    check_sweep_settings(settings, source)
+    network = spec.get("network", {})
+    if not isinstance(network, dict):
+        raise ParameterError("network must be an object", source=source, key="network",
+                             value=network)
+    return (_in_file(source, lambda: _network(network)),
+            _in_file(source, lambda: _points(spec, source)), settings)
+
+
+def check_sweep_settings(settings, source=None):
+    """Check a sweep's ``tstop``, ``dt`` and ``n_trials`` as every run's (those not given:
+    :class:`~hnn_netpyne.batch.batch_simulate.BatchSimulate`'s defaults)."""
+    from hnn_netpyne.batch.batch_simulate import BatchSimulate
+    from hnn_netpyne.model.params import check_run_lengths
+
+    defaults = inspect.signature(BatchSimulate).parameters
+    values = [settings.get(key, defaults[key].default) for key in ("tstop", "dt", "n_trials")]
+    check_run_lengths(*values, source=source, keys=("tstop", "dt", "n_trials"))
+
+
+def _in_file(source, call):
+    """Run ``call``; a ParameterError it raises names the sweep file too."""
+    try:
+        return call()
+    except ParameterError as err:
+        if err.source is not None:
+            raise
+        raise ParameterError(str(err), source=source) from None
 
 
 def _csv_value(text):
@@ -200,6 +234,7 @@ def cmd_sweep(args, _raw=None):
     for key, value in (("tstop", args.tstop), ("dt", args.dt), ("n_trials", args.trials)):
         if value is not None:
             settings[key] = value
+    check_sweep_settings(settings)
     batch = BatchSimulate(set_drive_values, net=net, save_folder=args.output,
                           save_outputs=True, save_spiking=args.save_spiking,
                           record_vsec=args.record_vsec or False,
