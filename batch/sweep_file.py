@@ -28,26 +28,10 @@ import io
 from pathlib import Path
 
 from hnn_netpyne.errors import ParameterError
+from hnn_netpyne.model.drives import definition_arguments
 from hnn_netpyne.readers import read_json, read_text
 
-_COMMON = ("location", "n_drive_cells", "cell_specific", "weights_ampa", "weights_nmda",
-           "space_constant", "synaptic_delays", "probability", "event_seed", "conn_seed")
-_DYNAMICS = {"evoked": ("mu", "sigma", "numspikes"),
-             "poisson": ("tstart", "tstop", "rate_constant"),
-             "bursty": ("tstart", "tstart_std", "tstop", "burst_rate", "burst_std",
-                        "numspikes", "spike_isi")}
 _SWEEP_KEYS = {"network", "tstop", "dt", "n_trials", "grid", "table", "sample", "combinations"}
-
-
-def _drive_arguments(drive):
-    """The add_*_drive / add_tonic_bias keyword arguments of a drive definition."""
-    if drive["type"] == "tonic":
-        return {"amplitude": dict(drive["amplitude"]), "t0": drive["t0"],
-                "tstop": drive["tstop"], "section": drive["section"]}
-    kwargs = {key: drive[key] for key in _COMMON}
-    kwargs.update({key: drive["dynamics"][key] for key in _DYNAMICS[drive["type"]]})
-    return kwargs
-
 
 def _set_field(name, kwargs, path, value):
     from hnn_netpyne.model.drives import cell_type_name
@@ -72,7 +56,7 @@ def set_drive_values(param_values, net):
     """
     # The package's own definitions (hnn-core's external_drives view lacks some fields).
     drives = {drive["name"]: drive for drive in net._drives}
-    arguments = {name: _drive_arguments(drive) for name, drive in drives.items()}
+    arguments = {name: definition_arguments(drive) for name, drive in drives.items()}
     for name, value in param_values.items():
         drive, _, rest = name.partition(".")
         if drive not in arguments or not rest:
@@ -148,10 +132,14 @@ def read_sweep_file(path):
     source = str(path)
     if path.suffix.lower() == ".csv":
         try:
-            rows = [{k: _csv_value(v) for k, v in row.items()}
-                    for row in csv.DictReader(io.StringIO(read_text(path), newline=""))]
+            rows = list(csv.DictReader(io.StringIO(read_text(path), newline="")))
         except csv.Error as err:
             raise ParameterError(f"not a CSV table ({err})", source=source) from None
+        for number, row in enumerate(rows, start=2):
+            if None in row or None in row.values() or "" in row.values():
+                raise ParameterError(f"row {number} does not have one value per column",
+                                     source=source, key="row", value=number)
+        rows = [{k: _csv_value(v) for k, v in row.items()} for row in rows]
         from hnn_netpyne.batch.grid import table_points
 
         return None, _in_file(source, lambda: table_points(rows)), {}
@@ -224,8 +212,8 @@ def add_sweep_arguments(parser):
     return parser
 
 
-def cmd_sweep(args, _raw=None):
-    """Run the sweep of ``args.file`` into ``args.output``; print the store's path."""
+def prepared_sweep(args):
+    """The BatchSimulate and points of ``hnn-netpyne sweep`` arguments, checked, not run."""
     from hnn_netpyne.batch.batch_simulate import BatchSimulate
 
     net, points, settings = read_sweep_file(args.file)
@@ -240,6 +228,12 @@ def cmd_sweep(args, _raw=None):
                           record_vsec=args.record_vsec or False,
                           save_voltages=args.record_vsec is not None,
                           overwrite=args.overwrite, coreneuron=args.coreneuron, **settings)
+    return batch, points
+
+
+def cmd_sweep(args, _raw=None):
+    """Run the sweep of ``args.file`` into ``args.output``; print the store's path."""
+    batch, points = prepared_sweep(args)
     batch.run(points, return_output=False, n_jobs=args.n_jobs, verbose=not args.quiet,
               client=args.scheduler)
     print(Path(args.output) / "sweep.h5")

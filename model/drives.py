@@ -23,7 +23,7 @@ import math
 import numpy as np
 
 from hnn_netpyne.cells.registry import cell_type, cell_type_names
-from hnn_netpyne.checks import check_range
+from hnn_netpyne.checks import check_range, validate_type
 from hnn_netpyne.errors import ParameterError
 from hnn_netpyne.model.connectivity import connection_rule
 from hnn_netpyne.model.gids import first_drive_gid
@@ -118,6 +118,7 @@ def _drive(name, drive_type, location, dynamics, weights_ampa, weights_nmda,
             "drive names must be identifiers (letters, digits, '_'; no leading digit)",
             key="name", value=name,
         )
+    validate_type(location, str, "location")
     weights_ampa = _per_type(weights_ampa, "weights_ampa")
     weights_nmda = _per_type(weights_nmda, "weights_nmda")
     targets = _drive_targets(name, location, weights_ampa, weights_nmda)
@@ -314,6 +315,55 @@ def tonic_bias(amplitude_nA, *, t0=0.0, tstop=None, section="soma", name="tonic"
         raise ParameterError("tstop must not be before t0", key="tstop", value=tstop)
     return {"name": name, "type": "tonic", "amplitude": amplitudes, "t0": float(t0),
             "tstop": tstop, "section": section}
+
+
+_COMMON_FIELDS = ("location", "n_drive_cells", "cell_specific", "weights_ampa",
+                  "weights_nmda", "space_constant", "synaptic_delays", "probability",
+                  "event_seed", "conn_seed")
+_DYNAMICS_FIELDS = {"evoked": ("mu", "sigma", "numspikes"),
+                    "poisson": ("tstart", "tstop", "rate_constant"),
+                    "bursty": ("tstart", "tstart_std", "tstop", "burst_rate", "burst_std",
+                               "numspikes", "spike_isi")}
+
+
+def definition_arguments(drive):
+    """The keyword arguments of the factory (``add_*_drive``, ``add_tonic_bias``) that
+    makes the evoked, Poisson, bursty or tonic definition ``drive``."""
+    if drive["type"] == "tonic":
+        return {"amplitude": dict(drive["amplitude"]), "t0": drive["t0"],
+                "tstop": drive["tstop"], "section": drive["section"]}
+    kwargs = {key: drive[key] for key in _COMMON_FIELDS}
+    kwargs.update({key: drive["dynamics"][key] for key in _DYNAMICS_FIELDS[drive["type"]]})
+    return kwargs
+
+
+def redefine(drive, where="drives"):
+    """``drive`` made again by its factory, so that a definition read from a file
+    (a run configuration's ``drives``) passes every check a new one does.
+
+    Raises
+    ------
+    ParameterError
+        Naming ``where`` for a malformed definition, or the factory's own.
+    """
+    try:
+        kind = drive["type"]
+        if kind == "tonic":
+            kwargs = definition_arguments(drive)
+            return tonic_bias(kwargs.pop("amplitude"), name=drive["name"], **kwargs)
+        if kind == "spike_train":
+            return spike_train_drive(
+                drive["name"], spike_times=drive["dynamics"]["spike_times"],
+                **{key: drive[key] for key in ("location", "weights_ampa", "weights_nmda",
+                                               "synaptic_delays", "space_constant",
+                                               "probability", "conn_seed")})
+        factory = {"evoked": evoked_drive, "poisson": poisson_drive, "bursty": bursty_drive}
+        return factory[kind](drive["name"], **definition_arguments(drive))
+    except (KeyError, TypeError, AttributeError, ValueError) as err:
+        if isinstance(err, ParameterError):
+            raise
+        raise ParameterError(f"not a drive definition ({type(err).__name__}: {err})",
+                             key=where, value=drive) from None
 
 
 # --- realisation: gids, pairs and spike times ------------------------------

@@ -134,9 +134,13 @@ def check_run(cfg, net_params):
     from hnn_netpyne.model.connectivity import spec_min_delay_ms
     from hnn_netpyne.model.solver import check_time_step
 
-    n_trials = int(cfg.get("nTrials", 1))
-    check_time_step(float(cfg["dt"]), spec_min_delay_ms(net_params), cfg.get("nThreads") or 1)
-    n_events = check_events(spec_events(net_params) * n_trials, "nTrials", n_trials)
+    from hnn_netpyne.model.specs import check_sim_config
+
+    cfg = check_sim_config(cfg)
+    if cfg["duration"] is None:
+        raise ParameterError("a run needs its duration (ms)", key="duration", value=None)
+    check_time_step(cfg["dt"], spec_min_delay_ms(net_params), cfg["nThreads"] or 1)
+    n_events = check_events(spec_events(net_params) * cfg["nTrials"], "nTrials", cfg["nTrials"])
     return check_run_memory(cfg, net_params, spec_netcons(net_params), n_events)
 
 

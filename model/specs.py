@@ -18,13 +18,14 @@ from hnn_netpyne.cells.registry import (
     dipole_populations,
     synaptic_mechanisms,
 )
+from hnn_netpyne.checks import check_range, validate_type
 from hnn_netpyne.errors import ParameterError
 from hnn_netpyne.model.connectivity import (
     DEFAULT_DELAY_MS,
     connectivity_rules,
     local_connectivity,
 )
-from hnn_netpyne.model.drives import drive_specs, is_bias, tonic_specs
+from hnn_netpyne.model.drives import drive_specs, is_bias, redefine, tonic_specs
 from hnn_netpyne.model.legacy_drives import drives_from_params
 from hnn_netpyne.model.params import PARAM_DIR, check_run_lengths, load_params
 from hnn_netpyne.model.positions import (
@@ -36,8 +37,8 @@ from hnn_netpyne.model.positions import (
 )
 from hnn_netpyne.model.presets import preset
 from hnn_netpyne.model.recordings import electrode_arrays as checked_arrays
-from hnn_netpyne.model.resources import check_drive_cost, check_run
 from hnn_netpyne.model.recordings import recording_choice
+from hnn_netpyne.model.resources import check_drive_cost, check_run
 from hnn_netpyne.model.solver import check_distribution, choose_solver
 from hnn_netpyne.model.variants import apply_cell_changes, model_variant, variant_pathways
 
@@ -155,8 +156,11 @@ def build_net_params(cfg):
         cellParams, popParams, synMechParams, connParams, stimSourceParams,
         stimTargetParams and defaults: plain data.
     """
-    settings = model_settings(cfg)
+    run = check_sim_config(cfg)  # before anything reads a field of it
+    settings = dict(model_settings(cfg), drives=run["drives"])
     params = load_params(resolve_param_file(settings["paramFile"]), settings["paramOverrides"])
+    if run["duration"] is None:
+        run = check_sim_config(cfg, params["tstop"])
     variant = model_variant(settings["model"])
     mesh = mesh_of(params, settings)
     inplane = settings["cellPositions"].get("inplane_distance", INPLANE_DISTANCE_UM)
@@ -170,9 +174,8 @@ def build_net_params(cfg):
     }
     conn_params = _cell_connections(params, settings, rules, pop_sizes, variant, inplane)
     drives = all_drives(params, settings, pop_sizes)
-    tstop = settings["duration"] if settings["duration"] is not None else params["tstop"]
+    tstop = run["duration"]
     spike_drives = [d for d in drives if not is_bias(d)]
-    run = _run_fields(cfg, tstop)
     check_drive_cost(run, {"cellParams": rules, "popParams": pop_params,
                            "connParams": conn_params}, spike_drives, pop_sizes, tstop)
     drive_pops, drive_conns = drive_specs(
@@ -203,14 +206,67 @@ def build_net_params(cfg):
 
 _RUN_FIELDS = ("dt", "nTrials", "nThreads", "recordTraces", "recordVsec", "recordIsec",
                "recordCa", "extracellularArrays")
+_FIELD_TYPES = {"paramOverrides": dict, "synMechChanges": dict, "cellPositions": dict,
+                "drives": list, "connectivity": list, "recordTraces": dict, "model": str,
+                "paramFile": str}
+_CONNECTION_KEYS = {"source", "target", "loc", "receptor", "weight", "delay", "lamtha",
+                    "autapses", "pairs"}
 
 
-def _run_fields(cfg, tstop):
-    """The simConfig fields that set a run's cost (a SimConfig object or a dict)."""
+def check_sim_config(cfg, default_tstop=None):
+    """Check the fields of a simConfig that this package reads (a file's, too).
+
+    Parameters
+    ----------
+    cfg : dict | netpyne.specs.SimConfig
+        The simConfig (as :func:`build_sim_config` writes it, or read from a
+        run configuration file).
+    default_tstop : float | None
+        The run's length (ms) if the simConfig has no ``duration`` (the
+        parameter file's tstop); with neither, the run's lengths are left
+        unchecked (``duration`` None in the result).
+
+    Returns
+    -------
+    fields : dict
+        The run fields (``duration``, ``dt``, ``nTrials``, ``nThreads``,
+        recordings) as checked values, and ``drives``: its drive definitions
+        made again by their factories (:func:`~hnn_netpyne.model.drives.redefine`).
+
+    Raises
+    ------
+    ParameterError
+        Naming the field and its value.
+    """
     get = cfg.get if isinstance(cfg, dict) else (lambda k, d=None: getattr(cfg, k, d))
     fields = {key: get(key) for key in _RUN_FIELDS}
-    fields.update(duration=float(tstop), dt=float(fields["dt"] or 0.025),
-                  nTrials=int(fields["nTrials"] or 1))
+    fields["duration"] = get("duration") if get("duration") is not None else default_tstop
+    if fields["duration"] is not None:
+        fields["duration"], fields["dt"], fields["nTrials"] = check_run_lengths(
+            fields["duration"], 0.025 if fields["dt"] is None else fields["dt"],
+            1 if fields["nTrials"] is None else fields["nTrials"],
+            keys=("duration", "dt", "nTrials"))
+    if fields["nThreads"] is not None:
+        fields["nThreads"] = check_range("nThreads", fields["nThreads"], 1, integer=True)
+    for key in ("recordVsec", "recordIsec", "recordCa"):
+        fields[key] = recording_choice(fields, key)
+    fields["extracellularArrays"] = checked_arrays(fields["extracellularArrays"] or [])
+    for key, kind in _FIELD_TYPES.items():
+        if get(key) is not None:
+            validate_type(get(key), kind, key)
+    if get("meshShape") is not None:
+        check_mesh_shape(get("meshShape"), "meshShape")
+    check_range("trial", get("trial", 0) or 0, 0, integer=True)
+    check_distribution(get("distribute", "auto"))
+    for k, definition in enumerate(get("connectivity") or []):
+        if not isinstance(definition, dict) or set(definition) != _CONNECTION_KEYS:
+            raise ParameterError(f"connectivity[{k}] must have the keys "
+                                 f"{sorted(_CONNECTION_KEYS)}", key="connectivity",
+                                 value=definition)
+        for pair in definition["pairs"] or []:
+            validate_type(pair, list, f"connectivity[{k}].pairs")
+            [check_range(f"connectivity[{k}].pairs", n, 0, integer=True) for n in pair]
+    fields["drives"] = [redefine(d, f"drives[{k}]") for k, d in enumerate(get("drives") or [])]
     return fields
 
 
