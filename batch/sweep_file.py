@@ -32,6 +32,9 @@ from hnn_netpyne.model.drives import definition_arguments
 from hnn_netpyne.readers import read_json, read_text
 
 _SWEEP_KEYS = {"network", "tstop", "dt", "n_trials", "grid", "table", "sample", "combinations"}
+MAX_SWEEP_KEYS = 1_000_000
+"""Most JSON keys of a sweep file (a table of many points); files are read with the
+size, depth and number limits of :mod:`hnn_netpyne.readers`."""
 
 def _set_field(name, kwargs, path, value):
     from hnn_netpyne.model.drives import cell_type_name
@@ -143,7 +146,7 @@ def read_sweep_file(path):
         from hnn_netpyne.batch.grid import table_points
 
         return None, _in_file(source, lambda: table_points(rows)), {}
-    spec = read_json(path)
+    spec = read_json(path, max_keys=MAX_SWEEP_KEYS)
     if not isinstance(spec, dict) or set(spec) - _SWEEP_KEYS:
         extra = sorted(set(spec) - _SWEEP_KEYS) if isinstance(spec, dict) else spec
         raise ParameterError(f"a sweep file is a JSON object with keys {sorted(_SWEEP_KEYS)}",
