@@ -18,7 +18,7 @@ import os
 import sys
 from pathlib import Path
 
-from hnn_netpyne.errors import HNNNetpyneError
+from hnn_netpyne.errors import HNNNetpyneError, ParameterError
 from hnn_netpyne.runtime.options import add_run_options, config_options, n_procs_argument
 
 
@@ -79,7 +79,12 @@ def cmd_params(args):
     from hnn_netpyne.model.specs import build_net_params, build_sim_config
 
     params = read_params(args.file)
-    build_net_params(build_sim_config("params", param_file=args.file))
+    try:
+        build_net_params(build_sim_config("params", param_file=args.file))
+    except ParameterError as err:  # the file's network or run: name the file
+        if err.source is not None:
+            raise
+        raise ParameterError(str(err), source=args.file) from None
     print(f"{args.file}: valid HNN parameter file ({len(params) - 1} parameters)")
     if args.show:
         print(json.dumps({k: v for k, v in params.items() if k != "_source"}, indent=1,
