@@ -10,6 +10,7 @@ from pathlib import Path
 
 from netpyne import specs
 
+from hnn_netpyne.model.spec_safety import check_specs
 from hnn_netpyne.model.specs import build_net_params
 from hnn_netpyne.runtime.run import prepare_mechanisms
 
@@ -33,4 +34,8 @@ except ImportError:
 # package's own. Does nothing if they are already loaded.
 prepare_mechanisms(cfg)
 
-netParams = specs.NetParams(build_net_params(cfg))
+# NetPyNE's own scripts and its GUI read cfg without this package's entry
+# checks: check here too. Where such a script writes is its own choice.
+_net_params = build_net_params(cfg)
+check_specs(cfg, _net_params, "sim/netParams.py", paths=False)
+netParams = specs.NetParams(_net_params)
