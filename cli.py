@@ -19,7 +19,7 @@ import os
 import sys
 from pathlib import Path
 
-from hnn_netpyne.errors import HNNNetpyneError, ParameterError
+from hnn_netpyne.errors import HNNNetpyneError
 from hnn_netpyne.runtime.options import add_run_options, config_options, n_procs_argument
 
 
@@ -76,6 +76,7 @@ def cmd_params(args):
     params``: its own drives, grid, tstop, dt and trials), pass the checks
     every run passes before it is built.
     """
+    from hnn_netpyne.errors import ParameterError
     from hnn_netpyne.model.params import read_params
     from hnn_netpyne.model.specs import build_net_params, build_sim_config
 

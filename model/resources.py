@@ -1,13 +1,14 @@
 """Will a run fit in this machine's memory? An estimate, checked before building.
 
 Memory is dominated by the NetCons (all-to-all rules: the square of the
-cell count), by the recorded samples (every pyramidal cell's dipole and
-every recorded trace, at every step of every trial) and by the drive
-events (spike times drawn for every trial). The constants come from
-measured runs (README *Speed* and ``benchmarks/README.md``): the 10 x 10
-column (191,025 NetCons) peaks at about 220 MB in one process, the 40 x 40
-column (48.5 million NetCons) at about 32 GB over all ranks.
+cell count) and by the dipole samples kept for every trial. The constants
+come from measured runs (README *Speed* and ``benchmarks/README.md``): the
+10 x 10 column (191,025 NetCons) peaks at about 220 MB in one process, the
+40 x 40 column (48.5 million NetCons) at about 32 GB over all ranks.
 
+The estimate also counts the recorded traces (every pyramidal cell's
+dipole and every recorded voltage, current and electrode, at every step of
+every trial) and the drive events (spike times drawn for every trial).
 Besides memory, a run may hold at most :data:`MAX_EVENTS` drive events
 (all trials together): drawing and playing them costs time in Python far
 beyond any HNN use before memory runs out.
