@@ -124,7 +124,8 @@ def check_range(parameter, value, low=-math.inf, high=math.inf, *, integer=False
     low, high : float
         Bounds of the range (inclusive unless ``low_open``/``high_open``).
     integer : bool
-        Require an integer (bool is refused).
+        Require a whole number (bool is refused; 10.0 counts as 10, everywhere
+        in the package).
     low_open, high_open : bool
         Exclude the bound itself.
 
@@ -138,6 +139,8 @@ def check_range(parameter, value, low=-math.inf, high=math.inf, *, integer=False
     ParameterError
         If ``value`` is not a finite number (an integer if asked) in the range.
     """
+    if integer and _accepts(value, "numeric") and math.isfinite(value) and value == int(value):
+        value = int(value)
     validate_type(value, "int" if integer else "numeric", parameter)
     if not math.isfinite(value):
         raise ParameterError(f"{parameter} must be a finite number", key=parameter, value=value)

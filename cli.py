@@ -70,10 +70,23 @@ def cmd_plot(args):
 
 
 def cmd_params(args):
-    """Validate a parameter file and say how many parameters it has."""
+    """Validate a parameter file as a run of it does, and say how many parameters it has.
+
+    The file's values, and the network and run it describes (``--preset
+    params``: its own drives, grid, tstop, dt and trials), pass the checks
+    every run passes before it is built.
+    """
+    from hnn_netpyne.errors import ParameterError
     from hnn_netpyne.model.params import read_params
+    from hnn_netpyne.model.specs import build_net_params, build_sim_config
 
     params = read_params(args.file)
+    try:
+        build_net_params(build_sim_config("params", param_file=args.file))
+    except ParameterError as err:  # the file's network or run: name the file
+        if err.source is not None:
+            raise
+        raise ParameterError(str(err), source=args.file) from None
     print(f"{args.file}: valid HNN parameter file ({len(params) - 1} parameters)")
     if args.show:
         print(json.dumps({k: v for k, v in params.items() if k != "_source"}, indent=1,

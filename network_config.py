@@ -7,12 +7,14 @@ connectivity, drives, biases, grid, temperature and threshold are taken from
 the file.
 """
 
-import json
-from pathlib import Path
+import math
+import re
 
 from hnn_netpyne.cells import hnn_core_names, label_of
+from hnn_netpyne.checks import check_range
 from hnn_netpyne.errors import ParameterError
 from hnn_netpyne.network_io import cell_types_dict
+from hnn_netpyne.readers import read_json
 
 MODELS = ("jones_2009", "law_2021", "calcium")
 """Models whose cells a configuration file may hold."""
@@ -50,13 +52,39 @@ def first_difference(ours, theirs, path=""):
     return None if same else (path, ours, theirs)
 
 
-def _load(fname):
-    """The JSON object of a configuration file, or one clear error naming the file."""
+MAX_CONFIG_BYTES = 256 * 2**20
+"""Largest network configuration file read (bytes); hnn-core's 10 x 10 column is 2.6 MB."""
+MAX_CONFIG_KEYS = 1_000_000
+"""Most JSON keys in a network configuration file; hnn-core's 10 x 10 column has 4,043."""
+_GID = re.compile(r"[0-9]{1,9}", re.ASCII)
+
+
+def _number(value, where, fname, low=-math.inf):
+    """``value`` as a finite float >= ``low``, or a ParameterError naming the file and entry."""
     try:
-        data = json.loads(Path(fname).read_text())
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise ParameterError(f"cannot read a network configuration ({err})",
-                             source=str(fname)) from None
+        return check_range(where, value, low)
+    except ParameterError as err:
+        raise ParameterError(str(err), source=str(fname)) from None
+
+
+def _gid(value, where, fname):
+    """A gid of a file (an integer, or its decimal text as in JSON keys) as an int >= 0."""
+    if isinstance(value, str) and _GID.fullmatch(value):
+        return int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    raise ParameterError("a gid must be a whole number >= 0", source=str(fname), key=where,
+                         value=value)
+
+
+def _load(fname):
+    """The JSON object of a configuration file, or one clear error naming the file.
+
+    Read with the limits of parameter files (:mod:`hnn_netpyne.readers`:
+    regular files only, depth, number length, duplicate keys), with
+    :data:`MAX_CONFIG_BYTES` and :data:`MAX_CONFIG_KEYS`.
+    """
+    data = read_json(fname, max_bytes=MAX_CONFIG_BYTES, max_keys=MAX_CONFIG_KEYS)
     if not isinstance(data, dict) or data.get("object_type") != "Network":
         raise ParameterError("not an hnn-core network configuration (no object_type "
                              "'Network')", source=str(fname), key="object_type",
@@ -111,8 +139,9 @@ def _synapse_changes(cells, ours, fname):
                 raise ParameterError(f"{name} has no {receptor!r} synapse in hnn-netpyne",
                                      source=str(fname), key="synapses", value=receptor)
             for key, value in kinetics.items():
+                value = _number(value, f"cell_types/{name}/synapses/{receptor}/{key}", fname)
                 if first_difference(mine[key], value):
-                    changes.setdefault(f"{short}_{receptor}", {})[key] = float(value)
+                    changes.setdefault(f"{short}_{receptor}", {})[key] = value
     return changes
 
 
@@ -214,9 +243,11 @@ def _set_spacing(net, pos_dict, mesh, fname):
     somata = pos_dict.get("L2_pyramidal") or [[0.0, 0.0, LAYER_SEPARATION_UM]]
     inplane = INPLANE_DISTANCE_UM
     if len(somata) > 1:  # x-major: the second soma is one step along y (or x if n_y == 1)
-        inplane = float(somata[1][1] - somata[0][1] if mesh[1] > 1 else somata[1][0]
-                        - somata[0][0])
-    spacing = {"inplane_distance": inplane, "layer_separation": float(somata[0][2])}
+        axis = 1 if mesh[1] > 1 else 0
+        inplane = (_number(somata[1][axis], "pos_dict/L2_pyramidal", fname)
+                   - _number(somata[0][axis], "pos_dict/L2_pyramidal", fname))
+    spacing = {"inplane_distance": inplane,
+               "layer_separation": _number(somata[0][2], "pos_dict/L2_pyramidal", fname)}
     changed = {k: v for k, v in spacing.items()
                if first_difference(v, {"inplane_distance": INPLANE_DISTANCE_UM,
                                        "layer_separation": LAYER_SEPARATION_UM}[k])}
@@ -224,25 +255,35 @@ def _set_spacing(net, pos_dict, mesh, fname):
         _in_file(fname, "pos_dict", lambda: net.set_cell_positions(**changed))
 
 
-def _connection(conn, threshold):
+def _gid_pairs(conn, fname):
+    """A connection's gid_pairs as {source gid: [target gids]}, every gid checked."""
+    return {_gid(src, "gid_pairs", fname): [_gid(t, "gid_pairs", fname) for t in targets]
+            for src, targets in conn["gid_pairs"].items()}
+
+
+def _connection(conn, threshold, fname):
     """A file's connectivity entry as the Network keeps it."""
     from hnn_netpyne.network_connectivity import new_connection
 
     nc = conn["nc_dict"]
-    pairs = {int(src): [int(t) for t in targets] for src, targets in conn["gid_pairs"].items()}
-    return new_connection(conn["src_type"], conn["target_type"], pairs, conn["loc"],
-                          conn["receptor"], float(nc["A_weight"]), float(nc["A_delay"]),
-                          float(nc["lamtha"]), nc.get("threshold", threshold),
-                          gain=float(nc.get("gain", 1.0)),
+    where = f"connectivity/{conn['src_type']}->{conn['target_type']}/nc_dict"
+    numbers = {key: _number(nc.get(key, default), f"{where}/{key}", fname, 0.0)
+               for key, default in (("A_weight", None), ("A_delay", None), ("lamtha", None),
+                                    ("gain", 1.0))}
+    threshold = _number(nc.get("threshold", threshold), f"{where}/threshold", fname)
+    return new_connection(conn["src_type"], conn["target_type"], _gid_pairs(conn, fname),
+                          conn["loc"], conn["receptor"], numbers["A_weight"],
+                          numbers["A_delay"], numbers["lamtha"],
+                          threshold, gain=numbers["gain"],
                           allow_autapses=bool(conn["allow_autapses"]),
                           probability=conn["probability"])
 
 
-def _comparable(conns):
+def _comparable(conns, fname="<network>"):
     """Drive connections keyed by (source, target, receptor), for comparing two lists."""
     return {(c["src_type"], c["target_type"], c["receptor"]):
             {"loc": c["loc"], "nc_dict": c["nc_dict"],
-             "gid_pairs": {int(s): sorted(t) for s, t in c["gid_pairs"].items()}}
+             "gid_pairs": {s: sorted(t) for s, t in _gid_pairs(c, fname).items()}}
             for c in conns}
 
 
@@ -280,7 +321,8 @@ def _network_of(data, fname, read_drives, read_external_biases):
     model, syn_changes = _model_of(_cell_objects(data), mesh, fname)
     # the default parameters, with the file's temperature and threshold as overrides
     params = {k: v for k, v in load_params(None).items() if k != "_source"}
-    params.update(celsius=float(data["celsius"]), threshold=float(data["threshold"]))
+    params.update(celsius=_number(data["celsius"], "celsius", fname),
+                  threshold=_number(data["threshold"], "threshold", fname))
     net = _in_file(fname, "network", lambda: Network(params, mesh_shape=mesh, model=model))
     net._syn_changes = syn_changes
     _set_spacing(net, data["pos_dict"], mesh, fname)
@@ -291,12 +333,12 @@ def _network_of(data, fname, read_drives, read_external_biases):
     if read_external_biases:
         _add_biases(net, data["external_biases"], fname)
     conns = [c for c in data["connectivity"] if c["src_type"] not in drive_names]
-    net._connectivity = [_connection(c, net.threshold) for c in conns]
+    net._connectivity = [_connection(c, net.threshold, fname) for c in conns]
     _in_file(fname, "connectivity", net.to_netpyne)
     if read_drives:
         theirs = [c for c in data["connectivity"] if c["src_type"] in drive_names]
         difference = first_difference(_comparable(net._drive_connectivity()),
-                                      _comparable(theirs))
+                                      _comparable(theirs, fname))
         if difference:
             raise ParameterError(f"drive connection {difference[0]}: the file's "
                                  f"{difference[2]!r} is not what its drive makes "

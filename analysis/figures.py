@@ -140,7 +140,7 @@ def read_run_folder(folder):
         config = read_output_json(folder / "config.json")
         cfg = config["simConfig"]
         gid_ranges = config["gid_ranges"]
-        n_trials = int(cfg["nTrials"])
+        n_trials = checked_run_values(cfg, gid_ranges)
     except (OSError, ValueError, KeyError, TypeError) as err:
         raise OutputError(f"{folder / 'config.json'}: unusable run configuration ({err})") from None
     dipoles = [read_dipole_txt(folder / f"dipole_{k + 1}.txt") for k in range(n_trials)]
@@ -186,3 +186,29 @@ def _redraw_laminar_figures(folder, cfg):
             ("vsec", "isec", "ca"))}
     potentials = {a["name"]: extracellular_voltages(results, a["name"], 1)[0] for a in arrays}
     return draw_laminar_figures(folder, arrays, results["times"], potentials)
+
+
+def checked_run_values(cfg, gid_ranges):
+    """The trials of a run folder's configuration, after checking the values plots use.
+
+    ``nTrials`` must be a whole number >= 1; ``duration``,
+    ``dipoleSmoothWindowMs`` and ``dipoleScaleFactor`` finite numbers;
+    ``gid_ranges`` population -> [start, stop] whole numbers.
+
+    Raises
+    ------
+    ValueError
+        Naming the key and the value (a ParameterError).
+    """
+    from hnn_netpyne.checks import check_range, validate_type
+
+    for key in ("duration", "dipoleSmoothWindowMs", "dipoleScaleFactor"):
+        check_range(key, cfg[key])
+    validate_type(gid_ranges, dict, "gid_ranges")
+    for pop, span in gid_ranges.items():
+        validate_type(span, list, f"gid_ranges[{pop!r}]")
+        if len(span) != 2:
+            raise ValueError(f"gid_ranges[{pop!r}] must be [start, stop]")
+        for gid in span:
+            check_range(f"gid_ranges[{pop!r}]", gid, 0, integer=True)
+    return check_range("nTrials", cfg["nTrials"], 1, integer=True)

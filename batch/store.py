@@ -30,6 +30,7 @@ the journal.
 
 import datetime
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -135,22 +136,20 @@ class SweepStore:
         found = self._found_sweep_ids()
         if found - {sweep_id}:
             if not overwrite:
-                raise OutputError(f"{self.folder} holds another sweep's results; choose another "
-                                  "save_folder or pass overwrite=True")
+                other = sorted(found - {sweep_id})[0]
+                raise OutputError(f"{self.folder} holds another sweep's results ({other}); "
+                                  "choose another save_folder or pass overwrite=True")
             shutil.rmtree(self.journal, ignore_errors=True)
             self.path.unlink(missing_ok=True)
         self.journal.mkdir(parents=True, exist_ok=True)
 
     def _found_sweep_ids(self):
-        h5py = _h5py()
-        ids = set()
-        if self.path.exists():
-            with h5py.File(self.path, "r") as store:
-                ids.add(str(store.attrs.get("sweep_id")))
-        for path in sorted(self.journal.glob("*.h5")) if self.journal.is_dir() else []:
-            with h5py.File(path, "r") as point:
-                ids.add(str(point.attrs.get("sweep_id")))
-        return ids
+        """Sweep ids of the store and the journal's points; an unreadable file, or a
+        journal file not named as a point, counts as another sweep's."""
+        paths = [self.path] if self.path.exists() else []
+        if self.journal.is_dir():
+            paths += sorted(self.journal.glob("*.h5"))
+        return {_sweep_id_of(path, path == self.path) for path in paths}
 
     def _sources(self):
         """Point -> (file, group) holding it: the journal over an earlier store."""
@@ -223,6 +222,21 @@ class SweepStore:
         atomic_write(self.path, write, binary=True)
         shutil.rmtree(self.journal, ignore_errors=True)
         return self.path
+
+
+_POINT_NAME = re.compile(r"[0-9]{7}\.h5")
+
+
+def _sweep_id_of(path, is_store):
+    """The ``sweep_id`` attribute of a store or point file; for a file that is not
+    one (unreadable, or a journal file not named as a point), its path."""
+    if not is_store and not _POINT_NAME.fullmatch(path.name):
+        return f"<not a point: {path}>"
+    try:
+        with _h5py().File(path, "r") as data:
+            return str(data.attrs.get("sweep_id"))
+    except OSError:
+        return f"<unreadable: {path}>"
 
 
 def _column_array(values):

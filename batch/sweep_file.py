@@ -25,29 +25,18 @@ Parameter names say what they set on a drive or bias: ``<drive>.<field>``
 """
 
 import csv
-import json
+import inspect
+import io
 from pathlib import Path
 
 from hnn_netpyne.errors import ParameterError
+from hnn_netpyne.model.drives import definition_arguments
+from hnn_netpyne.readers import read_json, read_text
 
-_COMMON = ("location", "n_drive_cells", "cell_specific", "weights_ampa", "weights_nmda",
-           "space_constant", "synaptic_delays", "probability", "event_seed", "conn_seed")
-_DYNAMICS = {"evoked": ("mu", "sigma", "numspikes"),
-             "poisson": ("tstart", "tstop", "rate_constant"),
-             "bursty": ("tstart", "tstart_std", "tstop", "burst_rate", "burst_std",
-                        "numspikes", "spike_isi")}
 _SWEEP_KEYS = {"network", "tstop", "dt", "n_trials", "grid", "table", "sample", "combinations"}
-
-
-def _drive_arguments(drive):
-    """The add_*_drive / add_tonic_bias keyword arguments of a drive definition."""
-    if drive["type"] == "tonic":
-        return {"amplitude": dict(drive["amplitude"]), "t0": drive["t0"],
-                "tstop": drive["tstop"], "section": drive["section"]}
-    kwargs = {key: drive[key] for key in _COMMON}
-    kwargs.update({key: drive["dynamics"][key] for key in _DYNAMICS[drive["type"]]})
-    return kwargs
-
+MAX_SWEEP_KEYS = 1_000_000
+"""Most JSON keys of a sweep file (a table of many points); files are read with the
+size, depth and number limits of :mod:`hnn_netpyne.readers`."""
 
 def _set_field(name, kwargs, path, value):
     from hnn_netpyne.model.drives import cell_type_name
@@ -72,7 +61,7 @@ def set_drive_values(param_values, net):
     """
     # The package's own definitions (hnn-core's external_drives view lacks some fields).
     drives = {drive["name"]: drive for drive in net._drives}
-    arguments = {name: _drive_arguments(drive) for name, drive in drives.items()}
+    arguments = {name: definition_arguments(drive) for name, drive in drives.items()}
     for name, value in param_values.items():
         drive, _, rest = name.partition(".")
         if drive not in arguments or not rest:
@@ -108,6 +97,9 @@ def _network(spec):
         raise ParameterError("network takes model, params, mesh_shape and drives "
                              "('erp', 'params' or 'none')", key=f"network.{key}",
                              value=spec.get(key))
+    if not isinstance(spec["mesh_shape"], list):
+        raise ParameterError("mesh_shape must be a list [n_x, n_y]", key="network.mesh_shape",
+                             value=spec["mesh_shape"])
     net = Network(spec["params"], add_drives_from_params=spec["drives"] == "params",
                   mesh_shape=tuple(spec["mesh_shape"]), model=spec["model"])
     if spec["drives"] == "erp":
@@ -126,6 +118,9 @@ def _points(spec, source):
         return grid_points(spec["grid"], spec.get("combinations", True))
     if "table" in spec:
         return table_points(spec["table"])
+    if not isinstance(spec["sample"], dict):
+        raise ParameterError("sample must be an object", source=source, key="sample",
+                             value=spec["sample"])
     sample = dict(spec["sample"])
     method = sample.pop("method", "sobol")
     if method not in ("sobol", "random") or set(sample) - {"n_points", "seed", "ranges"}:
@@ -147,24 +142,54 @@ def read_sweep_file(path):
         ``tstop``, ``dt``, ``n_trials`` given by the file.
     """
     path = Path(path)
-    if not path.is_file():
-        raise ParameterError("no such sweep file", source=str(path))
+    source = str(path)
     if path.suffix.lower() == ".csv":
-        with open(path, newline="") as handle:
-            rows = [{k: _csv_value(v) for k, v in row.items()} for row in csv.DictReader(handle)]
+        try:
+            rows = list(csv.DictReader(io.StringIO(read_text(path), newline="")))
+        except csv.Error as err:
+            raise ParameterError(f"not a CSV table ({err})", source=source) from None
+        for number, row in enumerate(rows, start=2):
+            if None in row or None in row.values() or "" in row.values():
+                raise ParameterError(f"row {number} does not have one value per column",
+                                     source=source, key="row", value=number)
+        rows = [{k: _csv_value(v) for k, v in row.items()} for row in rows]
         from hnn_netpyne.batch.grid import table_points
 
-        return None, table_points(rows), {}
-    try:
-        spec = json.loads(path.read_text())
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise ParameterError(f"not a JSON sweep file ({err})", source=str(path)) from err
+        return None, _in_file(source, lambda: table_points(rows)), {}
+    spec = read_json(path, max_keys=MAX_SWEEP_KEYS)
     if not isinstance(spec, dict) or set(spec) - _SWEEP_KEYS:
         extra = sorted(set(spec) - _SWEEP_KEYS) if isinstance(spec, dict) else spec
         raise ParameterError(f"a sweep file is a JSON object with keys {sorted(_SWEEP_KEYS)}",
-                             source=str(path), key="sweep", value=extra)
+                             source=source, key="sweep", value=extra)
     settings = {k: spec[k] for k in ("tstop", "dt", "n_trials") if k in spec}
-    return _network(spec.get("network", {})), _points(spec, str(path)), settings
+    check_sweep_settings(settings, source)
+    network = spec.get("network", {})
+    if not isinstance(network, dict):
+        raise ParameterError("network must be an object", source=source, key="network",
+                             value=network)
+    return (_in_file(source, lambda: _network(network)),
+            _in_file(source, lambda: _points(spec, source)), settings)
+
+
+def check_sweep_settings(settings, source=None):
+    """Check a sweep's ``tstop``, ``dt`` and ``n_trials`` as every run's (those not given:
+    :class:`~hnn_netpyne.batch.batch_simulate.BatchSimulate`'s defaults)."""
+    from hnn_netpyne.batch.batch_simulate import BatchSimulate
+    from hnn_netpyne.model.params import check_run_lengths
+
+    defaults = inspect.signature(BatchSimulate).parameters
+    values = [settings.get(key, defaults[key].default) for key in ("tstop", "dt", "n_trials")]
+    check_run_lengths(*values, source=source, keys=("tstop", "dt", "n_trials"))
+
+
+def _in_file(source, call):
+    """Run ``call``; a ParameterError it raises names the sweep file too."""
+    try:
+        return call()
+    except ParameterError as err:
+        if err.source is not None:
+            raise
+        raise ParameterError(str(err), source=source) from None
 
 
 def _csv_value(text):
@@ -200,8 +225,8 @@ def add_sweep_arguments(parser):
     return parser
 
 
-def cmd_sweep(args, _raw=None):
-    """Run the sweep of ``args.file`` into ``args.output``; print the store's path."""
+def prepared_sweep(args):
+    """The BatchSimulate and points of ``hnn-netpyne sweep`` arguments, checked, not run."""
     from hnn_netpyne.batch.batch_simulate import BatchSimulate
 
     net, points, settings = read_sweep_file(args.file)
@@ -210,11 +235,18 @@ def cmd_sweep(args, _raw=None):
     for key, value in (("tstop", args.tstop), ("dt", args.dt), ("n_trials", args.trials)):
         if value is not None:
             settings[key] = value
+    check_sweep_settings(settings)
     batch = BatchSimulate(set_drive_values, net=net, save_folder=args.output,
                           save_outputs=True, save_spiking=args.save_spiking,
                           record_vsec=args.record_vsec or False,
                           save_voltages=args.record_vsec is not None,
                           overwrite=args.overwrite, coreneuron=args.coreneuron, **settings)
+    return batch, points
+
+
+def cmd_sweep(args, _raw=None):
+    """Run the sweep of ``args.file`` into ``args.output``; print the store's path."""
+    batch, points = prepared_sweep(args)
     batch.run(points, return_output=False, n_jobs=args.n_jobs, verbose=not args.quiet,
               client=args.scheduler)
     print(Path(args.output) / "sweep.h5")

@@ -12,6 +12,8 @@ target location ('proximal', 'distal' or 'soma'); all connections onto a
 section and receptor share that one synapse, as in hnn-core.
 """
 
+import re
+
 from hnn_netpyne.cells.registry import cell_type, cell_types
 from hnn_netpyne.cells.synapses import synapse_label
 from hnn_netpyne.checks import check_range
@@ -74,6 +76,29 @@ def delay_expression(a_delay_ms, lamtha, inplane_um=INPLANE_DISTANCE_UM):
     """NetPyNE string function of the distance-dependent delay (ms)."""
     lam = _number(lamtha * inplane_um, "lamtha")
     return f"{_number(a_delay_ms, 'delay')} / exp(-({_DISTANCE}**2) / ({lam}**2))"
+
+
+_DELAY_AT_ZERO = re.compile(r"\s*([0-9.eE+-]+)\s*/\s*exp\(")
+
+
+def spec_min_delay_ms(net_params, none_ms=10.0):
+    """The shortest synaptic delay (ms) the connParams of ``net_params`` can give.
+
+    A rule's delay is a number or a :func:`delay_expression`, whose least
+    value is its delay at zero distance. Rules with other expressions are
+    left out (the runner checks NEURON's own value). ``none_ms`` if no rule
+    gives a delay (NEURON's longest exchange interval here).
+    """
+    default = net_params.get("defaultDelay", DEFAULT_DELAY_MS)
+    delays = [none_ms]
+    for rule in net_params.get("connParams", {}).values():
+        delay = rule.get("delay", default) if isinstance(rule, dict) else None
+        if isinstance(delay, str):
+            match = _DELAY_AT_ZERO.match(delay)
+            delay = float(match.group(1)) if match else None
+        if isinstance(delay, (int, float)) and not isinstance(delay, bool):
+            delays.append(float(delay))
+    return min(delays)
 
 
 def target_sections(cell_rules, target, loc):

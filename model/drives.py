@@ -18,10 +18,12 @@ drive cell and trial, and ``numpy.random.default_rng(conn_seed + k)`` for
 pruning connections of the k-th target cell type.
 """
 
+import math
+
 import numpy as np
 
 from hnn_netpyne.cells.registry import cell_type, cell_type_names
-from hnn_netpyne.checks import check_range
+from hnn_netpyne.checks import check_range, validate_type
 from hnn_netpyne.errors import ParameterError
 from hnn_netpyne.model.connectivity import connection_rule
 from hnn_netpyne.model.gids import first_drive_gid
@@ -32,6 +34,9 @@ from hnn_netpyne.model.positions import INPLANE_DISTANCE_UM
 MAX_RATE_HZ = 1e4
 MAX_SPIKES_PER_CELL = 100_000
 MAX_DRIVE_CELLS = 100_000
+"""Most drive cells of one drive, and of all drives of a run together: NetPyNE
+creates about 1,500 a second (a 3 x 3 grid with 3,000 evoked inputs, 72,024
+drive cells, took 48 s), so this is over a minute of building."""
 MAX_SEED = 2**31 - 1
 
 
@@ -113,6 +118,7 @@ def _drive(name, drive_type, location, dynamics, weights_ampa, weights_nmda,
             "drive names must be identifiers (letters, digits, '_'; no leading digit)",
             key="name", value=name,
         )
+    validate_type(location, str, "location")
     weights_ampa = _per_type(weights_ampa, "weights_ampa")
     weights_nmda = _per_type(weights_nmda, "weights_nmda")
     targets = _drive_targets(name, location, weights_ampa, weights_nmda)
@@ -311,6 +317,55 @@ def tonic_bias(amplitude_nA, *, t0=0.0, tstop=None, section="soma", name="tonic"
             "tstop": tstop, "section": section}
 
 
+_COMMON_FIELDS = ("location", "n_drive_cells", "cell_specific", "weights_ampa",
+                  "weights_nmda", "space_constant", "synaptic_delays", "probability",
+                  "event_seed", "conn_seed")
+_DYNAMICS_FIELDS = {"evoked": ("mu", "sigma", "numspikes"),
+                    "poisson": ("tstart", "tstop", "rate_constant"),
+                    "bursty": ("tstart", "tstart_std", "tstop", "burst_rate", "burst_std",
+                               "numspikes", "spike_isi")}
+
+
+def definition_arguments(drive):
+    """The keyword arguments of the factory (``add_*_drive``, ``add_tonic_bias``) that
+    makes the evoked, Poisson, bursty or tonic definition ``drive``."""
+    if drive["type"] == "tonic":
+        return {"amplitude": dict(drive["amplitude"]), "t0": drive["t0"],
+                "tstop": drive["tstop"], "section": drive["section"]}
+    kwargs = {key: drive[key] for key in _COMMON_FIELDS}
+    kwargs.update({key: drive["dynamics"][key] for key in _DYNAMICS_FIELDS[drive["type"]]})
+    return kwargs
+
+
+def redefine(drive, where="drives"):
+    """``drive`` made again by its factory, so that a definition read from a file
+    (a run configuration's ``drives``) passes every check a new one does.
+
+    Raises
+    ------
+    ParameterError
+        Naming ``where`` for a malformed definition, or the factory's own.
+    """
+    try:
+        kind = drive["type"]
+        if kind == "tonic":
+            kwargs = definition_arguments(drive)
+            return tonic_bias(kwargs.pop("amplitude"), name=drive["name"], **kwargs)
+        if kind == "spike_train":
+            return spike_train_drive(
+                drive["name"], spike_times=drive["dynamics"]["spike_times"],
+                **{key: drive[key] for key in ("location", "weights_ampa", "weights_nmda",
+                                               "synaptic_delays", "space_constant",
+                                               "probability", "conn_seed")})
+        factory = {"evoked": evoked_drive, "poisson": poisson_drive, "bursty": bursty_drive}
+        return factory[kind](drive["name"], **definition_arguments(drive))
+    except (KeyError, TypeError, AttributeError, ValueError) as err:
+        if isinstance(err, ParameterError):
+            raise
+        raise ParameterError(f"not a drive definition ({type(err).__name__}: {err})",
+                             key=where, value=drive) from None
+
+
 # --- realisation: gids, pairs and spike times ------------------------------
 
 
@@ -397,6 +452,73 @@ def _bursty_times(dynamics, tstop, prng, prng_start):
     return burst_centres
 
 
+# A burst centre this many burst_std past the run's end never comes back
+# into it (a 20-sigma draw); later bursts are not drawn.
+_BURST_MARGIN_STD = 20.0
+
+
+def _drawn_until(dynamics, tstop):
+    """End (ms) of a Poisson or bursty drive's draws in a run of ``tstop`` ms.
+
+    hnn-core draws to the drive's own ``tstop`` and then drops the times
+    after the run's end; drawing no further than the run's end keeps the
+    same times (each time depends only on the draws before it), and a drive
+    that ends at 1e12 ms costs no more than one that ends with the run.
+    """
+    end = tstop if dynamics["tstop"] is None else dynamics["tstop"]
+    if "burst_std" not in dynamics:  # Poisson: a time past the run's end is dropped
+        return min(end, tstop)
+    # Bursty: a burst centred past the end may still put spikes before it.
+    reach = (dynamics["spike_isi"] * dynamics["numspikes"]
+             + _BURST_MARGIN_STD * dynamics["burst_std"] + 1000.0 / dynamics["burst_rate"])
+    return min(end, tstop + reach)
+
+
+def expected_events(drive, pop_sizes, tstop):
+    """Expected spike times one trial of ``drive`` draws in a run of ``tstop`` ms.
+
+    Parameters
+    ----------
+    drive : dict
+        Drive definition (not a tonic bias).
+    pop_sizes : dict
+        Cells per population.
+    tstop : float
+        Run length (ms).
+    """
+    dynamics = drive["dynamics"]
+    if drive["type"] == "spike_train":
+        return float(sum(len(train) for train in dynamics["spike_times"]))
+    targets = [ct for ct in cell_type_names()
+               if ct in drive["weights_ampa"] or ct in drive["weights_nmda"]]
+    cells = ({ct: pop_sizes[ct] for ct in targets} if drive["cell_specific"]
+             else {None: drive["n_drive_cells"]})
+    if drive["type"] == "evoked":
+        return float(sum(cells.values()) * dynamics["numspikes"])
+    seconds = max(0.0, _drawn_until(dynamics, tstop) - dynamics["tstart"]) / 1000.0
+    if drive["type"] == "poisson":
+        rates = dynamics["rate_constant"]
+        return sum(n * seconds * (rates.get(ct, 0.0) if isinstance(rates, dict) else rates)
+                   for ct, n in cells.items())
+    bursts = math.ceil(seconds * dynamics["burst_rate"]) + 1
+    return float(sum(cells.values()) * bursts * dynamics["numspikes"])
+
+
+def drive_netcons(drive, cell_rules, pop_sizes):
+    """Expected NetCons of ``drive``: pairs kept x synapses per pair (sections, receptors)."""
+    from hnn_netpyne.model.connectivity import target_sections
+
+    total = 0.0
+    for target in cell_type_names():
+        receptors = (target in drive["weights_ampa"]) + (target in drive["weights_nmda"])
+        if not receptors:
+            continue
+        sources = 1 if drive["cell_specific"] else drive["n_drive_cells"]
+        pairs = sources * pop_sizes[target] * drive["probability"][target]
+        total += pairs * receptors * len(target_sections(cell_rules, target, drive["location"]))
+    return total
+
+
 # Building a RandomState costs about 0.3 ms (0.2 s for the ERP's 775 drive
 # cells); reseeding an existing one gives the same stream 40 times faster.
 _EVENT_STREAM = np.random.RandomState()
@@ -447,11 +569,10 @@ def drive_cell_times(drive, cell_index, target, trial, n_gids, tstop):
     elif drive["type"] == "poisson":
         rates = dynamics["rate_constant"]
         rate = rates[target] if isinstance(rates, dict) else rates
-        end = tstop if dynamics["tstop"] is None else dynamics["tstop"]
-        times = _poisson_times(dynamics["tstart"], end, rate, prng)
+        times = _poisson_times(dynamics["tstart"], _drawn_until(dynamics, tstop), rate, prng)
     else:
-        end = tstop if dynamics["tstop"] is None else dynamics["tstop"]
-        times = _bursty_times(dynamics, end, prng, _reseeded(_BURST_STREAM, seed))
+        times = _bursty_times(dynamics, _drawn_until(dynamics, tstop), prng,
+                              _reseeded(_BURST_STREAM, seed))
     times = np.asarray(times, dtype=float)
     times = np.sort(times[(times > 0) & (times <= tstop)])
     return times.tolist()

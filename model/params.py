@@ -38,10 +38,12 @@ _MAX_SEED = 2**31 - 1
 _LEGACY_TYPES = "|".join(legacy_cell_types())
 MAX_KEYS = 10_000
 """Most keys (lines of a .param file) a parameter file may hold."""
-# Evoked-input keys exist for any number of inputs (evprox_1, evprox_2, ...).
+# Evoked-input keys exist for any number of inputs (evprox_1, evprox_2, ...); an
+# index of at most 9 ASCII digits (Python's int() refuses 4,300 and more).
+_INPUT_INDEX = "[0-9]{1,9}"
 _EVOKED_KEY = re.compile(
-    r"^(t|sigma_t|numspikes|prng_seedcore)_ev(prox|dist)_\d+$"
-    rf"|^gbar_ev(prox|dist)_\d+_({_LEGACY_TYPES})(_ampa|_nmda)?$"
+    rf"^(t|sigma_t|numspikes|prng_seedcore)_ev(prox|dist)_{_INPUT_INDEX}$"
+    rf"|^gbar_ev(prox|dist)_{_INPUT_INDEX}_({_LEGACY_TYPES})(_ampa|_nmda)?$"
 )
 # Tonic bias keys (Itonic_A_L2Pyr_soma, ...).
 _TONIC_KEY = re.compile(rf"^Itonic_(A|t0|T)_({_LEGACY_TYPES})_soma$")
@@ -60,11 +62,15 @@ def is_known_key(key):
     """Return True if ``key`` is an HNN parameter name this package reads."""
     return (
         key in _BASE_DEFAULTS
-        or key in _IGNORED_KEYS
-        or bool(_IGNORED_KEY.match(key))
+        or _is_ignored(key)
         or bool(_EVOKED_KEY.match(key))
         or bool(_TONIC_KEY.match(key))
     )
+
+
+def _is_ignored(key):
+    """True for a key HNN's files carry that changes nothing (see _IGNORED_KEYS)."""
+    return key in _IGNORED_KEYS or bool(_IGNORED_KEY.match(key))
 
 
 _BASE_DEFAULTS = _base_defaults()
@@ -191,6 +197,11 @@ def complete_params(file_params, source="<in memory>"):
             params[key] = value
         else:
             unknown.append(key)
+    if unknown and not any(is_known_key(key) and not _is_ignored(key) for key in file_params):
+        closest = _closest_key(unknown[0][:100])
+        hint = f" (did you mean {closest!r}?)" if closest else ""
+        raise ParameterError(f"sets no parameter of the model: {len(unknown)} unknown key(s), "
+                             f"the first {shorten(repr(unknown[0]))}{hint}", source=source)
     if unknown:
         _warn_unknown(unknown, source)
     _fill_evoked_defaults(params)
@@ -242,7 +253,7 @@ def evoked_input_indices(params, loc):
     loc : {'prox', 'dist'}
         Proximal or distal inputs.
     """
-    pattern = re.compile(rf"^t_ev{loc}_(\d+)$")
+    pattern = re.compile(rf"^t_ev{loc}_({_INPUT_INDEX})$")
     return sorted(int(m.group(1)) for key in params if (m := pattern.match(key)))
 
 
@@ -272,29 +283,86 @@ _MAX_MAGNITUDE = 1e9
 """Any other number: times (ms), delays, spreads, scale factors."""
 
 
-def _check_number(key, value, source):
-    """Type, finiteness, whole-number and plausible range of one numeric value."""
+def _check_number(key, value, source, range_key=None):
+    """Type, finiteness, whole-number and plausible range of one numeric value.
+
+    ``range_key`` names the parameter whose rules apply when ``key`` is the
+    name a caller knows it by (``n_trials`` for ``N_trials``). Returns the
+    value, a whole number of an integer key as an int (10.0 is 10).
+    """
+    rule = key if range_key is None else range_key
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ParameterError("expected a number", source, key, value)
     if not math.isfinite(value):
         raise ParameterError("expected a finite number", source, key, value)
-    if _INT_KEYS.match(key) and float(value) != int(value):
-        raise ParameterError("expected a whole number", source, key, value)
-    if value < 0 and not _NEGATIVE_ALLOWED.search(key):
+    if _INT_KEYS.match(rule):
+        if float(value) != int(value):
+            raise ParameterError("expected a whole number", source, key, value)
+        value = int(value)
+    if value < 0 and not _NEGATIVE_ALLOWED.search(rule):
         raise ParameterError("expected a value >= 0", source, key, value)
-    if key.startswith("prng_seedcore"):
+    if rule.startswith("prng_seedcore"):
         if abs(value) > _MAX_SEED:
             raise ParameterError(f"expected a seed of magnitude <= {_MAX_SEED}", source, key,
                                  value)
-        return
+        return value
     for pattern, low, high, unit in _RANGES:
-        if pattern.search(key):
+        if pattern.search(rule):
             if not low <= value <= high:
                 raise ParameterError(f"expected a value from {low:g} to {high:g} ({unit})",
                                      source, key, value)
-            return
+            return value
     if abs(value) > _MAX_MAGNITUDE:
         raise ParameterError(f"expected a magnitude <= {_MAX_MAGNITUDE:g}", source, key, value)
+    return value
+
+
+STEP_TOLERANCE = 1e-9
+"""Relative difference from a whole number of steps that still counts as whole."""
+
+
+def check_run_lengths(tstop, dt, n_trials, source=None, keys=("tstop", "dt", "N_trials")):
+    """Check a run's length and step (ms) and its trials: the one check of these values.
+
+    Both ``hnn-netpyne params`` (a file's values) and every run (the values it
+    will use, from options or a file) call this.
+
+    Parameters
+    ----------
+    tstop, dt : float
+        Simulation length and time step (ms).
+    n_trials : int | float
+        Trials (a whole number; 3.0 counts as 3).
+    source : str | None
+        Where the values came from, for messages.
+    keys : tuple of str
+        The names the caller knows the three values by, for messages.
+
+    Returns
+    -------
+    tstop, dt, n_trials : float, float, int
+
+    Raises
+    ------
+    ParameterError
+        For a value out of range, ``dt`` above ``tstop``, or a ``tstop`` that
+        is not a whole number of ``dt`` steps (NEURON's fixed step would end
+        a fraction of a step early, and the run could never reach tstop).
+    """
+    tstop = float(_check_number(keys[0], tstop, source, "tstop"))
+    dt = float(_check_number(keys[1], dt, source, "dt"))
+    n_trials = _check_number(keys[2], n_trials, source, "N_trials")
+    if dt > tstop:
+        raise ParameterError(f"{keys[1]} must not exceed {keys[0]} ({tstop:g} ms)", source,
+                             keys[1], dt)
+    steps = tstop / dt
+    if abs(steps - round(steps)) > STEP_TOLERANCE * steps:
+        below, above = math.floor(steps) * dt, math.ceil(steps) * dt
+        raise ParameterError(
+            f"{keys[0]} ({tstop:g} ms) must be a whole number of {keys[1]} steps, not "
+            f"{steps:.6g}; use a {keys[1]} that divides {tstop:g} ms, or a {keys[0]} of "
+            f"{below:.6g} or {above:.6g} ms", source, keys[1], dt)
+    return tstop, dt, n_trials
 
 
 def validate_params(params, source="<in memory>"):
@@ -313,7 +381,7 @@ def validate_params(params, source="<in memory>"):
     from hnn_netpyne.model.resources import check_memory, grid_netcons
 
     for key, value in params.items():
-        if key == "_source" or key in _IGNORED_KEYS or _IGNORED_KEY.match(key):
+        if key == "_source" or _is_ignored(key):
             continue
         if key in _STRING_KEYS:
             if not isinstance(value, str):
@@ -323,11 +391,8 @@ def validate_params(params, source="<in memory>"):
             if not (isinstance(value, bool) or value in (0, 1)):
                 raise ParameterError("expected true/false or 0/1", source, key, value)
             continue
-        _check_number(key, value, source)
-    if params["dt"] > params["tstop"]:
-        raise ParameterError(
-            f"dt must not exceed tstop ({params['tstop']} ms)", source, "dt", params["dt"]
-        )
+        params[key] = _check_number(key, value, source)
+    check_run_lengths(params["tstop"], params["dt"], params["N_trials"], source)
     if params["dipole_smooth_win"] > params["tstop"]:
         raise ParameterError(f"the smoothing window must not exceed tstop ({params['tstop']} "
                              "ms)", source, "dipole_smooth_win", params["dipole_smooth_win"])

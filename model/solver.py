@@ -21,6 +21,11 @@ The rule (stated in docs/guide/getting_started.md too):
 - **Threads.** Each MPI rank uses the cores free to it: the cores this
   process may run on divided among the ranks on this machine (at least 1).
   Threads give the same spikes and dipoles as one thread (same tests).
+- **Time step and delays.** Threads need ``dt`` at most half the shortest
+  synaptic delay, ranks sharing cells ``dt`` at most the shortest delay
+  between them (:func:`check_time_step`). A run that asks for no thread
+  count uses one thread when its ``dt`` is too long for threads
+  (:func:`usable_threads`).
 """
 
 import os
@@ -97,6 +102,59 @@ def threads_per_rank(n_threads, n_ranks, cores=None):
         return int(n_threads)
     cores = available_cores() if cores is None else cores
     return max(1, cores // max(1, n_ranks))
+
+
+def check_time_step(dt, min_delay_ms, n_threads=1, across_ranks=False):
+    """Refuse a time step (ms) that NEURON cannot run with these delays and threads.
+
+    One thread on one rank runs any ``dt`` (an event with a shorter delay is
+    delivered at the next step, as in hnn-core). Ranks exchange spikes once
+    per shortest delay between them, so ``dt`` must not exceed it; threads
+    keep one step of that interval for themselves, so ``dt`` must be at most
+    half the shortest delay of all NetCons (NEURON's "usable mindelay is 0").
+
+    Parameters
+    ----------
+    dt : float
+        Time step (ms).
+    min_delay_ms : float
+        The shortest synaptic delay that applies (ms).
+    n_threads : int
+        Threads per rank.
+    across_ranks : bool
+        ``min_delay_ms`` is that between ranks (NEURON's ``set_maxstep``).
+
+    Raises
+    ------
+    ParameterError
+        Naming ``dt`` and the longest step that would run.
+    """
+    steps = 2 if n_threads > 1 else 1
+    if (steps > 1 or across_ranks) and steps * dt > min_delay_ms * (1 + 1e-9):
+        who = f"{n_threads} threads" if steps > 1 else "several MPI ranks"
+        raise ParameterError(f"with {who} dt must be at most {'half ' * (steps > 1)}the "
+                             f"shortest synaptic delay ({min_delay_ms:g} ms); use dt <= "
+                             f"{min_delay_ms / steps:g} ms, or one thread and one rank",
+                             key="dt", value=dt)
+    return dt
+
+
+def usable_threads(n_threads, n_ranks, dt, min_delay_ms, cores=None):
+    """Threads of each rank (:func:`threads_per_rank`) that can run ``dt`` (ms).
+
+    A run that asked for no thread count gets one thread when ``dt`` is
+    longer than half the shortest delay ``min_delay_ms`` (a callable, called
+    only when threads are possible: threads change no result); an explicit
+    count is checked by :func:`check_time_step`.
+    """
+    threads = threads_per_rank(n_threads, n_ranks, cores)
+    if threads == 1:
+        return threads
+    shortest = min_delay_ms()
+    if n_threads is None and 2 * dt > shortest * (1 + 1e-9):
+        return 1
+    check_time_step(dt, shortest, threads)
+    return threads
 
 
 def check_distribution(distribute):

@@ -18,15 +18,16 @@ from hnn_netpyne.cells.registry import (
     dipole_populations,
     synaptic_mechanisms,
 )
+from hnn_netpyne.checks import check_range, validate_type
 from hnn_netpyne.errors import ParameterError
 from hnn_netpyne.model.connectivity import (
     DEFAULT_DELAY_MS,
     connectivity_rules,
     local_connectivity,
 )
-from hnn_netpyne.model.drives import drive_specs, is_bias, tonic_specs
+from hnn_netpyne.model.drives import drive_specs, is_bias, redefine, tonic_specs
 from hnn_netpyne.model.legacy_drives import drives_from_params
-from hnn_netpyne.model.params import PARAM_DIR, load_params
+from hnn_netpyne.model.params import PARAM_DIR, check_run_lengths, load_params
 from hnn_netpyne.model.positions import (
     INPLANE_DISTANCE_UM,
     LAYER_SEPARATION_UM,
@@ -37,6 +38,7 @@ from hnn_netpyne.model.positions import (
 from hnn_netpyne.model.presets import preset
 from hnn_netpyne.model.recordings import electrode_arrays as checked_arrays
 from hnn_netpyne.model.recordings import recording_choice
+from hnn_netpyne.model.resources import check_drive_cost, check_run
 from hnn_netpyne.model.solver import check_distribution, choose_solver
 from hnn_netpyne.model.variants import apply_cell_changes, model_variant, variant_pathways
 
@@ -45,7 +47,6 @@ PACKAGE_CONNECT_CFG = {"allowSelfConns": True, "oneSynPerNetcon": False,
 """simConfig connection fields of every HNN run (see :func:`build_sim_config`)."""
 
 DEFAULT_V_INIT_MV = -65.0
-MAX_TSTOP_MS = 1e6  # 1000 s of biological time: far beyond any HNN use
 
 
 def resolve_param_file(param_file):
@@ -155,8 +156,11 @@ def build_net_params(cfg):
         cellParams, popParams, synMechParams, connParams, stimSourceParams,
         stimTargetParams and defaults: plain data.
     """
-    settings = model_settings(cfg)
+    run = check_sim_config(cfg)  # before anything reads a field of it
+    settings = dict(model_settings(cfg), drives=run["drives"])
     params = load_params(resolve_param_file(settings["paramFile"]), settings["paramOverrides"])
+    if run["duration"] is None:
+        run = check_sim_config(cfg, params["tstop"])
     variant = model_variant(settings["model"])
     mesh = mesh_of(params, settings)
     inplane = settings["cellPositions"].get("inplane_distance", INPLANE_DISTANCE_UM)
@@ -170,8 +174,10 @@ def build_net_params(cfg):
     }
     conn_params = _cell_connections(params, settings, rules, pop_sizes, variant, inplane)
     drives = all_drives(params, settings, pop_sizes)
-    tstop = settings["duration"] if settings["duration"] is not None else params["tstop"]
+    tstop = run["duration"]
     spike_drives = [d for d in drives if not is_bias(d)]
+    check_drive_cost(run, {"cellParams": rules, "popParams": pop_params,
+                           "connParams": conn_params}, spike_drives, pop_sizes, tstop)
     drive_pops, drive_conns = drive_specs(
         spike_drives, rules, pop_sizes, column_origin(mesh, inplane, layer), tstop,
         trial=settings["trial"], inplane_um=inplane
@@ -194,7 +200,74 @@ def build_net_params(cfg):
         "sizeZ": float(layer),
     }
     check_populations(net_params)
+    check_run(run, net_params)
     return net_params
+
+
+_RUN_FIELDS = ("dt", "nTrials", "nThreads", "recordTraces", "recordVsec", "recordIsec",
+               "recordCa", "extracellularArrays")
+_FIELD_TYPES = {"paramOverrides": dict, "synMechChanges": dict, "cellPositions": dict,
+                "drives": list, "connectivity": list, "recordTraces": dict, "model": str,
+                "paramFile": str}
+_CONNECTION_KEYS = {"source", "target", "loc", "receptor", "weight", "delay", "lamtha",
+                    "autapses", "pairs"}
+
+
+def check_sim_config(cfg, default_tstop=None):
+    """Check the fields of a simConfig that this package reads (a file's, too).
+
+    Parameters
+    ----------
+    cfg : dict | netpyne.specs.SimConfig
+        The simConfig (as :func:`build_sim_config` writes it, or read from a
+        run configuration file).
+    default_tstop : float | None
+        The run's length (ms) if the simConfig has no ``duration`` (the
+        parameter file's tstop); with neither, the run's lengths are left
+        unchecked (``duration`` None in the result).
+
+    Returns
+    -------
+    fields : dict
+        The run fields (``duration``, ``dt``, ``nTrials``, ``nThreads``,
+        recordings) as checked values, and ``drives``: its drive definitions
+        made again by their factories (:func:`~hnn_netpyne.model.drives.redefine`).
+
+    Raises
+    ------
+    ParameterError
+        Naming the field and its value.
+    """
+    get = cfg.get if isinstance(cfg, dict) else (lambda k, d=None: getattr(cfg, k, d))
+    fields = {key: get(key) for key in _RUN_FIELDS}
+    fields["duration"] = get("duration") if get("duration") is not None else default_tstop
+    if fields["duration"] is not None:
+        fields["duration"], fields["dt"], fields["nTrials"] = check_run_lengths(
+            fields["duration"], 0.025 if fields["dt"] is None else fields["dt"],
+            1 if fields["nTrials"] is None else fields["nTrials"],
+            keys=("duration", "dt", "nTrials"))
+    if fields["nThreads"] is not None:
+        fields["nThreads"] = check_range("nThreads", fields["nThreads"], 1, integer=True)
+    for key in ("recordVsec", "recordIsec", "recordCa"):
+        fields[key] = recording_choice(fields, key)
+    fields["extracellularArrays"] = checked_arrays(fields["extracellularArrays"] or [])
+    for key, kind in _FIELD_TYPES.items():
+        if get(key) is not None:
+            validate_type(get(key), kind, key)
+    if get("meshShape") is not None:
+        check_mesh_shape(get("meshShape"), "meshShape")
+    check_range("trial", get("trial", 0) or 0, 0, integer=True)
+    check_distribution(get("distribute", "auto"))
+    for k, definition in enumerate(get("connectivity") or []):
+        if not isinstance(definition, dict) or set(definition) != _CONNECTION_KEYS:
+            raise ParameterError(f"connectivity[{k}] must have the keys "
+                                 f"{sorted(_CONNECTION_KEYS)}", key="connectivity",
+                                 value=definition)
+        for pair in definition["pairs"] or []:
+            validate_type(pair, list, f"connectivity[{k}].pairs")
+            [check_range(f"connectivity[{k}].pairs", n, 0, integer=True) for n in pair]
+    fields["drives"] = [redefine(d, f"drives[{k}]") for k, d in enumerate(get("drives") or [])]
+    return fields
 
 
 def _run_lengths(chosen, params, tstop, dt, n_trials, n_threads):
@@ -206,15 +279,8 @@ def _run_lengths(chosen, params, tstop, dt, n_trials, n_threads):
         tstop = chosen["tstop"] if chosen["tstop"] is not None else params["tstop"]
     dt = params["dt"] if dt is None else dt
     n_trials = params["N_trials"] if n_trials is None else n_trials
-    for key, value in (("tstop", tstop), ("dt", dt)):
-        if (isinstance(value, bool) or not isinstance(value, (int, float))
-                or not 0.0 < value <= MAX_TSTOP_MS):
-            raise ParameterError(f"{key} must be a number of ms in (0, {MAX_TSTOP_MS:g}]",
-                                 key=key, value=value)
-    if dt > tstop:
-        raise ParameterError(f"dt must not exceed tstop ({tstop} ms)", key="dt", value=dt)
-    if isinstance(n_trials, bool) or not isinstance(n_trials, int) or n_trials < 1:
-        raise ParameterError("n_trials must be an integer >= 1", key="n_trials", value=n_trials)
+    tstop, dt, n_trials = check_run_lengths(tstop, dt, n_trials, keys=("tstop", "dt",
+                                                                       "n_trials"))
     if n_threads is not None and (isinstance(n_threads, bool) or not isinstance(n_threads, int)
                                   or n_threads < 1):
         raise ParameterError("n_threads must be an integer >= 1 or None (the free cores)",

@@ -147,7 +147,7 @@ def check_finite(result):
 
 
 def check_run_size(cfg, net_params):
-    """Fail before building what would not fit in memory.
+    """Fail before building what cannot run or would not fit in memory.
 
     A run shorter than the figures' smoothing window is fine: its figures
     show the unsmoothed dipole (:mod:`hnn_netpyne.analysis.figures`).
@@ -155,14 +155,11 @@ def check_run_size(cfg, net_params):
     Raises
     ------
     ParameterError
-        With the memory estimate (:mod:`hnn_netpyne.model.resources`).
+        From :func:`hnn_netpyne.model.resources.check_run`.
     """
-    from hnn_netpyne.model.resources import check_memory, spec_netcons
+    from hnn_netpyne.model.resources import check_run
 
-    duration, dt = float(cfg["duration"]), float(cfg["dt"])
-    n_trials = int(cfg.get("nTrials", 1))
-    check_memory(spec_netcons(net_params), duration / dt + 1, n_trials, key="run size",
-                 value={"duration": duration, "dt": dt, "nTrials": n_trials})
+    check_run(cfg, net_params)
 
 
 def progress_bars_only_on_terminals():

@@ -54,14 +54,41 @@ def pmi_connected():
     return True
 
 
+LAUNCH_SIZE_ENV = ("PMI_SIZE", "OMPI_COMM_WORLD_SIZE")
+"""Environment variables in which MPICH's and Open MPI's launchers give the ranks."""
+
+
+def environment_size(env=None):
+    """Ranks of the MPI launch that the environment names (1 when none does).
+
+    Raises
+    ------
+    ParameterError
+        For a value that is not a whole number of ranks from 1 to ``--np``'s
+        limit (:data:`hnn_netpyne.runtime.options.MAX_PROCESSES`).
+    """
+    from hnn_netpyne.errors import ParameterError
+    from hnn_netpyne.runtime.options import MAX_PROCESSES
+
+    env = os.environ if env is None else env
+    for key in LAUNCH_SIZE_ENV:
+        text = env.get(key)
+        if text:
+            size = int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else 0
+            if not 1 <= size <= MAX_PROCESSES:
+                raise ParameterError(f"the MPI launcher's environment must give a whole number "
+                                     f"of ranks from 1 to {MAX_PROCESSES}", key=key, value=text)
+            return size
+    return 1
+
+
 def init_mpi_if_launched():
     """Start NEURON's MPI when ``python`` (not ``nrniv -mpi``) runs under mpiexec.
 
     Call before anything creates a ParallelContext. Harmless when MPI is
     already running or when there is a single process.
     """
-    size = os.environ.get("PMI_SIZE") or os.environ.get("OMPI_COMM_WORLD_SIZE") or "1"
-    if int(size) > 1 and pmi_connected():
+    if environment_size() > 1 and pmi_connected():
         from neuron import h
 
         h.nrnmpi_init()

@@ -10,6 +10,7 @@ seeds, redrawn each trial) and returns on rank 0 the raw layer dipoles
 None. Nothing here reads a parameter file: the specs are the whole model.
 """
 
+import math
 import os
 import time
 
@@ -20,7 +21,7 @@ from hnn_netpyne.cells.registry import dipole_populations
 from hnn_netpyne.errors import SimulationError
 from hnn_netpyne.model.drives import drive_events
 from hnn_netpyne.model.gids import gid_ranges
-from hnn_netpyne.model.solver import threads_per_rank
+from hnn_netpyne.model.solver import check_time_step, usable_threads
 from hnn_netpyne.model.spec_safety import check_specs
 from hnn_netpyne.runtime.connect import connect_cells
 from hnn_netpyne.runtime.geometry import set_rule_lengths
@@ -75,7 +76,11 @@ def _solve(sim, tstop, dt, report):
     else:
         interval = max(min(tstop / 10.0, CHECK_INTERVAL_MS), dt)
     while h.t < tstop - dt / 2:
+        before = h.t
         sim.pc.psolve(min(tstop, h.t + interval))
+        if h.t <= before:  # a step NEURON cannot take would repeat forever
+            raise SimulationError(f"the simulation stopped at {h.t:g} ms of {tstop:g} ms "
+                                  f"(dt {dt:g} ms); tstop must be a whole number of steps")
         report(h.t)
     sim.pc.barrier()
 
@@ -202,14 +207,19 @@ def setup_recording(sim, cfg, net_params):
     ``sim.net.hnnRecorders``, once the threads are set. NEURON's own ``t``
     is recorded as hnn-core records it, into ``sim.net.hnnTimeVector``.
     Threads per rank: the cfg's ``nThreads``, or if None the free cores per
-    rank (:func:`hnn_netpyne.model.solver.threads_per_rank`).
+    rank, and one when ``dt`` is too long for threads
+    (:func:`hnn_netpyne.model.solver.usable_threads`).
     """
     from neuron import h
 
     sim.setupRecording()
     # The ranks of the whole launch share this machine's cores (with trials
     # over ranks each rank is a world of its own).
-    n_threads = threads_per_rank(cfg.get("nThreads"), launched_size())
+    dt = float(cfg["dt"])
+    if sim.nhosts > 1:  # the shortest delay between ranks (NEURON's, all ranks)
+        check_time_step(dt, sim.pc.allreduce(sim.pc.set_maxstep(10), 2), across_ranks=True)
+    n_threads = usable_threads(cfg.get("nThreads"), launched_size(), dt, lambda: min(
+        (nc.delay for nc in network_netcons(sim)), default=math.inf))
     sim.cfg.nThreads = n_threads
     if cfg.get("coreneuron") or n_threads > 1:
         record_dipoles_in_point_processes(sim)

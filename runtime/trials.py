@@ -24,7 +24,6 @@ trials. ``sim/init.py`` run by hand spreads cells unless given
 """
 
 import math
-import os
 
 from hnn_netpyne.errors import ParameterError
 from hnn_netpyne.model.solver import check_distribution
@@ -38,10 +37,10 @@ def launched_size():
     A process that a rank started (NetPyNE's batch jobs) inherits the rank's
     PMI variables but not its connection, and counts as alone.
     """
-    from hnn_netpyne.runtime.mpienv import pmi_connected
+    from hnn_netpyne.runtime.mpienv import environment_size, pmi_connected
 
-    size = os.environ.get("PMI_SIZE") or os.environ.get("OMPI_COMM_WORLD_SIZE") or "1"
-    return int(size) if pmi_connected() else 1
+    size = environment_size()
+    return size if pmi_connected() else 1
 
 
 def choose_distribution(cfg, net_params, n_ranks):

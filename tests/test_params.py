@@ -64,10 +64,59 @@ def test_unreadable_files(tmp_path):
 
 def test_unknown_key_warns_with_closest_match(tmp_path):
     fname = tmp_path / "typo.json"
-    fname.write_text(json.dumps({"gbar_L2Pyr_L2Pyr_ampaa": 1.0}))
+    fname.write_text(json.dumps({"tstop": 100.0, "gbar_L2Pyr_L2Pyr_ampaa": 1.0}))
     with pytest.warns(UserWarning, match="did you mean 'gbar_L2Pyr_L2Pyr_ampa'"):
         params = read_params(fname)
-    assert "gbar_L2Pyr_L2Pyr_ampaa" not in params
+    assert "gbar_L2Pyr_L2Pyr_ampaa" not in params and params["tstop"] == 100.0
+
+
+@pytest.mark.parametrize("content", [{"": 1}, {"gbar_L2Pyr_L2Pyr_ampaa": 1.0},
+                                     {"save_figs": 1, "unknown": 2}])
+def test_file_that_sets_nothing_is_refused(tmp_path, content):
+    fname = tmp_path / "nothing.json"
+    fname.write_text(json.dumps(content))
+    with pytest.raises(ParameterError, match="sets no parameter of the model") as err:
+        read_params(fname)
+    assert str(fname) in str(err.value)
+
+
+def test_whole_floats_are_integers_everywhere(tmp_path):
+    """10.0 is 10 for `params` and for the run alike (issue 27: one validator)."""
+    from hnn_netpyne.model.specs import build_sim_config
+
+    fname = tmp_path / "floats.json"
+    fname.write_text(json.dumps({"N_pyr_x": 3.0, "N_pyr_y": 3.0, "N_trials": 2.0,
+                                 "tstop": 20.0, "dipole_smooth_win": 5.0}))
+    params = read_params(fname)
+    assert params["N_pyr_x"] == 3 and isinstance(params["N_pyr_x"], int)
+    assert params["N_trials"] == 2 and isinstance(params["N_trials"], int)
+    cfg = build_sim_config("params", param_file=str(fname))
+    assert cfg["nTrials"] == 2 and isinstance(cfg["nTrials"], int)
+    assert build_sim_config("params", param_file=str(fname), n_trials=3.0)["nTrials"] == 3
+
+
+@pytest.mark.parametrize("tstop, dt, ok", [(20.0, 0.025, True), (170.0, 0.05, True),
+                                           (20.0, 0.03, False), (170.0, 0.3, False),
+                                           (100.0, 0.1, True), (0.1, 0.1, True)])
+def test_tstop_must_be_whole_steps(tstop, dt, ok):
+    """NEURON ends a fraction of a step short of a tstop that is no multiple of dt."""
+    from hnn_netpyne.model.params import check_run_lengths
+
+    if ok:
+        assert check_run_lengths(tstop, dt, 1) == (tstop, dt, 1)
+        return
+    with pytest.raises(ParameterError, match="must be a whole number of dt steps") as err:
+        check_run_lengths(tstop, dt, 1)
+    assert err.value.key == "dt" and "\n" not in str(err.value)
+
+
+def test_long_evoked_index_is_unknown(tmp_path):
+    """An input index of 5,000 digits (past Python's int-string limit) is no known key."""
+    fname = tmp_path / "digits.json"
+    fname.write_text(json.dumps({"tstop": 100.0, "t_evprox_" + "9" * 5000: 1.0}))
+    with pytest.warns(UserWarning, match="unknown parameters ignored"):
+        params = read_params(fname)
+    assert params["tstop"] == 100.0
 
 
 def test_overrides_are_validated():
