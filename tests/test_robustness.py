@@ -162,13 +162,15 @@ def test_long_values_are_cut(tmp_path):
     assert len(str(err.value)) < 200 + 2 * len(str(tmp_path)) + 200
 
 
-def _one_clear_line(fname, match, limit_s=2.0):
+def _one_clear_line(fname, match, hang_limit_s=60.0):
+    # A guard against a reader that hangs or grinds, not a speed goal: the
+    # machine may be loaded.
     started = time.time()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         with pytest.raises(ParameterError, match=match) as err:
             read_params(fname)
-    assert time.time() - started < limit_s
+    assert time.time() - started < hang_limit_s
     assert str(fname) in str(err.value) and "\n" not in str(err.value)
 
 
