@@ -99,24 +99,37 @@ def draw_figures(folder, dipoles, spike_times, spike_gids, gid_ranges, tstop_ms,
     processed = [d.copy().postprocess(window_ms, scale_factor) for d in dipoles]
     figures = {
         "dipole.png": plot_dipole(processed, layers=("agg", "L2", "L5")),
-        "raster.png": plot_spike_raster(spike_times, spike_gids, gid_ranges),
+        "raster.png": plot_spike_raster(spike_times, spike_gids, gid_ranges, tstop=tstop_ms),
         "spike_histogram.png": plot_spike_histogram(spike_times, spike_gids, gid_ranges,
                                                     tstop_ms),
     }
-    if window_ms != smooth_window_ms:
-        figures["dipole.png"].axes[0].set_title(
-            f"not smoothed: the run is shorter than the {smooth_window_ms:g} ms window",
-            fontsize="medium")
+    figures["dipole.png"].axes[0].set_title(
+        dipole_processing(smooth_window_ms, window_ms, scale_factor), fontsize="medium")
     freqs_hz = spectrogram_freqs(tstop_ms)
     if freqs_hz.size:  # a run too short for any 5-100 Hz row gets no spectrogram
         avg = processed[0] if len(processed) == 1 else average_dipoles(processed)
         figures["spectrogram.png"] = plot_tfr_morlet(
             avg, freqs_hz, n_cycles=spectrogram_cycles(freqs_hz, tstop_ms))
     for name, fig in figures.items():
+        for ax in fig.axes:
+            if ax.get_xlabel() == "Time (ms)":  # (the histogram's panels share it)
+                ax.set_xlim(0.0, tstop_ms)  # every figure shows the run's whole time axis
         fig.suptitle(figure_title(name, len(dipoles)), fontsize="medium")
         save_figure(fig, folder / name)
         plt.close(fig)
     return list(figures)
+
+
+def dipole_processing(window_ms, applied_window_ms, scale_factor):
+    """What the dipole figure shows: how it was smoothed and scaled (the run's values)."""
+    if applied_window_ms > 0:
+        smoothed = f"smoothed ({applied_window_ms:g} ms window)"
+    elif window_ms > 0:
+        smoothed = f"not smoothed (the run is shorter than the {window_ms:g} ms window)"
+    else:
+        smoothed = "not smoothed"
+    scaled = f"scaled x{scale_factor:g}" if scale_factor > 0 else "not scaled"
+    return f"{smoothed}, {scaled}"
 
 
 def redraw_run_figures(folder):
