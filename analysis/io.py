@@ -307,23 +307,23 @@ def foreign_entries(folder):
     """Paths in ``folder``, at any depth, that no run or export of ours wrote.
 
     Ours are the regular files the folder's manifest lists, and the folders
-    that hold them. Anything else is foreign: an unlisted file, a listed name
-    that is now a link, a pipe or a folder, an unlisted folder (even empty).
-    Links are never followed.
+    on their paths. Anything else is foreign: an unlisted file (named
+    itself, however deep), a listed name that is now a link, a pipe or a
+    folder, an empty folder on no listed path. Links are never followed.
     """
     folder = Path(folder)
     listed = _manifest_files(folder)
-    parents = {str(Path(name).parent) for name in listed}
+    parents = {parent.as_posix() for name in listed for parent in Path(name).parents}
     foreign = []
 
     def walk(directory, prefix):
-        for entry in sorted(os.scandir(directory), key=lambda item: item.name):
+        entries = sorted(os.scandir(directory), key=lambda item: item.name)
+        if not entries and prefix and prefix.rstrip("/") not in parents:
+            foreign.append(prefix)  # an empty folder that no run made
+        for entry in entries:
             relative = f"{prefix}{entry.name}"
             if entry.is_dir(follow_symlinks=False):
-                if relative in parents or any(p.startswith(relative + "/") for p in parents):
-                    walk(entry.path, relative + "/")
-                else:
-                    foreign.append(relative + "/")
+                walk(entry.path, relative + "/")
             elif not (relative in listed and entry.is_file(follow_symlinks=False)):
                 foreign.append(relative)
 

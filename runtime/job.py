@@ -226,7 +226,7 @@ def _prepare(folder, overwrite, rank):
             error = str(err)
     error, staging = _broadcast((error, staging))
     if error:
-        raise HNNNetpyneError(error)
+        raise CollectiveError(error)
     return Path(staging)
 
 
@@ -299,6 +299,11 @@ def run_job(cfg, net_params, overwrite=False, plots=True, progress=True, netpyne
 
         redraw_run_figures(folder)
     return folder
+
+
+class CollectiveError(HNNNetpyneError):
+    """An error every rank raises at once (it was broadcast): rank 0 reports it, and the
+    ranks end together, without aborting MPI."""
 
 
 class Interrupted(BaseException):
@@ -395,6 +400,11 @@ def guarded(entry, *args, **kwargs):
             h.ParallelContext().timeout(max(20.0, limit_s))
             watchdog = start_rank_watchdog(rank, limit_s)
         last_step = entry(*args, **kwargs)
+    except CollectiveError as err:
+        if rank == 0:
+            _report_failure(err, rank, 1)
+        _leave_mpi(watchdog)
+        h.quit(1)
     except BaseException as err:  # noqa: B902 -- any failure must end all ranks
         _report_failure(err, rank, size)
         if size > 1:
