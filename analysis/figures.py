@@ -154,10 +154,15 @@ def redraw_run_figures(folder):
         raise OutputError(f"{folder / 'config.json'}: unusable run configuration ({err})") from None
     dipoles = [read_dipole_txt(folder / f"dipole_{k + 1}.txt") for k in range(n_trials)]
     times, gids, _, _ = read_spikes_txt(folder / "spikes.txt")
-    names = draw_figures(folder, dipoles, times, gids, gid_ranges, float(cfg["duration"]),
-                         float(cfg["dipoleSmoothWindowMs"]), float(cfg["dipoleScaleFactor"]))
-    names += _redraw_laminar_figures(folder, cfg)
-    write_json(folder / MANIFEST, dict(manifest, files=sorted(set(manifest["files"]) | set(names))))
+    try:
+        names = draw_figures(folder, dipoles, times, gids, gid_ranges, float(cfg["duration"]),
+                             float(cfg["dipoleSmoothWindowMs"]),
+                             float(cfg["dipoleScaleFactor"]))
+        names += _redraw_laminar_figures(folder, cfg)
+        write_json(folder / MANIFEST,
+                   dict(manifest, files=sorted(set(manifest["files"]) | set(names))))
+    except OSError as err:  # a full disk: one line, the results stay complete
+        raise OutputError(f"cannot write the figures into {folder}: {err.strerror}") from None
     return [folder / name for name in names]
 
 

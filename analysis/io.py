@@ -206,6 +206,7 @@ def staging_folder(folder):
 
 
 def _lock_file(folder):
+    folder = Path(os.path.abspath(folder))  # one name per lock, however the folder was given
     return folder.parent / f".{folder.name}.lock"
 
 

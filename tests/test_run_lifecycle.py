@@ -266,3 +266,22 @@ def test_killed_parent_leaves_no_rank(tmp_path):
     for pid in alive:
         os.kill(pid, signal.SIGKILL)
     assert alive == []
+
+
+def test_full_disk_while_drawing_figures_is_one_line(tmp_path, capsys, monkeypatch):
+    import hnn_netpyne.analysis.plots as plots
+
+    folder = tmp_path / "run"
+    assert main(["run", *SHORT, "--output", str(folder)]) == 0
+    files = sorted(p.name for p in folder.iterdir())
+
+    def full(path, *_args, **_kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+
+    monkeypatch.setattr(plots, "save_figure", full)
+    capsys.readouterr()
+    assert main(["plot", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert err == (f"hnn-netpyne: error: cannot write the figures into {folder}: "
+                   "No space left on device\n")
+    assert sorted(p.name for p in folder.iterdir()) == files
