@@ -395,9 +395,10 @@ def guarded(entry, *args, **kwargs):
     try:
         if size > 1:
             limit_s = rank_timeout_s()
-            # NEURON's own nrn_timeout ends every rank with status 0 after about
-            # twice its setting: keep it behind our watchdog.
-            h.ParallelContext().timeout(max(20.0, limit_s))
+            # NEURON's own nrn_timeout ends every rank with status 0 one to two
+            # settings after a stall: keep it behind our watchdogs (a stopped
+            # rank's own after the limit, the other ranks' after twice it).
+            h.ParallelContext().timeout(2.0 * limit_s + 10.0)
             watchdog = start_rank_watchdog(rank, limit_s)
         last_step = entry(*args, **kwargs)
     except CollectiveError as err:

@@ -231,9 +231,10 @@ def _long_run(folder, *extra):
     cmd = [str(BIN / "hnn-netpyne"), "run", "--preset", "erp", "--mesh", "2", "2",
            "--tstop", "20000", "--solver", "neuron", "--no-plots", "--output", str(folder),
            *extra]
+    env = {k: v for k, v in mpi_environment().items() if k != "DISPLAY"}
     return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             stdin=subprocess.DEVNULL, start_new_session=True,
-                            env=dict(mpi_environment(), PYTHONUNBUFFERED="1"))
+                            env=dict(env, PYTHONUNBUFFERED="1"))
 
 
 def test_ctrl_c_of_a_one_process_run_is_one_line(tmp_path):
@@ -245,6 +246,7 @@ def test_ctrl_c_of_a_one_process_run_is_one_line(tmp_path):
     output = "".join(lines)
     assert status != 0
     assert "Traceback" not in output and "KeyboardInterrupt" not in output, output[-2000:]
+    assert "DISPLAY" not in output and "Cells: " not in output
     errors = [line for line in lines if "error" in line]
     assert errors == ["hnn-netpyne: error: interrupted by SIGINT; the run folder was left as "
                       "it was\n"], output[-2000:]
