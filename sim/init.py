@@ -35,12 +35,15 @@ HERE = Path(__file__).resolve().parent
 
 def main():
     if options.config is not None:
+        # The launcher's --overwrite already says whether the folder may be replaced.
         cfg, net_params = read_config(options.config)
+        overwrite = options.overwrite
     else:
         # Not sim.readCmdLineArgs: it would import any "netParams=x.py" on the command line.
         cfg, netParams = load_entry_specs(HERE)
         cfg, net_params = cfg.todict(), netParams.todict()
-    folder = run_job(cfg, net_params, overwrite=replaces_earlier_run(options), plots=False,
+        overwrite = replaces_earlier_run(options)
+    folder = run_job(cfg, net_params, overwrite=overwrite, plots=False,
                      progress=options.progress)
     # Figures after the results, in a fresh process, once MPI is done: see guarded.
     return (lambda: draw_figures_apart(folder)) if options.plots else None

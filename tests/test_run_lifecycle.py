@@ -287,3 +287,15 @@ def test_full_disk_while_drawing_figures_is_one_line(tmp_path, capsys, monkeypat
     assert err == (f"hnn-netpyne: error: cannot write the figures into {folder}: "
                    "No space left on device\n")
     assert sorted(p.name for p in folder.iterdir()) == files
+
+
+@pytest.mark.mpi
+def test_launcher_keeps_an_explicit_folder_without_overwrite(tmp_path, capsys):
+    """``--np 2 --output X`` replaces an earlier run in X only with --overwrite."""
+    folder = tmp_path / "run"
+    before = _previous_run(folder)
+    assert main(["run", "--np", "2", *SHORT, "--output", str(folder)]) == 2
+    assert "holds an earlier run; pass --overwrite" in capsys.readouterr().out
+    assert (folder / "config.json").read_text() == before
+    assert main(["run", "--np", "2", *SHORT, "--overwrite", "--output", str(folder)]) == 0
+    assert (folder / "dipole_1.txt").is_file()
