@@ -12,6 +12,7 @@ from pathlib import Path
 
 import matplotlib.axes
 import matplotlib.colors
+import matplotlib.ticker
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -298,6 +299,7 @@ def plot_spike_histogram(spike_times, spike_gids, gid_ranges, tstop, ax=None, bi
         most[ax_cells] = max(most[ax_cells], counts.max(initial=0))
     for axes, highest in most.items():
         axes.set_ylim(0.0, max(1.0, 1.05 * highest))  # counts: never below 0
+        axes.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
         if highest == 0:
             _say_none(axes, _spike_kind(cells if axes is ax_cells else drives)
                       if ax_drives is not ax_cells else "spikes")
