@@ -47,14 +47,19 @@ PROGRESS_WALL_S = 10.0
 
 
 def _progress_reporter(sim, trial, n_trials, tstop, started, enabled):
-    """Interval function: print every 10 % of the trial or every 10 s of wall time."""
+    """Interval function: print every 10 % of the trial or every 10 s of wall time.
+
+    Only the launch's rank 0 prints (with whole trials per rank, each rank's
+    NEURON is a rank 0 of its own): the other ranks' lines would interleave.
+    """
     last = {"t": 0.0, "wall": started}
+    enabled = enabled and launch_rank_and_size()[0] == 0
 
     def report(t_ms):
         now = time.time()
         due = (t_ms - last["t"] >= tstop / 10.0 - 1e-9 or now - last["wall"] >= PROGRESS_WALL_S
                or t_ms >= tstop - 1e-9)
-        if enabled and sim.rank == 0 and due:
+        if enabled and due:
             print(f"  trial {trial + 1}/{n_trials}: {t_ms:7.1f} / {tstop:.1f} ms simulated, "
                   f"{now - started:6.1f} s", flush=True)
             last["t"], last["wall"] = t_ms, now
