@@ -6,8 +6,10 @@ NetPyNE specifications and checked against hnn-core 0.6.1.
 
 __version__ = "0.1.0"
 
+from hnn_netpyne.runtime.console import quiet_neuron_without_display
 from hnn_netpyne.runtime.deferred_imports import defer_netpyne_extras
 
+quiet_neuron_without_display()
 defer_netpyne_extras()
 
 from hnn_netpyne.api import *  # noqa: E402,F401,F403 -- the public API (see api.py)

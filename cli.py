@@ -43,20 +43,20 @@ def sim_config(args):
 
 def cmd_run(args):
     """Simulate: here for one process, else through ``sim/init.py`` under mpiexec."""
+    from hnn_netpyne.runtime.job import replaces_earlier_run
+
     cfg = sim_config(args)
+    overwrite = replaces_earlier_run(args)
     if args.np > 1:
         from hnn_netpyne.runtime.launcher import run_config
 
-        run_config(cfg, n_procs=args.np, overwrite=args.overwrite, plots=args.plots,
+        run_config(cfg, n_procs=args.np, overwrite=overwrite, plots=args.plots,
                    progress=args.progress, rank_timeout=args.rank_timeout)
         return 0
     from hnn_netpyne.model.specs import build_net_params
-    from hnn_netpyne.runtime.job import draw_figures_apart, run_job
+    from hnn_netpyne.runtime.job import run_from_command_line
 
-    folder = run_job(cfg, build_net_params(cfg), overwrite=args.overwrite, plots=False,
-                     progress=args.progress)
-    if args.plots:
-        draw_figures_apart(folder)
+    run_from_command_line(cfg, build_net_params(cfg), overwrite, args.plots, args.progress)
     return 0
 
 

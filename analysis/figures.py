@@ -99,24 +99,37 @@ def draw_figures(folder, dipoles, spike_times, spike_gids, gid_ranges, tstop_ms,
     processed = [d.copy().postprocess(window_ms, scale_factor) for d in dipoles]
     figures = {
         "dipole.png": plot_dipole(processed, layers=("agg", "L2", "L5")),
-        "raster.png": plot_spike_raster(spike_times, spike_gids, gid_ranges),
+        "raster.png": plot_spike_raster(spike_times, spike_gids, gid_ranges, tstop=tstop_ms),
         "spike_histogram.png": plot_spike_histogram(spike_times, spike_gids, gid_ranges,
                                                     tstop_ms),
     }
-    if window_ms != smooth_window_ms:
-        figures["dipole.png"].axes[0].set_title(
-            f"not smoothed: the run is shorter than the {smooth_window_ms:g} ms window",
-            fontsize="medium")
+    figures["dipole.png"].axes[0].set_title(
+        dipole_processing(smooth_window_ms, window_ms, scale_factor), fontsize="medium")
     freqs_hz = spectrogram_freqs(tstop_ms)
     if freqs_hz.size:  # a run too short for any 5-100 Hz row gets no spectrogram
         avg = processed[0] if len(processed) == 1 else average_dipoles(processed)
         figures["spectrogram.png"] = plot_tfr_morlet(
             avg, freqs_hz, n_cycles=spectrogram_cycles(freqs_hz, tstop_ms))
     for name, fig in figures.items():
+        for ax in fig.axes:
+            if ax.get_xlabel() == "Time (ms)":  # (the histogram's panels share it)
+                ax.set_xlim(0.0, tstop_ms)  # every figure shows the run's whole time axis
         fig.suptitle(figure_title(name, len(dipoles)), fontsize="medium")
         save_figure(fig, folder / name)
         plt.close(fig)
     return list(figures)
+
+
+def dipole_processing(window_ms, applied_window_ms, scale_factor):
+    """What the dipole figure shows: how it was smoothed and scaled (the run's values)."""
+    if applied_window_ms > 0:
+        smoothed = f"smoothed ({applied_window_ms:g} ms window)"
+    elif window_ms > 0:
+        smoothed = f"not smoothed (the run is shorter than the {window_ms:g} ms window)"
+    else:
+        smoothed = "not smoothed"
+    scaled = f"scaled x{scale_factor:g}" if scale_factor > 0 else "not scaled"
+    return f"{smoothed}, {scaled}"
 
 
 def read_run_folder(folder):
@@ -163,12 +176,16 @@ def redraw_run_figures(folder):
     folder = Path(folder)
     run = read_run_folder(folder)
     cfg = run["cfg"]
-    names = draw_figures(folder, run["dipoles"], run["spike_times"], run["spike_gids"],
-                         run["gid_ranges"], float(cfg["duration"]),
-                         float(cfg["dipoleSmoothWindowMs"]), float(cfg["dipoleScaleFactor"]))
-    names += _redraw_laminar_figures(folder, cfg)
     manifest = run["manifest"]
-    write_json(folder / MANIFEST, dict(manifest, files=sorted(set(manifest["files"]) | set(names))))
+    try:
+        names = draw_figures(folder, run["dipoles"], run["spike_times"], run["spike_gids"],
+                             run["gid_ranges"], float(cfg["duration"]),
+                             float(cfg["dipoleSmoothWindowMs"]), float(cfg["dipoleScaleFactor"]))
+        names += _redraw_laminar_figures(folder, cfg)
+        write_json(folder / MANIFEST,
+                   dict(manifest, files=sorted(set(manifest["files"]) | set(names))))
+    except OSError as err:  # a full disk: one line, the results stay complete
+        raise OutputError(f"cannot write the figures into {folder}: {err.strerror}") from None
     return [folder / name for name in names]
 
 

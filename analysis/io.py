@@ -18,8 +18,10 @@ A run writes into a hidden staging folder beside its run folder
 (``.<name>.partial``), holds a lock file beside it (``.<name>.lock``) and
 moves the staging folder into place only when every output is written, so
 a failed or killed run leaves the previous complete run as it was.
-``--overwrite`` replaces only a folder whose every file a previous run listed
-in its manifest. Every file is written to a temporary name and renamed into
+A folder whose every file (at every depth) an earlier complete run listed in
+its manifest is replaced (by default in the default run folder, else with
+``--overwrite``); a file no run of ours wrote is never replaced. The lock is
+an ``flock``: taken atomically, ended with its holder. Every file is written to a temporary name and renamed into
 place, so a killed run never leaves a half-written file that looks valid.
 """
 
@@ -204,11 +206,16 @@ def staging_folder(folder):
 
 
 def _lock_file(folder):
+    folder = Path(os.path.abspath(folder))  # one name per lock, however the folder was given
     return folder.parent / f".{folder.name}.lock"
 
 
+_held_locks = {}
+"""Lock file path -> open file descriptor, for the run-folder locks this process holds."""
+
+
 def _lock_holder(lock):
-    """(host, pid) written in ``lock``, or None if unreadable."""
+    """(host, pid) written in ``lock``, or None if it is unreadable or not written yet."""
     from hnn_netpyne.readers import read_text
 
     try:
@@ -218,89 +225,137 @@ def _lock_holder(lock):
         return None
 
 
-def _is_running(holder):
-    if holder is None:
-        return False
-    host, pid = holder
-    if host != socket.gethostname():
-        return True  # cannot tell: keep the other host's lock
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        pass
-    return True
+def _flock_same_file(lock):
+    """Open ``lock`` (created if missing) and take an exclusive ``flock`` without waiting.
+
+    Returns the descriptor, or None if another process holds the lock. The
+    kernel releases a ``flock`` when its holder ends, however it ends, so a
+    lock is never stale; a lock file that was replaced meanwhile (its holder
+    removed it on release) is tried again.
+    """
+    import fcntl
+
+    for _ in range(100):
+        fd = os.open(lock, os.O_CREAT | os.O_RDWR | os.O_CLOEXEC, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return None
+        try:
+            same = os.stat(lock).st_ino == os.fstat(fd).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            return fd
+        os.close(fd)  # released and removed by its holder meanwhile: take the new one
+    raise OutputError(f"cannot take the lock {lock}: it keeps being replaced")
 
 
 def lock_run_folder(folder):
-    """Take the lock of run folder ``folder`` (a file beside it) for this process.
+    """Take the lock of run folder ``folder`` for this process (``flock`` on a file beside it).
 
-    A lock left by a process that has ended (killed run) is taken over.
+    Taking it is atomic: of any number of processes that try at once,
+    exactly one gets it. The lock ends with its holder (even a killed one);
+    the file names the holder (host and pid) for the others' message.
 
     Raises
     ------
     OutputError
-        If another live run holds it.
+        If another process holds it.
     """
     folder = Path(folder)
     lock = _lock_file(folder)
-    for _ in range(3):
-        try:
-            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        except FileExistsError:
-            holder = _lock_holder(lock)
-            if _is_running(holder):
-                raise OutputError(
-                    f"output folder {folder} is being written by another run ({holder[0]}, "
-                    f"pid {holder[1]}; lock {lock}); wait for it or choose another --output"
-                ) from None
-            with contextlib.suppress(FileNotFoundError):
-                lock.unlink()  # left by a run that has ended
-            continue
-        with os.fdopen(fd, "w") as fid:
-            fid.write(f"{socket.gethostname()} {os.getpid()}\n")
-        return lock
-    raise OutputError(f"cannot take the lock {lock} of output folder {folder}")
+    fd = _flock_same_file(lock)
+    if fd is None:
+        holder = _lock_holder(lock)
+        who = f"{holder[0]}, pid {holder[1]}" if holder else "a process starting up"
+        raise OutputError(f"output folder {folder} is being written by another run ({who}; "
+                          f"lock {lock}); wait for it or choose another --output")
+    os.ftruncate(fd, 0)
+    os.write(fd, f"{socket.gethostname()} {os.getpid()}\n".encode())
+    _held_locks[str(lock)] = fd
+    return lock
 
 
 def unlock_run_folder(folder):
-    """Release this process's lock of ``folder`` (no error if there is none)."""
+    """Release this process's lock of ``folder`` (no error if it holds none).
+
+    The file is removed while still locked, so nobody takes a lock on a
+    file that is about to disappear (:func:`_flock_same_file`).
+    """
     lock = _lock_file(Path(folder))
-    if _lock_holder(lock) == (socket.gethostname(), os.getpid()):
+    fd = _held_locks.pop(str(lock), None)
+    if fd is None:
+        return
+    with contextlib.suppress(FileNotFoundError):
         lock.unlink()
+    os.close(fd)
 
 
-def _run_files(folder):
-    """Top-level names a run of this package wrote in ``folder`` (from its manifest)."""
+def _manifest_files(folder):
+    """The paths (relative, '/'-separated) that the manifest of ``folder`` lists, or an empty set."""
     try:
-        manifest = read_output_json(folder / MANIFEST)
-        return {Path(name).parts[0] for name in manifest["files"]} | {MANIFEST}
-    except (OutputError, KeyError, TypeError, IndexError):
+        files = read_output_json(folder / MANIFEST)["files"]
+    except (OutputError, KeyError, TypeError):
         return set()
+    if not isinstance(files, list):
+        return set()
+    return {name for name in files if isinstance(name, str)} | {MANIFEST}
+
+
+def foreign_entries(folder):
+    """Paths in ``folder``, at any depth, that no run or export of ours wrote.
+
+    Ours are the regular files the folder's manifest lists, and the folders
+    on their paths. Anything else is foreign: an unlisted file (named
+    itself, however deep), a listed name that is now a link, a pipe or a
+    folder, an empty folder on no listed path. Links are never followed.
+    """
+    folder = Path(folder)
+    listed = _manifest_files(folder)
+    parents = {parent.as_posix() for name in listed for parent in Path(name).parents}
+    foreign = []
+
+    def walk(directory, prefix):
+        entries = sorted(os.scandir(directory), key=lambda item: item.name)
+        if not entries and prefix and prefix.rstrip("/") not in parents:
+            foreign.append(prefix)  # an empty folder that no run made
+        for entry in entries:
+            relative = f"{prefix}{entry.name}"
+            if entry.is_dir(follow_symlinks=False):
+                walk(entry.path, relative + "/")
+            elif not (relative in listed and entry.is_file(follow_symlinks=False)):
+                foreign.append(relative)
+
+    walk(folder, "")
+    return foreign
 
 
 def _check_target(folder, overwrite):
-    """Refuse a target that is not a folder, or that holds what a new run must not replace."""
+    """Refuse a target that is not a folder, or that holds what a new run must not replace.
+
+    A folder whose every file (at every depth) an earlier complete run or
+    export of ours listed in its manifest is replaced with ``overwrite``;
+    a file that no run of ours wrote is never replaced.
+    """
     if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
         raise OutputError(f"output folder {folder} exists and is not a folder")
-    if not folder.exists():
+    if not folder.exists() or not any(folder.iterdir()):
         return
-    entries = sorted(item.name for item in folder.iterdir())
-    if entries and not overwrite:
-        raise OutputError(f"output folder {folder} is not empty; choose another folder or "
-                          "pass --overwrite to replace what hnn-netpyne wrote there before")
-    foreign = [name for name in entries if name not in _run_files(folder)]
-    if INCOMPLETE_MARKER in foreign and MANIFEST not in entries:
+    foreign = foreign_entries(folder)
+    if INCOMPLETE_MARKER in foreign and not (folder / MANIFEST).exists():
         raise OutputError(f"output folder {folder} holds an unfinished run of an older "
                           f"hnn-netpyne ({INCOMPLETE_MARKER}, no manifest listing its files); "
                           "remove the folder by hand or choose another one")
     if foreign:
         shown = ", ".join(foreign[:5]) + (" ..." if len(foreign) > 5 else "")
-        raise OutputError(f"output folder {folder} holds files that no hnn-netpyne run wrote "
-                          f"({shown}); --overwrite replaces only the files of an earlier run or "
-                          "export (its manifest.json lists them): move them or choose another "
-                          "folder")
+        raise OutputError(f"output folder {folder} is not empty: it holds files that no "
+                          f"hnn-netpyne run wrote ({shown}), which are never replaced (not "
+                          "even with --overwrite); move them or choose another folder")
+    if not overwrite:
+        raise OutputError(f"output folder {folder} is not empty: it holds an earlier run; "
+                          "pass --overwrite to replace it, or choose another folder")
 
 
 def prepare_run_folder(folder, overwrite=False):
@@ -324,8 +379,11 @@ def prepare_run_folder(folder, overwrite=False):
     folder = Path(folder)
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)
-        _check_target(folder, overwrite)
         lock_run_folder(folder)
+    except OSError as err:
+        raise OutputError(f"cannot write output folder {folder}: {err.strerror}") from None
+    try:  # under the lock: nobody else checks or writes this folder meanwhile
+        _check_target(folder, overwrite)
         staging = staging_folder(folder)
         if staging.exists():
             shutil.rmtree(staging)  # left by a run that failed
@@ -334,6 +392,9 @@ def prepare_run_folder(folder, overwrite=False):
     except OSError as err:
         unlock_run_folder(folder)
         raise OutputError(f"cannot write output folder {folder}: {err.strerror}") from None
+    except OutputError:
+        unlock_run_folder(folder)
+        raise
     return staging
 
 
@@ -358,9 +419,16 @@ def finish_run_folder(folder, files, staging=None):
         return
     replaced = folder.parent / f".{folder.name}.replaced"
     if folder.exists():
-        _check_target(folder, overwrite=True)  # nobody added a file meanwhile
         shutil.rmtree(replaced, ignore_errors=True)
         os.replace(folder, replaced)
+        # Checked once moved aside, where nobody adds files: what was added
+        # while the run ran stays, with the earlier run, where it was.
+        foreign = foreign_entries(replaced)
+        if foreign:
+            os.replace(replaced, folder)
+            raise OutputError(f"output folder {folder}: files that no hnn-netpyne run wrote "
+                              f"appeared while the run ran ({', '.join(foreign[:5])}); it was "
+                              "not replaced")
     os.replace(source, folder)
     shutil.rmtree(replaced, ignore_errors=True)
     unlock_run_folder(folder)

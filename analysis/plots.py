@@ -12,6 +12,7 @@ from pathlib import Path
 
 import matplotlib.axes
 import matplotlib.colors
+import matplotlib.ticker
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -171,8 +172,20 @@ def _in_population(gids, gid_ranges, population):
     return (gids >= start) & (gids < stop)
 
 
+def _say_none(ax, what):
+    """Write "no <what>" across the middle of ``ax`` (a panel with nothing to draw)."""
+    ax.text(0.5, 0.5, f"no {what}", transform=ax.transAxes, ha="center", va="center",
+            color="0.35")
+
+
+def _spike_kind(populations):
+    """'cell spikes', 'drive spikes' or 'spikes': what ``populations`` fire."""
+    drives = [is_drive(p) for p in populations]
+    return "drive spikes" if all(drives) else "cell spikes" if not any(drives) else "spikes"
+
+
 def plot_spike_raster(spike_times, spike_gids, gid_ranges, ax=None, populations=None,
-                      show=False):
+                      tstop=None, show=False):
     """Plot spikes as ticks at (time, gid), coloured by population.
 
     Parameters
@@ -187,7 +200,10 @@ def plot_spike_raster(spike_times, spike_gids, gid_ranges, ax=None, populations=
         Axes to draw in; a new figure if None.
     populations : sequence of str | None
         Populations to draw; every cell type if None. Each gets a
-        legend entry, even when silent.
+        legend entry, even when silent; with no spike at all the axes say
+        "no cell spikes".
+    tstop : float | None
+        The time axis is 0 to ``tstop`` (ms); None fits it to the spikes.
     show : bool
         Call ``plt.show()`` (needs an interactive backend).
 
@@ -203,11 +219,17 @@ def plot_spike_raster(spike_times, spike_gids, gid_ranges, ax=None, populations=
         raise HNNNetpyneError(f"populations {unknown} are not in gid_ranges {list(gid_ranges)}")
     ax = _new_axes(ax)
     extra_colors = itertools.cycle(DRIVE_COLORS)
+    n_drawn = 0
     for population in populations:
         color = next(extra_colors) if is_drive(population) else cell_type(population).color
         mask = _in_population(gids, gid_ranges, population)
+        n_drawn += np.count_nonzero(mask)
         ax.scatter(times[mask], gids[mask], s=12, marker="|", linewidths=0.8,
                    color=color, label=population)
+    if tstop is not None:
+        ax.set_xlim(0.0, tstop)
+    if n_drawn == 0:
+        _say_none(ax, _spike_kind(populations))
     first = min(gid_ranges[p][0] for p in populations)
     last = max(gid_ranges[p][1] for p in populations)
     ax.set_ylim(last - 0.5, first - 0.5)  # inverted: first gid on top
@@ -246,7 +268,8 @@ def plot_spike_histogram(spike_times, spike_gids, gid_ranges, tstop, ax=None, bi
         End of the time axis (ms).
     ax : matplotlib.axes.Axes | pair of Axes | None
         One Axes for all histograms, (drive Axes, cell Axes), or None for a
-        new figure with drives above cells.
+        new figure with drives above cells. A panel without spikes says so
+        ("no cell spikes"); counts start at 0.
     bin_ms : float
         Bin width (ms); bins start at 0.
     show : bool
@@ -263,13 +286,23 @@ def plot_spike_histogram(spike_times, spike_gids, gid_ranges, tstop, ax=None, bi
     edges = bin_ms * np.arange(int(np.ceil(tstop / bin_ms)) + 1)
     ax_drives, ax_cells = _histogram_axes(ax)
     drives = [p for p in gid_ranges if is_drive(p)]
+    cells = [c for c in cell_type_names() if c in gid_ranges]
+    most = {ax_drives: 0, ax_cells: 0}
     styles = itertools.product(DRIVE_LINESTYLES, DRIVE_COLORS)
     for drive, (linestyle, color) in zip(drives, itertools.cycle(styles)):
         counts, _ = np.histogram(times[_in_population(gids, gid_ranges, drive)], edges)
         ax_drives.stairs(counts, edges, label=drive, lw=1.2, color=color, linestyle=linestyle)
-    for name in (c for c in cell_type_names() if c in gid_ranges):
+        most[ax_drives] = max(most[ax_drives], counts.max(initial=0))
+    for name in cells:
         counts, _ = np.histogram(times[_in_population(gids, gid_ranges, name)], edges)
         ax_cells.stairs(counts, edges, label=name, lw=1.2, color=cell_type(name).color)
+        most[ax_cells] = max(most[ax_cells], counts.max(initial=0))
+    for axes, highest in most.items():
+        axes.set_ylim(0.0, max(1.0, 1.05 * highest))  # counts: never below 0
+        axes.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+        if highest == 0:
+            _say_none(axes, _spike_kind(cells if axes is ax_cells else drives)
+                      if ax_drives is not ax_cells else "spikes")
     ylabel = f"Spikes per {bin_ms:g} ms"
     if ax_drives is not ax_cells:
         ax_drives.set_title("Drive spikes", fontsize="medium")

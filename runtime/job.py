@@ -32,19 +32,7 @@ from hnn_netpyne.errors import HNNNetpyneError, SimulationError
 from hnn_netpyne.model.expressions import check_spec_expressions
 from hnn_netpyne.model.recordings import netpyne_lfp_as_array
 from hnn_netpyne.runtime.run import run_network, trial_dipoles
-from hnn_netpyne.runtime.trials import trials_world
-
-
-def _rank_and_size():
-    """This process's rank and the ranks of the launch (NEURON's, or with whole
-    trials per rank mpi4py's: see :mod:`hnn_netpyne.runtime.trials`)."""
-    from neuron import h
-
-    world = trials_world()
-    if world is not None:
-        return world.rank, world.size
-    pc = h.ParallelContext()
-    return int(pc.id()), int(pc.nhost())
+from hnn_netpyne.runtime.trials import launch_rank_and_size, trials_world
 
 
 def _broadcast(value):
@@ -68,8 +56,10 @@ def _barrier():
         h.ParallelContext().barrier()
 
 
-def write_outputs(folder, cfg, net_params, result):
+def write_outputs(folder, cfg, net_params, result, label=None):
     """Write every output of a finished run but its figures into ``folder`` (rank 0 only).
+
+    ``label`` names the run in its README (default: :func:`run_label`).
 
     Returns
     -------
@@ -97,9 +87,26 @@ def write_outputs(folder, cfg, net_params, result):
     arrays.update(recordings_to_arrays(result["recordings"]))
     atomic_write(folder / "results.npz", lambda fid: np.savez(fid, **arrays), binary=True)
     files.append("results.npz")
-    files.append(write_run_readme(folder, cfg.get("simLabel", ""), len(dipoles),
+    files.append(write_run_readme(folder, label or run_label(cfg, folder), len(dipoles),
                                   float(cfg["duration"])))
     return files
+
+
+def run_label(cfg, folder):
+    """What a run is called: NetPyNE's ``simLabel``, else the preset's name, else the folder's."""
+    return cfg.get("simLabel") or cfg.get("preset") or Path(folder).name
+
+
+def replaces_earlier_run(options):
+    """Whether a run of parsed run ``options`` may replace an earlier complete run of ours.
+
+    Always in the default run folder (no ``--output``: ``output/<preset>``
+    holds the latest run of that preset, so ``init.py`` can simply be run
+    again); in a folder named with ``--output`` only with ``--overwrite``.
+    Files that no run of ours wrote are never replaced
+    (:func:`hnn_netpyne.analysis.io.prepare_run_folder`).
+    """
+    return bool(options.overwrite or options.output_dir is None)
 
 
 def figure_command(folder):
@@ -113,7 +120,8 @@ def draw_figures_apart(folder):
     """Draw the figures of the finished run ``folder`` in a fresh process and wait for it.
 
     The figures then add nothing to the peak memory of the process that
-    simulated, and their imports (matplotlib) nothing to its start.
+    simulated, and their imports (matplotlib) nothing to its start. The
+    child gets no MPI launch variables: it is no rank of the launch.
 
     Raises
     ------
@@ -122,10 +130,15 @@ def draw_figures_apart(folder):
     """
     import subprocess
 
-    status = subprocess.run(figure_command(folder), stdin=subprocess.DEVNULL).returncode
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith(("PMI_", "OMPI_", "HYDRA_", "MPIR_"))}
+    status = subprocess.run(figure_command(folder), stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, env=env).returncode
     if status != 0:
         raise OutputError(f"the results are in {folder}, but drawing its figures failed "
                           f"(exit status {status}); retry with: hnn-netpyne plot {folder}")
+    names = sorted(path.name for path in Path(folder).glob("*.png"))
+    print(f"Figures in {folder}: {', '.join(names)}", flush=True)
 
 
 def check_finite(result):
@@ -192,6 +205,14 @@ def network_summary(net_params, result):
             f"{len(result['spikes'])} trial(s)")
 
 
+def run_heading(cfg, folder, n_ranks):
+    """The first line a run prints: what runs, on how many ranks, into which folder."""
+    n_trials = int(cfg.get("nTrials", 1))
+    return (f"hnn-netpyne: {run_label(cfg, folder)}, {n_trials} trial(s) of "
+            f"{float(cfg['duration']):g} ms (dt {float(cfg['dt']):g} ms) on {n_ranks} "
+            f"rank(s), into {folder}")
+
+
 def _prepare(folder, overwrite, rank):
     """Rank 0 locks ``folder`` and makes its staging folder; every rank gets its path."""
     error = staging = None
@@ -202,7 +223,7 @@ def _prepare(folder, overwrite, rank):
             error = str(err)
     error, staging = _broadcast((error, staging))
     if error:
-        raise HNNNetpyneError(error)
+        raise CollectiveError(error)
     return Path(staging)
 
 
@@ -210,14 +231,14 @@ def _finish(folder, staging, cfg, net_params, result, netpyne_data):
     """Write every output but the figures into ``staging`` (rank 0), then move it to ``folder``."""
     check_finite(result)
     try:
-        files = write_outputs(staging, cfg, net_params, result)
+        files = write_outputs(staging, cfg, net_params, result, run_label(cfg, folder))
         if netpyne_data:
             os.replace(staging / ".netpyne_data.json", staging / "netpyne_data.json")
             files.append("netpyne_data.json")
         finish_run_folder(folder, files, staging)
     except OSError as err:
-        raise OutputError(f"cannot write the run folder {folder}: {err.strerror} "
-                          f"({err.filename or staging})") from None
+        name = f" ({Path(err.filename).name})" if err.filename else ""
+        raise OutputError(f"cannot write the run folder {folder}: {err.strerror}{name}") from None
 
 
 def run_folder(cfg):
@@ -245,7 +266,7 @@ def run_job(cfg, net_params, overwrite=False, plots=True, progress=True, netpyne
     """
     check_spec_expressions(net_params)  # before NetPyNE evaluates any of its strings
     check_run_size(cfg, net_params)
-    rank, _ = _rank_and_size()
+    rank, size = launch_rank_and_size()
     folder = run_folder(cfg)
     staging = _prepare(folder, overwrite, rank)
     try:
@@ -254,8 +275,13 @@ def run_job(cfg, net_params, overwrite=False, plots=True, progress=True, netpyne
         netpyne_cfg = dict(netpyne_lfp_as_array(cfg), saveFolder=str(staging),
                            simLabel=".netpyne", saveJson=True, saveDataInclude=include)
         progress_bars_only_on_terminals()
-        result = run_network(netpyne_cfg, net_params, progress=progress,
-                             save_netpyne_data=netpyne_data)
+        if progress and rank == 0:
+            print(run_heading(cfg, folder, size), flush=True)
+        try:
+            result = run_network(netpyne_cfg, net_params, progress=progress,
+                                 save_netpyne_data=netpyne_data)
+        except OutputError as err:
+            raise OutputError(f"cannot write the run folder {folder}: {err}") from None
         if rank == 0:
             _finish(folder, staging, cfg, net_params, result, netpyne_data)
             if progress:
@@ -272,6 +298,11 @@ def run_job(cfg, net_params, overwrite=False, plots=True, progress=True, netpyne
     return folder
 
 
+class CollectiveError(HNNNetpyneError):
+    """An error every rank raises at once (it was broadcast): rank 0 reports it, and the
+    ranks end together, without aborting MPI."""
+
+
 class Interrupted(BaseException):
     """SIGTERM or SIGINT arrived; the run stops and its folder stays incomplete."""
 
@@ -280,56 +311,112 @@ def _interrupt(signum, _frame):
     raise Interrupted(f"interrupted by {signal.Signals(signum).name}")
 
 
-def guarded(entry, *args, **kwargs):
-    """Run ``entry``; on any exception print it once and end every MPI rank.
+def run_from_command_line(cfg, net_params, overwrite, plots, progress):
+    """Run ``cfg`` in this process as ``hnn-netpyne run`` does, figures in a fresh one.
 
-    ``entry`` may return a command line (such as :func:`figure_command`):
-    once every rank is done with MPI, rank 0 becomes that command (``exec``),
-    so it runs with the simulation's memory freed, and its exit status is the run's.
+    SIGINT (Ctrl-C) and SIGTERM end it with one line (a :class:`SimulationError`),
+    the run folder left as it was.
+    """
+    handlers = {signum: signal.signal(signum, _interrupt)
+                for signum in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        folder = run_job(cfg, net_params, overwrite=overwrite, plots=False, progress=progress)
+        if plots:
+            draw_figures_apart(folder)
+    except Interrupted as err:
+        raise SimulationError(f"{err}; the run folder was left as it was") from None
+    finally:
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
+    return folder
 
-    SIGTERM and SIGINT stop the run the same way (checked each time NEURON
-    hands control back: at least every 10 % of a trial and every 25 ms of
-    model time, or every 250 ms under CoreNEURON). Under MPI a watchdog
-    process beside each rank ends the run when a rank stops making progress
-    (``--rank-timeout``) or its MPI launcher dies. On success NEURON is
-    quit cleanly (no prompt is left waiting under ``nrniv``) with exit status 0.
+
+def _report_failure(err, rank, size):
+    """Print ``err`` once: one line for our errors and interrupts, else the traceback."""
+    where = f"[rank {rank}] " if size > 1 else ""
+    if isinstance(err, (HNNNetpyneError, Interrupted)):
+        sys.stderr.write(f"{where}hnn-netpyne error: {err}\n")
+    else:
+        sys.stderr.write(f"{where}hnn-netpyne failed:\n{traceback.format_exc()}")
+    sys.stderr.flush()
+    sys.stdout.flush()
+
+
+def _leave_mpi(watchdog):
+    """Every rank is done: stop this rank's watchdog and end NEURON's (or mpi4py's) MPI use.
+
+    On rank 0 NEURON's ``done()`` leaves MPI itself running until ``h.quit``:
+    the launcher's finalize barrier then waits for it (asleep, no CPU).
     """
     from neuron import h
 
-    from hnn_netpyne.runtime.mpienv import rank_timeout_s, start_rank_watchdog
-
-    rank, size = _rank_and_size()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, _interrupt)
-    try:
-        if size > 1:
-            limit_s = rank_timeout_s()
-            # NEURON's own nrn_timeout ends every rank with status 0 after about
-            # twice its setting: keep it behind our watchdog.
-            h.ParallelContext().timeout(max(20.0, limit_s))
-            start_rank_watchdog(rank, limit_s)
-        then = entry(*args, **kwargs)
-    except BaseException as err:  # noqa: B902 -- any failure must end all ranks
-        where = f"[rank {rank}] " if size > 1 else ""
-        if isinstance(err, (HNNNetpyneError, Interrupted)):
-            sys.stderr.write(f"{where}hnn-netpyne error: {err}\n")
-        else:
-            sys.stderr.write(f"{where}hnn-netpyne failed:\n{traceback.format_exc()}")
-        sys.stderr.flush()
-        sys.stdout.flush()
-        if size > 1:
-            from mpi4py import MPI
-
-            MPI.COMM_WORLD.Abort(1)
-        os._exit(1)
     sys.stdout.flush()
     _barrier()
+    if watchdog is not None:  # nothing left that could hang in MPI
+        watchdog.terminate()
+        watchdog.wait()
     h.ParallelContext().done()
     if trials_world() is not None:
         from mpi4py import MPI
 
         MPI.Finalize()  # NEURON's done() finalizes only its own MPI
-    if then and rank == 0:
-        sys.stderr.flush()
-        os.execv(then[0], then)
-    h.quit()
+
+
+def guarded(entry, *args, **kwargs):
+    """Run ``entry`` on every rank; on any exception print it once and end every MPI rank.
+
+    ``entry`` may return a last step for rank 0 (a function of no arguments,
+    such as drawing the figures with :func:`draw_figures_apart`); it runs once
+    every rank is done with MPI, while the other ranks wait for rank 0 in the
+    MPI launcher's finalize, so that the launch ends only after it. Rank 0
+    must not replace itself by another program (``exec``): MPICH's launcher
+    takes a rank that ends without finalizing MPI for a crashed one and
+    kills the whole launch (exit status 9).
+
+    SIGTERM and SIGINT stop the run the same way (checked each time NEURON
+    hands control back: at least every 10 % of a trial and every 25 ms of
+    model time, or every 250 ms under CoreNEURON). Under MPI a watchdog
+    process beside each rank ends the run when a rank stops making progress
+    (``--rank-timeout``) or its MPI launcher dies. In the end NEURON is quit
+    (no prompt is left waiting under ``nrniv``) with exit status 0, or 1 if
+    the last step failed.
+    """
+    from neuron import h
+
+    from hnn_netpyne.runtime.mpienv import rank_timeout_s, start_rank_watchdog
+
+    rank, size = launch_rank_and_size()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, _interrupt)
+    watchdog = None
+    try:
+        if size > 1:
+            limit_s = rank_timeout_s()
+            # NEURON's own nrn_timeout ends every rank with status 0 one to two
+            # settings after a stall: keep it behind our watchdogs (a stopped
+            # rank's own after the limit, the other ranks' after twice it).
+            h.ParallelContext().timeout(2.0 * limit_s + 10.0)
+            watchdog = start_rank_watchdog(rank, limit_s)
+        last_step = entry(*args, **kwargs)
+    except CollectiveError as err:
+        if rank == 0:
+            _report_failure(err, rank, 1)
+        _leave_mpi(watchdog)
+        h.quit(1)
+    except BaseException as err:  # noqa: B902 -- any failure must end all ranks
+        _report_failure(err, rank, size)
+        if size > 1:
+            from mpi4py import MPI
+
+            MPI.COMM_WORLD.Abort(1)
+        os._exit(1)
+    _leave_mpi(watchdog)
+    status = 0
+    if last_step is not None and rank == 0:
+        try:
+            last_step()
+        except BaseException as err:  # noqa: B902 -- the run's status must say so
+            _report_failure(err, rank, size)
+            status = 1
+    sys.stdout.flush()
+    h.quit(status)

@@ -232,6 +232,35 @@ def _wait_until_ended(pids, timeout_s):
         time.sleep(0.05)
 
 
+def _ending_with(parent_pid):
+    """A ``preexec_fn`` that makes the child get SIGTERM when ``parent_pid`` ends (Linux).
+
+    Even a parent killed with SIGKILL, which runs no clean-up of its own,
+    then leaves no run behind: mpiexec stops its ranks on SIGTERM. Only an
+    already loaded C function is called between fork and exec.
+    """
+    def end_with_parent():
+        if _PRCTL is None:
+            return
+        _PRCTL(_PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent_pid:  # it ended before the request was made
+            os._exit(1)
+    return end_with_parent
+
+
+def _load_prctl():
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):  # not Linux: the child outlives a killed parent
+        return None
+
+
+_PR_SET_PDEATHSIG = 1
+_PRCTL = _load_prctl()
+
+
 def run_command(cmd, echo=True, timeout=None):
     """Run ``cmd`` in a new session, streaming its output; raise if it fails.
 
@@ -257,7 +286,7 @@ def run_command(cmd, echo=True, timeout=None):
     env = dict(mpi_environment(), PYTHONUNBUFFERED="1")
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, bufsize=1, env=env,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=_ending_with(os.getpid()))
     reader = threading.Thread(target=_pump, args=(proc.stdout, tail, echo), daemon=True)
     reader.start()
     try:
@@ -327,6 +356,7 @@ def run_config(cfg, net_params=None, n_procs=1, overwrite=False, plots=False, pr
         If the child failed, or ended with status 0 but left no complete run
         folder (NEURON's ``nrn_timeout`` aborts MPI with status 0).
     """
+    earlier = _manifest_identity(cfg["outputDir"])
     scratch = Path(tempfile.mkdtemp(prefix="hnn_netpyne_run_"))
     try:
         config_file = scratch / "config.json"
@@ -339,7 +369,7 @@ def run_config(cfg, net_params=None, n_procs=1, overwrite=False, plots=False, pr
         run_command(cmd, echo=echo, timeout=timeout)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    _check_finished(cfg["outputDir"])
+    _check_finished(cfg["outputDir"], earlier)
 
 
 def _distribution(cfg, net_params, n_procs):
@@ -352,8 +382,28 @@ def _distribution(cfg, net_params, n_procs):
     return choose_distribution(cfg, net_params or build_net_params(cfg), n_procs)
 
 
-def _check_finished(folder):
-    """Raise unless the ranks left a complete run folder; mpiexec's status alone is not enough."""
+def _manifest_identity(folder):
+    """(device, inode, mtime in ns) of the run folder's manifest, or None if it has none.
+
+    A run writes a new manifest (a new file renamed into place), so an
+    unchanged identity means the folder still holds the earlier run.
+    """
+    from hnn_netpyne.analysis.io import MANIFEST
+
+    try:
+        info = os.stat(Path(folder) / MANIFEST)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino, info.st_mtime_ns
+
+
+def _check_finished(folder, earlier=None):
+    """Raise unless the ranks left a complete run folder of this run.
+
+    mpiexec's status alone is not enough: NEURON's ``nrn_timeout`` ends every
+    rank with status 0, and the folder may still hold the earlier complete
+    run (``earlier``: its manifest's :func:`_manifest_identity` before the run).
+    """
     from hnn_netpyne.analysis.io import check_run_folder
 
     try:
@@ -361,6 +411,10 @@ def _check_finished(folder):
     except OutputError as err:
         raise SimulationError(f"the MPI run ended with status 0 but left no complete run "
                               f"folder ({err}); see the ranks' messages above") from None
+    if earlier is not None and _manifest_identity(folder) == earlier:
+        raise SimulationError(f"the MPI run ended with status 0 but did not write its results: "
+                              f"{folder} still holds the earlier run; see the ranks' messages "
+                              "above")
 
 
 def simulate_config(cfg, net_params=None, n_procs=None, output_dir=None, overwrite=False,

@@ -18,18 +18,25 @@ import numpy as np
 
 from hnn_netpyne.analysis.dipole import Dipole, average_dipoles
 from hnn_netpyne.cells.registry import dipole_populations
-from hnn_netpyne.errors import SimulationError
+from hnn_netpyne.errors import OutputError, SimulationError
 from hnn_netpyne.model.drives import drive_events
 from hnn_netpyne.model.gids import gid_ranges
 from hnn_netpyne.model.solver import check_time_step, usable_threads
 from hnn_netpyne.model.spec_safety import check_specs
 from hnn_netpyne.runtime.connect import connect_cells
+from hnn_netpyne.runtime.console import netpyne_messages_filtered
 from hnn_netpyne.runtime.geometry import set_rule_lengths
 from hnn_netpyne.runtime.conns import CellConns, netcons_of
 from hnn_netpyne.runtime.mechanisms import load_mechanisms
 from hnn_netpyne.runtime.recording import (gather_recordings, record_point_process,
                                             setup_recordings)
-from hnn_netpyne.runtime.trials import gather_trials, launched_size, rank_trials, trials_world
+from hnn_netpyne.runtime.trials import (
+    gather_trials,
+    launch_rank_and_size,
+    launched_size,
+    rank_trials,
+    trials_world,
+)
 
 
 # NEURON returns to Python this often (ms of model time), so signals and
@@ -42,14 +49,19 @@ PROGRESS_WALL_S = 10.0
 
 
 def _progress_reporter(sim, trial, n_trials, tstop, started, enabled):
-    """Interval function: print every 10 % of the trial or every 10 s of wall time."""
+    """Interval function: print every 10 % of the trial or every 10 s of wall time.
+
+    Only the launch's rank 0 prints (with whole trials per rank, each rank's
+    NEURON is a rank 0 of its own): the other ranks' lines would interleave.
+    """
     last = {"t": 0.0, "wall": started}
+    enabled = enabled and launch_rank_and_size()[0] == 0
 
     def report(t_ms):
         now = time.time()
         due = (t_ms - last["t"] >= tstop / 10.0 - 1e-9 or now - last["wall"] >= PROGRESS_WALL_S
                or t_ms >= tstop - 1e-9)
-        if enabled and sim.rank == 0 and due:
+        if enabled and due:
             print(f"  trial {trial + 1}/{n_trials}: {t_ms:7.1f} / {tstop:.1f} ms simulated, "
                   f"{now - started:6.1f} s", flush=True)
             last["t"], last["wall"] = t_ms, now
@@ -65,7 +77,8 @@ def _solve(sim, tstop, dt, report):
     from neuron import h
 
     sim.pc.barrier()
-    sim.preRun()
+    with netpyne_messages_filtered(sim.rank, sim.nhosts):
+        sim.preRun()
     h.finitialize(float(sim.cfg.hParams["v_init"]))
     if sim.cfg.coreneuron:
         from neuron import coreneuron
@@ -364,17 +377,27 @@ def _store_dipole_for_netpyne(sim, cfg, net_params, result):
 def _save_netpyne_data(sim):
     """Gather every cell and save NetPyNE's data file (``cfg.saveFolder``/``simLabel``).
 
-    NetPyNE prints the network's cells and connections as it gathers. With
-    ``'net'`` in ``cfg.saveDataInclude`` the file holds the network too.
+    With ``'net'`` in ``cfg.saveDataInclude`` the file holds the network too.
+
+    Raises
+    ------
+    OutputError
+        If the file cannot be written (a full disk: one line, not NetPyNE's traceback).
     """
     sim.cfg.gatherOnlySimData = False
-    sim.gatherData()
-    if sim.rank == 0:
-        if "net" in sim.cfg.saveDataInclude:
-            for cell in sim.net.allCells:
-                if isinstance(cell["conns"], CellConns):
-                    cell["conns"] = cell["conns"].to_list()  # JSON takes plain lists
-        sim.saveData()
+    with netpyne_messages_filtered(sim.rank, sim.nhosts):
+        sim.gatherData()
+    if sim.rank != 0:
+        return
+    if "net" in sim.cfg.saveDataInclude:
+        for cell in sim.net.allCells:
+            if isinstance(cell["conns"], CellConns):
+                cell["conns"] = cell["conns"].to_list()  # JSON takes plain lists
+    try:
+        with netpyne_messages_filtered(sim.rank, sim.nhosts):
+            sim.saveData()
+    except OSError as err:
+        raise OutputError(f"cannot save NetPyNE's data file: {err.strerror}") from None
 
 
 def run_network(cfg, net_params, progress=True, save_netpyne_data=False):
@@ -403,8 +426,9 @@ def run_network(cfg, net_params, progress=True, save_netpyne_data=False):
     """
     started = time.time()
     world = trials_world()
-    sim = build_network(cfg, net_params)
-    setup_recording(sim, cfg, net_params)
+    with netpyne_messages_filtered(*launch_rank_and_size()):
+        sim = build_network(cfg, net_params)
+        setup_recording(sim, cfg, net_params)
     build_s = time.time() - started
     n_trials = int(cfg.get("nTrials", 1))
     trials = None if world is None else rank_trials(n_trials, world.rank, world.size)

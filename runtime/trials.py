@@ -111,6 +111,17 @@ def trials_world():
     return _world
 
 
+def launch_rank_and_size():
+    """This process's rank and the ranks of the launch: mpi4py's with whole trials per rank
+    (:func:`trials_world`), else NEURON's."""
+    from neuron import h
+
+    if _world is not None:
+        return _world.rank, _world.size
+    pc = h.ParallelContext()
+    return int(pc.id()), int(pc.nhost())
+
+
 def rank_trials(n_trials, rank, n_ranks):
     """The trials (from 0) that ``rank`` simulates, in order.
 

@@ -10,7 +10,11 @@ non-zero status) when
   times as long; a rank that waits for another in MPI keeps polling, and a
   runnable rank on a busy machine is never counted as hung; or
 * the rank's parent (``hydra_pmi_proxy``) or that one's parent (``mpiexec``)
-  ended, which would leave the rank running as an orphan.
+  ended, which would leave the rank running as an orphan; or
+* another rank of the same launch on this machine has been stopped for
+  twice the limit (its own watchdog, which would have ended it after the
+  limit, is stopped too): the other ranks would wait for it until NEURON's
+  ``nrn_timeout`` ended them all with status 0, as if the run had succeeded.
 
 It exits by itself when the rank ends. NEURON's own ``nrn_timeout``
 (40 s, then ``MPI_Abort`` with status 0) never has to fire first.
@@ -52,6 +56,28 @@ def _end(pid, rank, why):
     return 1
 
 
+def _children(pid):
+    """Pids of the children of ``pid`` (empty if the kernel does not list them)."""
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as fid:
+            return [int(child) for child in fid.read().split()]
+    except OSError:
+        return []
+
+
+def _stopped_sibling(pid, proxy, stopped_polls, allowed_s):
+    """Pid of another rank of ``proxy`` stopped for more than ``allowed_s``, or None.
+
+    ``stopped_polls`` counts, per rank, the polls in a row that found it stopped.
+    """
+    for sibling in _children(proxy):
+        state = (_stat(sibling) or ("gone",))[0] if sibling != pid else "self"
+        stopped_polls[sibling] = stopped_polls.get(sibling, 0) + 1 if state in _STOPPED else 0
+        if stopped_polls[sibling] * POLL_S > allowed_s:
+            return sibling
+    return None
+
+
 def watch(pid, rank, limit_s):
     """Poll rank ``pid`` until it ends (returns 0) or must be ended (returns 1)."""
     first = _stat(pid)
@@ -59,7 +85,7 @@ def watch(pid, rank, limit_s):
         return 0
     proxy = first[1]
     launcher = (_stat(proxy) or (None, 1))[1]
-    last_cpu, idle_s = first[2], 0.0
+    last_cpu, idle_s, stopped_polls = first[2], 0.0, {}
     while True:
         time.sleep(POLL_S)
         now = _stat(pid)
@@ -68,6 +94,10 @@ def watch(pid, rank, limit_s):
         state, ppid, cpu = now
         if ppid != proxy or (launcher > 1 and _stat(launcher) is None):
             return _end(pid, rank, "lost its MPI launcher (mpiexec or hydra_pmi_proxy ended)")
+        sibling = _stopped_sibling(pid, proxy, stopped_polls, 2.0 * limit_s)
+        if sibling is not None:
+            return _end(pid, rank, f"waits for another rank (pid {sibling}) that has been "
+                        f"stopped for {2.0 * limit_s:g} s")
         if cpu != last_cpu or state == "R":  # runnable: a busy machine is no hang
             last_cpu, idle_s = cpu, 0.0
             continue

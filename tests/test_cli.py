@@ -129,7 +129,7 @@ def test_run_on_several_processes_starts_init_with_the_run_configuration(tmp_pat
         started.append((cmd, json.loads(Path(config).read_text())))
 
     monkeypatch.setattr(launcher, "run_command", record)
-    monkeypatch.setattr(launcher, "_check_finished", lambda folder: None)  # nothing ran
+    monkeypatch.setattr(launcher, "_check_finished", lambda *_args: None)  # nothing ran
     output = tmp_path / "run"
     assert main(["run", "--np", "3", "--preset", "erp", "--tstop", "5", "--mesh", "3", "3",
                  "--quiet", "--output", str(output)]) == 0

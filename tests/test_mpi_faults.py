@@ -7,6 +7,8 @@ folder complete. Each test starts a short 2-rank run, waits until it is
 solving, injects the fault and checks status, time, message and folder.
 """
 
+import contextlib
+import json
 import os
 import signal
 import subprocess
@@ -39,10 +41,10 @@ def _cmdline(pid):
         return ""
 
 
-def _start(tmp_path, tstop="2000"):
+def _start(tmp_path, tstop="2000", extra=()):
     cmd = [str(BIN / "hnn-netpyne"), "run", "--np", "2", "--preset", "erp", "--tstop", tstop,
            "--mesh", "2", "2", "--no-plots", "--rank-timeout", str(LIMIT_S),
-           "--output", str(tmp_path / "run")]
+           "--output", str(tmp_path / "run"), *extra]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             start_new_session=True, env=dict(os.environ, PYTHONUNBUFFERED="1"))
     lines, solving = [], threading.Event()
@@ -126,3 +128,32 @@ def test_status_zero_without_results_is_a_failure(tmp_path):
 
     with pytest.raises(SimulationError, match="status 0 but left no complete run folder"):
         _check_finished(tmp_path / "run")
+
+
+def test_stopped_rank_and_watchdog_never_exit_0(tmp_path):
+    """Issue 27: rank 1 and its watchdog stopped, a --overwrite run exited 0 after 40 s
+    with the earlier run (20 ms) still in the folder. Rank 0's watchdog ends it now."""
+    from hnn_netpyne.cli import main
+
+    folder = tmp_path / "run"
+    assert main(["run", "--preset", "erp", "--tstop", "20", "--mesh", "2", "2", "--no-plots",
+                 "--quiet", "--output", str(folder)]) == 0
+    before = (folder / "manifest.json").read_text()
+    proc, lines = _start(tmp_path, extra=["--overwrite"])
+    rank1 = _process(_descendants(proc.pid), "nrniv", rank="1")
+    watchdog = _process(_descendants(rank1), "watchdog.py")
+    os.kill(watchdog, signal.SIGSTOP)
+    os.kill(rank1, signal.SIGSTOP)
+    stopped = time.monotonic()
+    try:
+        status = _finish(proc, timeout=2 * LIMIT_S + 30)
+    finally:
+        for pid in (rank1, watchdog):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+    output = "".join(lines)
+    assert status != 0, output[-3000:]
+    assert time.monotonic() - stopped < 2 * LIMIT_S + 15
+    assert "waits for another rank" in output, output[-3000:]
+    assert (folder / "manifest.json").read_text() == before
+    assert json.loads((folder / "config.json").read_text())["simConfig"]["duration"] == 20.0

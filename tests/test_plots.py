@@ -227,3 +227,48 @@ def test_save_figure_failure_leaves_old_file_and_no_temporary(tmp_path, trials, 
         save_figure(fig, target)
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["dipole.png"]
+
+
+def _texts(ax):
+    return [text.get_text() for text in ax.texts]
+
+
+def test_figures_without_cell_spikes_keep_the_run_time_axis(spikes):
+    """Issue 26: the seed's raster had an axis of -0.04..0.04 ms, its histogram negative counts."""
+    times, gids = spikes
+    drives_only = gids >= 24
+    ax = plot_spike_raster(times[drives_only], gids[drives_only], GID_RANGES,
+                           tstop=TSTOP_MS).axes[0]
+    assert ax.get_xlim() == (0.0, TSTOP_MS) and _texts(ax) == ["no cell spikes"]
+    ax_drives, ax_cells = plot_spike_histogram(times[drives_only], gids[drives_only],
+                                               GID_RANGES, TSTOP_MS).axes
+    assert ax_cells.get_ylim() == (0.0, 1.0) and _texts(ax_cells) == ["no cell spikes"]
+    assert ax_cells.get_xlim() == (0.0, TSTOP_MS)
+    most = max(p.get_data().values.max() for p in ax_drives.patches)
+    assert ax_drives.get_ylim() == (0.0, 1.05 * most) and _texts(ax_drives) == []
+    ax = plot_spike_histogram([], [], GID_RANGES, TSTOP_MS, ax=plt.subplots()[1]).axes[0]
+    assert ax.get_ylim() == (0.0, 1.0) and _texts(ax) == ["no spikes"]
+
+
+def test_run_figures_say_how_the_dipole_was_processed(tmp_path, trials, spikes, monkeypatch):
+    """Every run figure spans 0..tstop; the dipole figure names the run's window and scale."""
+    import hnn_netpyne.analysis.plots as plots
+    from hnn_netpyne.analysis.figures import dipole_processing, draw_figures
+
+    saved = {}
+    monkeypatch.setattr(plots, "save_figure", lambda fig, path: saved.setdefault(path.name, fig))
+    monkeypatch.setattr(plt, "close", lambda *args: None)
+    times, gids = spikes
+    drives_only = gids >= 24
+    names = draw_figures(tmp_path, trials, times[drives_only], gids[drives_only], GID_RANGES,
+                         TSTOP_MS, smooth_window_ms=30.0, scale_factor=3000.0)
+    assert sorted(names) == sorted(saved) == ["dipole.png", "raster.png", "spectrogram.png",
+                                              "spike_histogram.png"]
+    assert saved["dipole.png"].axes[0].get_title() == "smoothed (30 ms window), scaled x3000"
+    for name, fig in saved.items():
+        timed = [ax for ax in fig.axes if ax.get_xlabel() == "Time (ms)"]
+        assert timed and all(ax.get_xlim() == (0.0, TSTOP_MS) for ax in timed), name
+    assert _texts(saved["raster.png"].axes[0]) == ["no cell spikes"]
+    assert dipole_processing(30.0, 0.0, 3000.0) == ("not smoothed (the run is shorter than the "
+                                                     "30 ms window), scaled x3000")
+    assert dipole_processing(0.0, 0.0, 0.0) == "not smoothed, not scaled"
