@@ -301,6 +301,7 @@ class Page:
         apply.on_click(guarded(message)(lambda _: self._set_gains()))
         self.conn_table = pn.widgets.Tabulator(
             disabled=False, show_index=False, height=420, sizing_mode="stretch_width",
+            css_classes=["conn-table"],
             editors={k: None for k in ("index", "source", "target", "location", "receptor",
                                        "gain")})
         self.conn_table.on_edit(guarded(message)(self._edit_connection))
