@@ -28,6 +28,7 @@ def plot_cell_positions(pos_dict, ax=None, show=True, inplane_um=INPLANE_DISTANC
     fig : matplotlib.figure.Figure
     """
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     if ax is None:
         ax = plt.figure(constrained_layout=True).add_subplot(projection="3d")
@@ -39,5 +40,7 @@ def plot_cell_positions(pos_dict, ax=None, show=True, inplane_um=INPLANE_DISTANC
     ax.set_xlabel(f"x (µm; {step})")
     ax.set_ylabel(f"y (µm; {step})")
     ax.set_zlabel("z (µm)")
-    ax.legend(fontsize="small")
+    for axis in (ax.xaxis, ax.yaxis):  # somata sit on whole grid steps
+        axis.set_major_locator(MaxNLocator(integer=True))
+    ax.figure.legend(fontsize="small", loc="outside right upper")  # clear of the panes
     return _finish(ax, show)
