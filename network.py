@@ -195,7 +195,8 @@ class Network(DriveMethods, ConnectivityMethods):
         """Plot the soma positions of every cell type and the drives' origin in 3-D."""
         from hnn_netpyne.analysis.network_plots import plot_cell_positions
 
-        return plot_cell_positions(self.pos_dict, ax=ax, show=show)
+        return plot_cell_positions(self.pos_dict, ax=ax, show=show,
+                                   inplane_um=self._spacing()[0])
 
     def to_dict(self, write_output=False):
         """The network as the dictionary of hnn-core's configuration file.

@@ -3,8 +3,8 @@
 :func:`read_network_configuration` makes a :class:`~hnn_netpyne.network.Network`
 of such a file (the format of :mod:`hnn_netpyne.network_io`): the cells must
 be those of one of this package's models (synapse kinetics may differ);
-connectivity, drives, biases, grid, temperature and threshold are taken from
-the file.
+connectivity, drives, biases, electrode arrays (``rec_arrays``), grid,
+temperature and threshold are taken from the file.
 """
 
 import math
@@ -89,10 +89,9 @@ def _load(fname):
         raise ParameterError("not an hnn-core network configuration (no object_type "
                              "'Network')", source=str(fname), key="object_type",
                              value=data.get("object_type") if isinstance(data, dict) else None)
-    for key, allowed in (("legacy_mode", (False,)), ("rec_arrays", ({},))):
-        if data.get(key, allowed[0]) not in allowed:
-            raise ParameterError(f"{key} other than {allowed[0]!r} is not available",
-                                 source=str(fname), key=key, value=data[key])
+    if data.get("legacy_mode", False) is not False:
+        raise ParameterError("legacy_mode other than False is not available",
+                             source=str(fname), key="legacy_mode", value=data["legacy_mode"])
     return data
 
 
@@ -332,6 +331,10 @@ def _network_of(data, fname, read_drives, read_external_biases):
         _add_drives(net, data, fname)
     if read_external_biases:
         _add_biases(net, data["external_biases"], fname)
+    for name, array in data.get("rec_arrays", {}).items():
+        _in_file(fname, f"rec_arrays[{name!r}]", lambda: net.add_electrode_array(
+            name, [tuple(p) for p in array["positions"]], conductivity=array["conductivity"],
+            method=array["method"], min_distance=array["min_distance"]))
     conns = [c for c in data["connectivity"] if c["src_type"] not in drive_names]
     net._connectivity = [_connection(c, net.threshold, fname) for c in conns]
     _in_file(fname, "connectivity", net.to_netpyne)

@@ -143,7 +143,12 @@ def network_to_dict(net):
             "cell_response": {}, "external_drives": drives,
             "external_biases": net.external_biases,
             "connectivity": [_connection_dict(c) for c in net.connectivity],
-            "rec_arrays": {}, "threshold": net.threshold, "delay": DEFAULT_DELAY_MS}
+            "rec_arrays": {name: {"positions": [list(p) for p in arr.positions],
+                                  "conductivity": arr.conductivity, "method": arr.method,
+                                  "min_distance": arr.min_distance, "times": [],
+                                  "voltages": []}
+                           for name, arr in net.rec_arrays.items()},
+            "threshold": net.threshold, "delay": DEFAULT_DELAY_MS}
 
 
 def write_configuration(net, fname, overwrite=True):

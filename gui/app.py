@@ -176,7 +176,57 @@ class Page:
                                  styles={"color": "#555"})
         return pn.Column(pn.Row(self.model_select, self.mesh_x, self.mesh_y), apply,
                          pn.layout.Divider(), pn.Row(self.open_name, *buttons),
-                         pn.Row(self.save_name, save), files, message, self.model_summary)
+                         pn.Row(self.save_name, save), files, message, self.model_summary,
+                         pn.layout.Divider(), self._electrode_section())
+
+    def _electrode_section(self):
+        """A laminar electrode array: its name, place and contacts (µm)."""
+        origin = self.session.model.base().pos_dict["origin"]
+        self.electrode_widgets = {
+            "name": pn.widgets.TextInput(name="array name", value="shank", width=140),
+            "x": pn.widgets.FloatInput(name="x (µm)", value=float(origin[0]), width=110),
+            "y": pn.widgets.FloatInput(name="y (µm)", value=float(origin[1]), width=110),
+            "top": pn.widgets.FloatInput(name="top z (µm)", value=2075.0, width=120),
+            "bottom": pn.widgets.FloatInput(name="bottom z (µm)", value=-325.0, width=120),
+            "n": pn.widgets.IntInput(name="contacts", value=25, width=100),
+            "conductivity": pn.widgets.FloatInput(name="conductivity (S/m)", value=0.3,
+                                                  width=140),
+            "method": pn.widgets.Select(name="method", options=["psa", "lsa"], width=90)}
+        for key, widget in self.electrode_widgets.items():
+            widget.css_classes = [f"electrode-{key}"]
+        message = new_message("electrodes")
+        add = pn.widgets.Button(name="Add laminar array", css_classes=["add-electrodes"])
+        add.on_click(guarded(message)(lambda _: self._add_electrodes()))
+        delete = pn.widgets.Button(name="Delete array of this name", button_type="danger")
+        delete.on_click(guarded(message)(lambda _: self._delete_electrodes()))
+        self.electrode_list = pn.pane.Markdown("", css_classes=["electrode-list"])
+        self._show_electrodes()
+        return pn.Column(pn.pane.Markdown("#### Laminar electrode array (LFP and CSD on the "
+                                          "Results tab; z: L5 somata at 0, L2/3 at 1307.4 µm)"),
+                         pn.FlexBox(*self.electrode_widgets.values()), pn.Row(add, delete),
+                         message, self.electrode_list, sizing_mode="stretch_width")
+
+    def _add_electrodes(self):
+        w, model = self.electrode_widgets, self.session.model
+        positions = model.laminar_positions(w["x"].value, w["y"].value, w["top"].value,
+                                            w["bottom"].value, w["n"].value)
+        model.add_laminar_array(w["name"].value, positions, w["conductivity"].value,
+                                w["method"].value)
+        self._show_electrodes()
+        return f"added electrode array {w['name'].value.strip()} ({len(positions)} contacts)"
+
+    def _delete_electrodes(self):
+        name = self.electrode_widgets["name"].value.strip()
+        self.session.model.delete_electrode_array(name)
+        self._show_electrodes()
+        return f"deleted electrode array {name}"
+
+    def _show_electrodes(self):
+        rows = self.session.model.electrode_table()
+        self.electrode_list.object = "Electrode arrays: " + ("; ".join(
+            f"**{r['name']}**, {r['contacts']} contacts at x {r['x (µm)']:g}, y "
+            f"{r['y (µm)']:g} µm, z {r['top z (µm)']:g} to {r['bottom z (µm)']:g} µm, "
+            f"{r['conductivity (S/m)']:g} S/m, {r['method']}" for r in rows) or "none")
 
     def _summary(self):
         model = self.session.model
@@ -203,6 +253,7 @@ class Page:
         self.model_select.value = model.model
         self.mesh_x.value, self.mesh_y.value = model.mesh_shape
         self.model_summary.object = self._summary()
+        self._show_electrodes()
         self.refresh_drives()
         self.refresh_connections()
 
@@ -250,16 +301,19 @@ class Page:
         apply.on_click(guarded(message)(lambda _: self._set_gains()))
         self.conn_table = pn.widgets.Tabulator(
             disabled=False, show_index=False, height=420, sizing_mode="stretch_width",
+            css_classes=["conn-table"],
             editors={k: None for k in ("index", "source", "target", "location", "receptor",
-                                       "gain", "probability")})
-        self.conn_table.on_edit(guarded(message)(self._edit_weight))
+                                       "gain")})
+        self.conn_table.on_edit(guarded(message)(self._edit_connection))
         self.synapse_table = pn.widgets.Tabulator(
             disabled=False, show_index=False, height=330, sizing_mode="stretch_width",
             editors={"cell type": None, "receptor": None})
         self.synapse_table.on_edit(guarded(message)(self._edit_synapse))
         return pn.Column(pn.Row(*self.gains.values()), apply, message,
                          pn.pane.Markdown("Cell-to-cell connections: double-click a weight "
-                                          "(µS at zero distance) to change it."),
+                                          "(µS at zero distance) or a probability (the "
+                                          "fraction of all cell pairs kept, 0-1) to "
+                                          "change it."),
                          self.conn_table,
                          pn.pane.Markdown("Synapse kinetics of each cell type (double-click "
                                           "a value to change it; saved in the network "
@@ -276,10 +330,19 @@ class Page:
         self.session.model.set_gains({k: w.value for k, w in self.gains.items()})
         return "gains applied"
 
-    def _edit_weight(self, event):
+    def _edit_connection(self, event):
+        import pandas as pd
+
         index = int(self.conn_table.value.iloc[event.row]["index"])
-        self.session.model.set_connection_weight(index, event.value)
-        return f"connection {index}: weight {event.value:g} µS"
+        model = self.session.model
+        try:
+            if event.column == "probability":
+                model.set_connection_probability(index, event.value)
+                return f"connection {index}: probability {event.value:g}"
+            model.set_connection_weight(index, event.value)
+            return f"connection {index}: weight {event.value:g} µS"
+        finally:  # a refused value goes back to the kept one
+            self.conn_table.value = pd.DataFrame(model.connection_table())
 
     def refresh_connections(self):
         """Show the base network's connections and gains (once the tab has been opened)."""
@@ -389,9 +452,11 @@ class Page:
                              for name in ("dipole", "raster", "histogram", "psd",
                                           "spectrogram", "positions")}
         p = self.figure_panes
+        self.laminar_panes = pn.Column(css_classes=["fig-laminar"])
         self.result_tabs = pn.Tabs(("Dipole", p["dipole"]), ("Spikes", pn.Column(
             p["raster"], p["histogram"])), ("Spectra", pn.Column(p["psd"], p["spectrogram"])),
-            ("Cells in 3-D", p["positions"]), dynamic=False)
+            ("Cells in 3-D", p["positions"]), ("Laminar LFP & CSD", self.laminar_panes),
+            dynamic=False)
         self.stale_figures = set()
         self.result_tabs.param.watch(
             guarded(self.results_message)(lambda _: self._draw_shown()), "active")
@@ -419,13 +484,14 @@ class Page:
             self.dipole_summary.object = (
                 f"{chosen[-1]}: aggregate dipole peak {dipole.data['agg'][peak]:.6g} nAm at "
                 f"{dipole.times[peak]:.6g} ms ({len(dipole.times)} samples)")
-        self.stale_figures = {"Spikes", "Spectra", "Cells in 3-D"}
+        self.stale_figures = {"Spikes", "Spectra", "Cells in 3-D", "Laminar LFP & CSD"}
         self._draw_shown()
         self.refresh_comparison()
 
     @property
     def _shown_sub_tab(self):
-        return ("Dipole", "Spikes", "Spectra", "Cells in 3-D")[self.result_tabs.active]
+        return ("Dipole", "Spikes", "Spectra", "Cells in 3-D",
+                "Laminar LFP & CSD")[self.result_tabs.active]
 
     def _draw_shown(self):
         """Draw the figures of the Results sub-tab shown, if they are out of date."""
@@ -439,6 +505,10 @@ class Page:
         smooth, scale = self.smooth.value or 0.0, self.scale.value or 1.0
         if group == "Cells in 3-D":
             p["positions"].object = figures.positions_figure(self.session.model.network())
+        elif chosen and group == "Laminar LFP & CSD":
+            self.laminar_panes.objects = [
+                pn.pane.Matplotlib(fig, dpi=FIGURE_DPI, tight=True, format="png")
+                for fig in figures.laminar_figures(self.session, chosen[-1])]
         elif chosen and group == "Spikes":
             p["raster"].object = figures.raster_figure(self.session, chosen[-1])
             p["histogram"].object = figures.histogram_figure(self.session, chosen[-1])
@@ -499,6 +569,10 @@ class Page:
             "parameter": pn.widgets.Select(name="drive parameter", options=[], width=300),
             "values": pn.widgets.TextInput(name="values (comma-separated, in its unit)",
                                            width=300, placeholder="20, 25, 30"),
+            **{key: widget for k in (2, 3) for key, widget in (
+                (f"parameter{k}", pn.widgets.Select(name=f"parameter {k} (optional)",
+                                                    options=[""], width=300)),
+                (f"values{k}", pn.widgets.TextInput(name=f"values {k}", width=300)))},
             "n_jobs": pn.widgets.IntInput(name="local worker processes", value=1, width=170),
             "scheduler": pn.widgets.TextInput(name="Dask scheduler address (blank: local)",
                                               width=300, placeholder="tcp://host:8786"),
@@ -513,7 +587,9 @@ class Page:
         start.on_click(guard(lambda _: self._start_sweep()))
         cancel.on_click(guard(lambda _: self.session.sweep and self.session.sweep.cancel()))
         best.on_click(guard(lambda _: self._load_best()))
-        self.sweep_progress = pn.pane.Markdown("Sweeps use the Run tab's tstop, dt and "
+        self.sweep_progress = pn.pane.Markdown("Sweeps run every combination of the "
+                                               "values given (up to three parameters), "
+                                               "with the Run tab's tstop, dt and "
                                                "trials; each point is scored against the "
                                                "recorded dipole of the Data tab.",
                                                css_classes=["sweep-progress"])
@@ -572,18 +648,32 @@ class Page:
     def _sweep_names(self):
         from hnn_netpyne.gui.sweeps import sweepable_names
 
-        self.sweep_widgets["parameter"].options = sweepable_names(self.session.model.drives)
+        names = sweepable_names(self.session.model.drives)
+        self.sweep_widgets["parameter"].options = names
+        for k in (2, 3):
+            self.sweep_widgets[f"parameter{k}"].options = [""] + names
+
+    def _sweep_grid(self):
+        """{parameter: values} of the sweep rows with a parameter chosen."""
+        w, grid = self.sweep_widgets, {}
+        for suffix in ("", "2", "3"):
+            name, text = w[f"parameter{suffix}"].value, w[f"values{suffix}"].value
+            if not name:
+                continue
+            if name in grid:
+                raise ParameterError("a parameter is chosen twice", key="parameter", value=name)
+            try:
+                grid[name] = [float(v) for v in text.split(",") if v.strip()]
+            except ValueError:
+                raise ParameterError("values must be numbers separated by commas",
+                                     key=name, value=text) from None
+        return grid
 
     def _start_sweep(self):
         w = self.sweep_widgets
-        try:
-            values = [float(v) for v in w["values"].value.split(",") if v.strip()]
-        except ValueError:
-            raise ParameterError("values must be numbers separated by commas", key="values",
-                                 value=w["values"].value) from None
         options = RunOptions(**dict(self._run_values(), label=w["label"].value))
-        sweep = self.session.start_sweep(options, w["parameter"].value, values,
-                                         w["n_jobs"].value, w["scheduler"].value)
+        sweep = self.session.start_sweep(options, self._sweep_grid(), w["n_jobs"].value,
+                                         w["scheduler"].value)
         self.sweep_shown = None
         return f"sweep started: {sweep.command}"
 
@@ -594,8 +684,8 @@ class Page:
             raise ParameterError("no scored sweep point: load a recorded dipole on the Data "
                                  "tab, then finish a sweep", key="sweep", value=None)
         best = min(rows, key=lambda r: r["RMSE (nAm)"])
-        text = self.session.load_sweep_point({self.session.sweep.parameter:
-                                              best[self.session.sweep.parameter]})
+        text = self.session.load_sweep_point({name: best[name]
+                                              for name in self.session.sweep.parameters})
         self.refresh_drives()
         return f"{text} (point {best['point']}, RMSE {best['RMSE (nAm)']:.6g} nAm)"
 

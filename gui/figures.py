@@ -110,12 +110,39 @@ def spectrogram_figure(session, label, smooth_ms, scale):
 
 
 def positions_figure(net):
-    """The soma positions (µm) of ``net``'s cells and the drive origin, in 3-D."""
+    """The soma positions of ``net``'s cells and the drive origin, in 3-D (x-y in grid
+    steps of the in-plane spacing, z in µm)."""
     import matplotlib.pyplot as plt
 
     from hnn_netpyne.analysis.network_plots import plot_cell_positions
 
     fig = plt.figure(figsize=(6.0, 4.5), constrained_layout=True)
-    plot_cell_positions(net.pos_dict, ax=fig.add_subplot(projection="3d"), show=False)
+    plot_cell_positions(net.pos_dict, ax=fig.add_subplot(projection="3d"), show=False,
+                        inplane_um=net._spacing()[0])
     plt.close(fig)
     return fig
+
+
+def laminar_figures(session, label):
+    """LFP traces and CSD of each laminar electrode array of run ``label`` (trial 1);
+    one note figure when the run had none."""
+    import matplotlib.pyplot as plt
+
+    from hnn_netpyne.analysis.extracellular import laminar_depths
+    from hnn_netpyne.analysis.laminar import plot_laminar_array
+    from hnn_netpyne.errors import HNNNetpyneError
+
+    figs = []
+    for name, (array, times, potentials) in session.laminar_potentials(label).items():
+        try:
+            laminar_depths(array["positions"])
+        except HNNNetpyneError as err:
+            figs.append(_figure(_note, f"array {name!r}: {err}"))
+            continue
+        fig = plot_laminar_array(times, potentials, array["positions"],
+                                 title=f"{label}: electrode array {name!r} ({array['method']}), "
+                                       "trial 1")
+        plt.close(fig)
+        figs.append(fig)
+    return figs or [_figure(_note, f"{label} had no electrode arrays: add one on the "
+                                    "Model tab, then run")]

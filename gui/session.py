@@ -96,17 +96,34 @@ class Session:
         avg = dipoles[0].copy() if len(dipoles) == 1 else average_dipoles(dipoles)
         return avg.postprocess(plotted_smooth_window(smooth_ms, avg), scale)
 
+    def laminar_potentials(self, label):
+        """Electrode arrays of run ``label``: {name: (array spec, times ms, potentials µV
+        of trial 1, contacts x times)}; empty when the run had none."""
+        import numpy as np
+
+        from hnn_netpyne.analysis.recordings import extracellular_voltages
+        from hnn_netpyne.model.recordings import netpyne_lfp_as_array
+
+        arrays = netpyne_lfp_as_array(self.results(label)["cfg"]).get("extracellularArrays")
+        if not arrays:
+            return {}
+        with np.load(check_finished(self.runs[label]) / "results.npz") as stored:
+            names = [k for k in stored.files if k.startswith("extracellular") or k == "times"]
+            results = {k: stored[k] for k in names}
+        return {a["name"]: (a, results["times"], extracellular_voltages(results, a["name"], 1)[0])
+                for a in arrays}
+
     # --- sweeps ----------------------------------------------------------------
 
-    def start_sweep(self, options, name, values, n_jobs=1, scheduler=""):
-        """Start a sweep of drive parameter ``name`` over ``values``; the Sweep."""
+    def start_sweep(self, options, grid, n_jobs=1, scheduler=""):
+        """Start a sweep of every combination of ``grid`` ({drive parameter: values});
+        the Sweep."""
         from hnn_netpyne.gui.sweeps import Sweep
 
         if self.sweep is not None and self.sweep.progress()["status"] == "running":
             raise ParameterError(f"sweep {self.sweep.label} is still running; cancel it "
                                  "or wait", key="sweep", value=options.label)
-        self.sweep = Sweep(self.workspace, self.model, options, name, values, n_jobs,
-                           scheduler)
+        self.sweep = Sweep(self.workspace, self.model, options, grid, n_jobs, scheduler)
         return self.sweep
 
     def sweep_table(self, smooth_ms, scale, tmin=None, tmax=None):

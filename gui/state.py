@@ -1,5 +1,5 @@
-"""What the editor holds: the model, its drives, gains and connection weights, and
-the run options; every change is checked by building the Network it describes."""
+"""What the editor holds: the model, its drives, gains, connection weights and
+probabilities, electrode arrays, and the run options; every change is checked by building the Network it describes."""
 
 import copy
 from dataclasses import asdict, dataclass, field
@@ -79,7 +79,8 @@ class ModelState:
         return self._base
 
     def set_model(self, model, mesh_shape):
-        """Choose a model and grid; drives are kept, connection edits are lost."""
+        """Choose a model and grid; drives are kept, connection edits and electrode
+        arrays are lost."""
         from hnn_netpyne.model.positions import check_mesh_shape
 
         check_option("model", model, list(MODELS))
@@ -161,6 +162,25 @@ class ModelState:
         check_range("connection index", index, 0, len(conns) - 1, integer=True)
         conns[index]["nc_dict"]["A_weight"] = weight_uS
 
+    def set_connection_probability(self, index, probability):
+        """Keep ``probability`` (0-1] of the all-to-all pairs of cell-to-cell connection
+        ``index``, drawn as the API's ``add_connection(..., probability, conn_seed=index)``
+        draws them (the same checks)."""
+        base = self.base()
+        conns = base._cell_connectivity()
+        check_range("connection index", index, 0, len(conns) - 1, integer=True)
+        old = conns.pop(index)
+        nc = old["nc_dict"]
+        try:
+            base.add_connection(old["src_type"], old["target_type"], old["loc"],
+                                old["receptor"], nc["A_weight"], nc["A_delay"], nc["lamtha"],
+                                gain=nc["gain"], allow_autapses=bool(old["allow_autapses"]),
+                                probability=probability, conn_seed=index)
+        except (HNNNetpyneError, TypeError):
+            conns.insert(index, old)
+            raise
+        conns.insert(index, conns.pop())
+
     def synapse_table(self):
         """Rows (cell type, receptor, e mV, tau1 ms, tau2 ms) of every cell synapse."""
         rows = []
@@ -179,6 +199,37 @@ class ModelState:
         if key != "e":
             check_range(column, value, 0.0, low_open=True)
         synapses[receptor][key] = value
+
+    # --- electrodes ----------------------------------------------------------
+
+    def laminar_positions(self, x_um, y_um, z_top_um, z_bottom_um, n_contacts):
+        """Contacts (x, y, z) in µm of a laminar array: ``n_contacts`` equally spaced
+        from ``z_top_um`` down to ``z_bottom_um`` at (``x_um``, ``y_um``)."""
+        import numpy as np
+
+        n_contacts = check_range("contacts", n_contacts, 2, 1000, integer=True)
+        x_um, y_um = check_range("x", x_um), check_range("y", y_um)
+        top = check_range("top z", z_top_um)
+        bottom = check_range("bottom z", z_bottom_um, high=top, high_open=True)
+        return [(x_um, y_um, float(z)) for z in np.linspace(top, bottom, n_contacts)]
+
+    def add_laminar_array(self, name, positions, conductivity=0.3, method="psa"):
+        """Add an electrode array (the API's ``add_electrode_array``) to the model."""
+        self.base().add_electrode_array(name.strip(), positions, conductivity=conductivity,
+                                        method=method)
+
+    def delete_electrode_array(self, name):
+        """Remove electrode array ``name``."""
+        check_option("electrode array", name, list(self.base().rec_arrays))
+        del self.base().rec_arrays[name]
+
+    def electrode_table(self):
+        """Rows (name, contacts, x µm, y µm, z from/to µm, conductivity S/m, method)."""
+        return [{"name": name, "contacts": len(arr.positions),
+                 "x (µm)": arr.positions[0][0], "y (µm)": arr.positions[0][1],
+                 "top z (µm)": arr.positions[0][2], "bottom z (µm)": arr.positions[-1][2],
+                 "conductivity (S/m)": arr.conductivity, "method": arr.method}
+                for name, arr in self.base().rec_arrays.items()]
 
     # --- files ---------------------------------------------------------------
 

@@ -1,5 +1,5 @@
-"""Parameter sweeps from the page: ``hnn-netpyne sweep`` on the model saved now,
-its points scored against the recorded dipole, and a point loaded back."""
+"""Parameter sweeps from the page: ``hnn-netpyne sweep`` of a grid of drive
+parameters on the model saved now, its points scored against the recorded dipole, and a point loaded back."""
 
 import copy
 import json
@@ -12,11 +12,11 @@ from hnn_netpyne.gui.drive_forms import FIELDS, per_type_fields
 from hnn_netpyne.gui.runs import Worker
 
 SWEEPS_FOLDER = "gui_sweeps"
+"""Workspace folder of the sweeps: ``<label>.json`` (sweep file), ``<label>.network.json``
+and ``<label>/`` (the sweep folder with ``sweep.h5``)."""
 FITS_FOLDER = "gui_fits"
 """Workspace folder of the fits: ``<label>.json`` (fit file), ``<label>.network.json``
 and ``<label>.result.json`` (the best values)."""
-"""Workspace folder of the sweeps: ``<label>.json`` (sweep file), ``<label>.network.json``
-and ``<label>/`` (the sweep folder with ``sweep.h5``)."""
 MAX_SWEEP_POINTS = 10_000
 
 
@@ -55,8 +55,25 @@ def _check_parameter(state, name):
                              value=name)
 
 
+def _checked_grid(state, grid):
+    """``grid`` ({parameter: values}) checked: drive parameters of the editor, numbers,
+    at most :data:`MAX_SWEEP_POINTS` combinations."""
+    if not grid:
+        raise ParameterError("choose one or more parameters to sweep", key="grid", value=grid)
+    n_points = 1
+    for name, values in grid.items():
+        _check_parameter(state, name)
+        if not values:
+            raise ParameterError("give one or more values", key=name, value=values)
+        n_points *= len(values)
+        if n_points > MAX_SWEEP_POINTS:
+            raise ParameterError(f"the grid has more than {MAX_SWEEP_POINTS} points",
+                                 key="grid", value=n_points)
+    return {name: [check_range(name, v) for v in values] for name, values in grid.items()}
+
+
 class Sweep(Worker):
-    """A sweep of one parameter over given values, in a worker process.
+    """A sweep over a grid of drive parameters (every combination), in a worker process.
 
     Parameters
     ----------
@@ -66,10 +83,9 @@ class Sweep(Worker):
         The model (saved now).
     options : RunOptions
         tstop, dt and trials of every point, and the label.
-    name : str
-        The parameter, one of :func:`sweepable_names`.
-    values : list of float
-        Its values.
+    grid : dict
+        Parameter (one of :func:`sweepable_names`) -> its values (list of float);
+        every combination of the values is a point.
     n_jobs : int
         Local Dask worker processes (when no scheduler is given).
     scheduler : str
@@ -78,23 +94,19 @@ class Sweep(Worker):
 
     progress_pattern = re.compile(r"sweep:.*?\|\s*(\d+)/(\d+)")
 
-    def __init__(self, workspace, state, options, name, values, n_jobs=1, scheduler=""):
+    def __init__(self, workspace, state, options, grid, n_jobs=1, scheduler=""):
         options = options.checked()
-        _check_parameter(state, name)
-        if not values or len(values) > MAX_SWEEP_POINTS:
-            raise ParameterError(f"give 1 to {MAX_SWEEP_POINTS} values", key="values",
-                                 value=values)
-        values = [check_range(name, v) for v in values]
+        grid = _checked_grid(state, grid)
         check_range("worker processes", n_jobs, 1, 256, integer=True)
         workspace.path(SWEEPS_FOLDER).mkdir(exist_ok=True)
         label = options.label
         config = workspace.path(f"{SWEEPS_FOLDER}/{label}.network.json")
         sweep_file = workspace.path(f"{SWEEPS_FOLDER}/{label}.json")
         self.folder = workspace.path(f"{SWEEPS_FOLDER}/{label}")
-        self.parameter = name
+        self.parameters = list(grid)
         state.save_configuration(config)
         spec = {"network": {"config": workspace.relative(config)}, "tstop": options.tstop,
-                "dt": options.dt, "n_trials": options.n_trials, "grid": {name: values}}
+                "dt": options.dt, "n_trials": options.n_trials, "grid": grid}
         atomic_write(sweep_file, lambda fid: json.dump(spec, fid, indent=1))
         arguments = ["sweep", workspace.relative(sweep_file), "--output",
                      workspace.relative(self.folder), "--n-jobs", str(n_jobs), "--overwrite"]
@@ -109,7 +121,7 @@ class Sweep(Worker):
             return dict(state, done=self.step, n_points=self.n_steps)
 
     def table(self, data=None, smooth_ms=0.0, scale=1.0, tmin=None, tmax=None):
-        """The finished sweep's points: parameter, status and, with a recorded dipole
+        """The finished sweep's points: parameters, status and, with a recorded dipole
         ``data`` = (times ms, nAm), the RMSE (nAm) and correlation of each point."""
         from hnn_netpyne.analysis.dipole import Dipole, average_dipoles
         from hnn_netpyne.analysis.figures import plotted_smooth_window
@@ -119,7 +131,7 @@ class Sweep(Worker):
         path = self.folder / STORE_NAME
         rows = []
         for point, entry in read_table(path).iterrows():
-            row = {"point": int(point), self.parameter: entry[self.parameter],
+            row = {"point": int(point), **{name: entry[name] for name in self.parameters},
                    "status": entry["status"]}
             if data is not None and entry["status"] == "done":
                 outputs = read_point(path, int(point))["outputs"]

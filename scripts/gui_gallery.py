@@ -54,6 +54,8 @@ def main():
             enter(page, "mesh-y", 5)
             click(page, "apply-model")
             wait_text(page, "model-summary", "5 x 5")
+            click(page, "add-electrodes")  # the default laminar array: 25 contacts
+            wait_text(page, "msg-electrodes", "added electrode array shank")
             shoot(page, "model")
             tab(page, "Drives")
             click(page, "add-evoked")
@@ -73,7 +75,8 @@ def main():
             shoot(page, "results_dipole")
             for sub, name, figure in (("Spikes", "results_spikes", "raster"),
                                       ("Spectra", "results_spectra", "spectrogram"),
-                                      ("Cells in 3-D", "results_cells", "positions")):
+                                      ("Cells in 3-D", "results_cells", "positions"),
+                                      ("Laminar LFP & CSD", "results_laminar", "laminar")):
                 page.locator(".bk-tab").filter(has_text=re.compile(f"^{sub}$")).first.click()
                 page.locator(f".fig-{figure} img").first.wait_for()
                 shoot(page, name)
@@ -84,9 +87,11 @@ def main():
             shoot(page, "data")
             tab(page, "Sweep & fit")
             page.locator(".sweep-parameter select").first.select_option("evoked1.mu")
-            enter(page, "sweep-values", "15, 25, 35")
+            enter(page, "sweep-values", "15, 35")
+            page.locator(".sweep-parameter2 select").first.select_option("evoked1.sigma")
+            enter(page, "sweep-values2", "2, 4")
             click(page, "start-sweep")
-            wait_text(page, "sweep-progress", "3 of 3 points")
+            wait_text(page, "sweep-progress", "4 of 4 points")
             page.locator(".sweep-progress").filter(has_text="done").first.wait_for()
             shoot(page, "sweep")
             tab(page, "Export")

@@ -134,6 +134,32 @@ def test_drive_is_added_and_edited(gui):
     assert drive["dynamics"] == {"mu": 12.5, "sigma": 2.0, "numspikes": 1}
 
 
+def test_probability_is_edited_and_an_electrode_array_added(gui):
+    page, workspace = gui["page"], gui["workspace"]
+    tab(page, "Connectivity")
+    cell = page.locator(".conn-table .tabulator-row").nth(3).locator(
+        '[tabulator-field="probability"]')
+    cell.dblclick()
+    editor = cell.locator("input")
+    editor.fill("0.5")
+    editor.press("Enter")
+    wait_text(page, "msg-connectivity", "connection 3: probability 0.5")
+    tab(page, "Model")
+    enter(page, "electrode-top", 1800)
+    enter(page, "electrode-bottom", -200)
+    enter(page, "electrode-n", 5)
+    click(page, "add-electrodes")
+    wait_text(page, "msg-electrodes", "added electrode array shank (5 contacts)")
+    wait_text(page, "electrode-list", "z 1800 to -200 µm")
+    enter(page, "save-name", "probed.json")
+    click(page, "save-config")
+    wait_text(page, "msg-model", "saved probed.json")
+    saved = json.loads((workspace / "probed.json").read_text())
+    assert saved["connectivity"][3]["probability"] == 0.5
+    assert [p[2] for p in saved["rec_arrays"]["shank"]["positions"]] == [
+        1800.0, 1300.0, 800.0, 300.0, -200.0]
+
+
 def test_run_shows_progress_and_the_command_lines_dipole(gui):
     page, workspace = gui["page"], gui["workspace"]
     tab(page, "Run")
@@ -159,6 +185,12 @@ def test_run_shows_progress_and_the_command_lines_dipole(gui):
     peak = int(np.abs(cli[:, 1]).argmax())
     assert f"peak {cli[peak, 1]:.6g} nAm at {cli[peak, 0]:.6g} ms" in shown
     assert page.locator(".fig-dipole img").count() == 1
+    with np.load(workspace / "gui_runs/run1/results.npz") as ours, \
+            np.load(workspace / "cli_run/results.npz") as theirs:
+        assert ours["extracellular_0_1"].shape[0] == 5  # the array's contacts
+        np.testing.assert_array_equal(ours["extracellular_0_1"], theirs["extracellular_0_1"])
+    page.locator(".bk-tab").filter(has_text="Laminar LFP & CSD").first.click()
+    page.locator(".fig-laminar img").first.wait_for()
 
 
 def test_recorded_dipole_rmse_equals_numpy(gui):
@@ -228,17 +260,21 @@ def test_sweep_from_the_page_loads_its_best_fit_into_the_editor(gui):
     tab(page, "Sweep & fit")
     page.locator(".sweep-parameter select").first.select_option("evoked1.mu")
     enter(page, "sweep-values", "8, 16")
+    page.locator(".sweep-parameter2 select").first.select_option("evoked1.sigma")
+    enter(page, "sweep-values2", "1, 3")
     click(page, "start-sweep")
     wait_text(page, "msg-sweep", "hnn-netpyne sweep gui_sweeps/sweep1.json")
     wait_text(page, "sweep-progress", "sweep1: done")
-    wait_text(page, "sweep-progress", "2 of 2 points")
+    wait_text(page, "sweep-progress", "4 of 4 points")
     click(page, "best")
     wait_text(page, "msg-sweep", "loaded evoked1.mu = ")
     shown = text_of(page, "msg-sweep")
     tab(page, "Drives")
     mu = float(re.search(r"evoked1.mu = ([\d.]+)", shown)[1])
-    assert mu in (8.0, 16.0)
+    sigma = float(re.search(r"evoked1.sigma = ([\d.]+)", shown)[1])
+    assert mu in (8.0, 16.0) and sigma in (1.0, 3.0)
     assert float(page.locator(".drive-0-mu input").first.input_value()) == mu
+    assert float(page.locator(".drive-0-sigma input").first.input_value()) == sigma
 
 
 def test_saved_configuration_reopened_after_reload_is_the_same_network(gui):
@@ -283,3 +319,17 @@ def test_netpyne_json_export_runs_beside_the_page(gui):
     wait_text(page, "export-progress", "export_netpyne_json/: done")
     specs = json.loads((workspace / "export_netpyne_json" / "netParams.json").read_text())
     assert "tonic1" in json.dumps(specs["net"]["params"]["stimSourceParams"])
+
+
+def test_sonata_export_runs_beside_the_page(gui):
+    libsonata = pytest.importorskip("libsonata", reason="needs the 'sonata' extra")
+    page, workspace = gui["page"], gui["workspace"]
+    tab(page, "Export")
+    page.locator(".export-kind select").first.select_option(label="SONATA circuit (folder)")
+    click(page, "export")
+    wait_text(page, "export-progress", "export_sonata/: done")
+    circuit = libsonata.CircuitConfig.from_file(workspace / "export_sonata/circuit_config.json")
+    sizes = {name: circuit.node_population(name).size for name in ("L2Basket", "L2Pyr",
+                                                                     "L5Basket", "L5Pyr")}
+    assert sizes == {"L2Basket": 3, "L2Pyr": 9, "L5Basket": 3, "L5Pyr": 9}  # the 3 x 3 grid
+    assert circuit.node_population("evoked1").size > 0

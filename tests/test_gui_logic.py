@@ -104,6 +104,47 @@ def test_configuration_round_trip_gives_the_same_network(session):
             "rise tau1 (ms)": 0.5, "decay tau2 (ms)": 7.5} in other.model.synapse_table()
 
 
+def conn_rules(net, source, target, receptor):
+    """The NetPyNE connection rules of one pathway (cell labels, receptor)."""
+    _, net_params = net.to_netpyne()
+    return [rule for rule in net_params["connParams"].values()
+            if rule["preConds"]["pop"] == source and rule["postConds"]["pop"] == target
+            and str(rule["synMech"]).endswith("_" + receptor)]
+
+
+def test_edited_probability_builds_the_connections_the_api_builds(session):
+    from hnn_netpyne.network import Network
+
+    model = session.model
+    table = model.connection_table()
+    index = next(r["index"] for r in table if (r["source"], r["target"], r["receptor"]) ==
+                 ("L5_pyramidal", "L5_pyramidal", "ampa"))
+    conn = model.base().connectivity[index]
+    n_all = sum(len(t) for t in conn["gid_pairs"].values())
+    model.set_connection_probability(index, 0.25)
+    assert model.connection_table()[index]["probability"] == 0.25
+    edited = model.base().connectivity[index]
+    assert sum(len(t) for t in edited["gid_pairs"].values()) == round(0.25 * n_all)
+    # the API: the same pathway re-added with probability 0.25 and conn_seed = its index
+    api = Network(mesh_shape=MESH)
+    api_conns = api.connectivity[:len(table)]
+    api.clear_connectivity()
+    for k, c in enumerate(api_conns):
+        nc = c["nc_dict"]
+        api.add_connection(c["src_type"], c["target_type"], c["loc"], c["receptor"],
+                           nc["A_weight"], nc["A_delay"], nc["lamtha"], gain=nc["gain"],
+                           allow_autapses=bool(c["allow_autapses"]),
+                           probability=0.25 if k == index else 1.0, conn_seed=k)
+    ours = conn_rules(model.network(), "L5Pyr", "L5Pyr", "ampa")
+    assert ours and ours == conn_rules(api, "L5Pyr", "L5Pyr", "ampa")
+    assert edited["gid_pairs"] == api.connectivity[index]["gid_pairs"]
+    assert len(ours[0]["connList"]) == round(0.25 * n_all)
+    for bad in (0.0, 1.5, "x"):
+        with pytest.raises(ParameterError, match="probability"):
+            model.set_connection_probability(index, bad)
+    assert model.base().connectivity[index]["gid_pairs"] == edited["gid_pairs"]
+
+
 def test_parameter_file_drives_are_read(session, tmp_path):
     shutil.copy(PACKAGE / "param" / "default.json", tmp_path / "default.json")
     assert "drives" in session.open_file("default.json", "params")
@@ -153,6 +194,42 @@ def test_run_progress_and_dipole_equal_the_command_line(session, tmp_path):
     np.testing.assert_allclose(shown.data["agg"], theirs[:, 1], rtol=1e-12, atol=1e-12)
 
 
+def test_laminar_array_run_lfp_equals_the_command_line(session, tmp_path):
+    from hnn_netpyne.gui import figures
+
+    model = session.model
+    model.add_drive("evoked")
+    positions = model.laminar_positions(1.0, 1.0, 1800.0, -200.0, 5)
+    assert [p[2] for p in positions] == [1800.0, 1300.0, 800.0, 300.0, -200.0]
+    model.add_laminar_array("shank", positions)
+    with pytest.raises(ParameterError, match="exists"):
+        model.add_laminar_array("shank", positions)
+    with pytest.raises(ParameterError, match="bottom z"):
+        model.laminar_positions(1.0, 1.0, 100.0, 200.0, 5)
+    assert model.electrode_table()[0]["contacts"] == 5
+    run = session.start_run(RunOptions(tstop=15.0, dt=0.025, label="lam"))
+    assert run.wait(300) == "done", list(run.log)
+    cli = subprocess.run([sys.executable, "-m", "hnn_netpyne.cli"] + run.arguments[:4]
+                         + ["cli_lam"] + run.arguments[5:], cwd=tmp_path,
+                         capture_output=True, text=True)
+    assert cli.returncode == 0, cli.stderr
+    shown = session.laminar_potentials("lam")
+    array, times, lfp = shown["shank"]
+    assert [tuple(p) for p in array["positions"]] == positions
+    with np.load(tmp_path / "cli_lam" / "results.npz") as theirs:
+        np.testing.assert_array_equal(lfp, theirs["extracellular_0_1"])
+        np.testing.assert_array_equal(times, theirs["times"])
+    assert lfp.shape == (5, times.size) and np.abs(lfp).max() > 0
+    figs = figures.laminar_figures(session, "lam")
+    assert [ax.get_title() for ax in figs[0].axes[:2]] == ["LFP", "CSD (sinks blue)"]
+    session.save_configuration("lam.json")
+    other = Session(session.workspace)
+    other.open_file("lam.json", "config")
+    assert other.model.electrode_table() == model.electrode_table()
+    model.delete_electrode_array("shank")
+    assert model.electrode_table() == []
+
+
 def test_cancel_ends_the_run_and_its_processes(session):
     session.model.add_drive("poisson")
     run = session.start_run(RunOptions(tstop=100_000.0, dt=0.025, label="long"))
@@ -169,27 +246,37 @@ def test_cancel_ends_the_run_and_its_processes(session):
         session.results("long")
 
 
-def test_sweep_points_are_scored_and_the_best_is_loaded_back(session, tmp_path):
+def test_grid_sweep_points_are_scored_and_the_best_is_loaded_back(session, tmp_path):
     session.model.add_drive("evoked")
     times = np.arange(0.0, 15.0, 0.1)
     (tmp_path / "rec.txt").write_text("\n".join(f"{t!r} {0.01 * t!r}" for t in times.tolist()))
     session.open_file("rec.txt", "data")
-    sweep = session.start_sweep(RunOptions(tstop=15.0, label="s1"), "evoked1.mu", [5.0, 10.0])
+    with pytest.raises(ParameterError, match="evoked1.nope"):
+        session.start_sweep(RunOptions(tstop=15.0, label="s0"), {"evoked1.nope": [1.0]})
+    with pytest.raises(ParameterError, match="more than"):
+        session.start_sweep(RunOptions(tstop=15.0, label="s0"),
+                            {"evoked1.mu": [1.0] * 101, "evoked1.sigma": [1.0] * 100})
+    grid = {"evoked1.mu": [5.0, 10.0], "evoked1.sigma": [1.0, 3.0]}
+    sweep = session.start_sweep(RunOptions(tstop=15.0, label="s1"), grid)
     assert sweep.command.startswith("hnn-netpyne sweep gui_sweeps/s1.json")
     assert sweep.wait(600) == "done", list(sweep.log)
-    assert sweep.progress()["done"] == 2
+    assert sweep.progress()["done"] == 4
     table = session.sweep_table(0.0, 1.0)
-    assert [row["evoked1.mu"] for row in table] == [5.0, 10.0]
+    assert [(row["evoked1.mu"], row["evoked1.sigma"]) for row in table] == [
+        (5.0, 1.0), (5.0, 3.0), (10.0, 1.0), (10.0, 3.0)]
     from hnn_netpyne.batch.store import read_point
 
-    outputs = read_point(sweep.folder / "sweep.h5", 1)["outputs"]
-    agg = outputs["dpl"][0][0]
-    expected = np.sqrt(np.mean((np.interp(times, outputs["times"], agg) - 0.01 * times) ** 2))
-    assert table[1]["RMSE (nAm)"] == pytest.approx(expected, rel=1e-9)
+    for k in (1, 3):
+        outputs = read_point(sweep.folder / "sweep.h5", k)["outputs"]
+        agg = outputs["dpl"][0][0]
+        expected = np.sqrt(np.mean((np.interp(times, outputs["times"], agg) - 0.01 * times)
+                                   ** 2))
+        assert table[k]["RMSE (nAm)"] == pytest.approx(expected, rel=1e-9)
+    assert table[1]["RMSE (nAm)"] != table[3]["RMSE (nAm)"]
     best = min(table, key=lambda row: row["RMSE (nAm)"])
-    session.load_sweep_point({"evoked1.mu": best["evoked1.mu"]})
-    assert session.model.network().external_drives["evoked1"]["dynamics"]["mu"] == \
-        best["evoked1.mu"]
+    session.load_sweep_point({name: best[name] for name in grid})
+    dynamics = session.model.network().external_drives["evoked1"]["dynamics"]
+    assert (dynamics["mu"], dynamics["sigma"]) == (best["evoked1.mu"], best["evoked1.sigma"])
 
 
 def test_fit_finds_the_drive_time_of_a_recorded_dipole(session, tmp_path):
@@ -235,6 +322,27 @@ def test_exported_script_reproduces_the_run_and_json_export_holds_the_drive(sess
     assert "evoked1" in net_params["net"]["params"]["popParams"]
     with pytest.raises(ParameterError, match="workspace"):
         session.export("netpyne-json", "../elsewhere")
+
+
+def test_sonata_export_from_the_page_holds_every_population(session, tmp_path):
+    libsonata = pytest.importorskip("libsonata", reason="needs the 'sonata' extra")
+    from hnn_netpyne.cells import label_of
+
+    session.model.add_drive("evoked")
+    assert session.export("sonata", "circuit").startswith(
+        "exporting: hnn-netpyne export-sonata circuit --network-config circuit.network.json")
+    assert session.exporting.wait(300) == "done", list(session.exporting.log)
+    folder = tmp_path / "circuit"
+    for name in ("circuit_config.json", "simulation_config.json", "node_sets.json",
+                 "network/nodes.h5", "network/edges.h5", "inputs/drive_spikes.h5"):
+        assert (folder / name).is_file(), name
+    circuit = libsonata.CircuitConfig.from_file(folder / "circuit_config.json")
+    sizes = {name: circuit.node_population(name).size for name in circuit.node_populations}
+    expected = {label_of(name): len(gids)
+                for name, gids in session.model.network().gid_ranges.items()}
+    assert sizes == expected
+    assert sizes["L5Pyr"] == 9 and sizes["evoked1"] > 0  # the 3 x 3 grid and its drive
+    assert len(circuit.edge_populations) > 0
 
 
 def test_figures_of_a_run_without_spikes_say_so(session):

@@ -64,6 +64,11 @@ def test_gid_ranges_positions_and_cell_types(erp_net):
     assert l5.synapses["gabab"] == {"e": -80.0, "tau1": 1.0, "tau2": 20.0}
     fig = erp_net.plot_cells(show=False)
     assert len(fig.axes[0].collections) == 5
+    # x-y are grid positions times the in-plane spacing (hnn-core's 1 µm), z is depth
+    assert sorted({p[0] for p in erp_net.pos_dict["L5_pyramidal"]}) == list(range(10))
+    assert (fig.axes[0].get_xlabel(), fig.axes[0].get_zlabel()) == (
+        "x (µm; grid step 1 µm)", "z (µm)")
+    assert len(fig.legends[0].get_texts()) == 5
     plt.close(fig)
 
 

@@ -105,9 +105,17 @@ def test_an_edited_network_travels_both_ways(tmp_path):
                                  weights_ampa={"L2_basket": 1e-3})
     edited.add_tonic_bias(amplitude={"L2_basket": 0.1, "L5_pyramidal": -0.2}, t0=5.0,
                           tstop=40.0)
+    edited.add_electrode_array("shank", [(1.5, 1.5, z) for z in (-100.0, 600.0, 1300.0)],
+                               conductivity=0.25, method="lsa", min_distance=1.0)
     edited.write_configuration(tmp_path / "edited.json")
+    saved = json.loads((tmp_path / "edited.json").read_text())["rec_arrays"]["shank"]
+    # hnn-core's ExtracellularArray.to_dict layout (read by its read_network_configuration)
+    assert saved == {"positions": [[1.5, 1.5, -100.0], [1.5, 1.5, 600.0], [1.5, 1.5, 1300.0]],
+                     "conductivity": 0.25, "method": "lsa", "min_distance": 1.0, "times": [],
+                     "voltages": []}
     back = read_network_configuration(tmp_path / "edited.json")
     assert back.to_netpyne(tstop=50.0) == edited.to_netpyne(tstop=50.0)
+    assert back.to_netpyne()[0]["extracellularArrays"][0]["minDistance"] == 1.0
 
 
 def _broken(config_file, tmp_path, change):
@@ -125,6 +133,9 @@ def _broken(config_file, tmp_path, change):
     (lambda d: d["pos_dict"]["L2_basket"][0].__setitem__(0, 0.5), "pos_dict/L2_basket"),
     (lambda d: d["external_drives"]["evprox1"].update(type="mystery"), "evprox1"),
     (lambda d: d.pop("connectivity"), "malformed network configuration"),
+    (lambda d: d.update(rec_arrays={"s": {"positions": [[0, 0, 0]], "conductivity": -1.0,
+                                          "method": "psa", "min_distance": 0.5}}),
+     r"rec_arrays\['s'\].*conductivity"),
 ])
 def test_unusable_files_fail_with_one_line_naming_the_file(config_file, tmp_path, change,
                                                            message):
