@@ -327,13 +327,14 @@ def trial_dipoles(result, net_params):
     return [Dipole.from_raw(result["times"], d["L2"], d["L5"], n_pyr) for d in result["dipoles"]]
 
 
-def _store_dipole_for_netpyne(sim, cfg, net_params, result):
-    """Put the HNN dipole where NetPyNE's ``plotDipole`` reads it (``simData['dipoleSum']``).
+def netpyne_dipole_sum(cfg, net_params, result):
+    """The HNN dipole as NetPyNE's ``plotDipole`` reads it (``simData['dipoleSum']``).
 
     That is the trial average, smoothed (unless the run is shorter than the
     window) and scaled as HNN shows it, along z (the cells' axis), in
-    NetPyNE's unit nA µm (1 nAm = 1e6 nA µm). NetPyNE sums ``dipoleSum``
-    over ranks as it gathers: rank 0 gives it, others zeros.
+    NetPyNE's unit nA µm (1 nAm = 1e6 nA µm): an array of (samples, 3).
+    NetPyNE sums ``dipoleSum`` over ranks as it gathers: rank 0 gives it,
+    others (``result`` None) zeros.
     """
     duration, dt = float(cfg["duration"]), float(cfg["dt"])
     n_samples = int(round(duration / dt)) + 1
@@ -344,7 +345,7 @@ def _store_dipole_for_netpyne(sim, cfg, net_params, result):
             window if round(window / dt) <= n_samples else 0.0,
             float(cfg.get("dipoleScaleFactor", 0.0)))
         moment[:, 2] = dipole.data["agg"] * 1e6
-    sim.simData["dipoleSum"] = moment
+    return moment
 
 
 def _save_netpyne_data(sim):
@@ -401,7 +402,7 @@ def run_network(cfg, net_params, progress=True, save_netpyne_data=False):
         result = gather_trials(world, result, n_trials)
     # With whole trials per rank, every rank holds the whole network: rank 0 saves.
     if save_netpyne_data and (world is None or world.rank == 0):
-        _store_dipole_for_netpyne(sim, cfg, net_params, result)
+        sim.simData["dipoleSum"] = netpyne_dipole_sum(cfg, net_params, result)
         _save_netpyne_data(sim)
     sim.pc.barrier()
     return result
