@@ -34,9 +34,14 @@ def _is_hnn(sim):
 
 
 def built_duration_ms(net_params):
-    """The run length (ms) the drives of ``net_params`` were drawn for; None without drives."""
-    lengths = [pop["hnnEvents"]["tstop"] for pop in net_params["popParams"].values()
-               if isinstance(pop.get("hnnEvents"), dict)]
+    """The run length (ms) the drives of ``net_params`` were drawn for; None without drives.
+
+    Read from the drives' ``hnnEvents`` (:func:`hnn_netpyne.model.drives.event_spec`),
+    which NetPyNE's ``createPops`` moves into the population's ``params``.
+    """
+    specs = [pop.get("hnnEvents") or (pop.get("params") or {}).get("hnnEvents")
+             for pop in net_params["popParams"].values()]
+    lengths = [spec["tstop"] for spec in specs if isinstance(spec, dict)]
     return max(lengths) if lengths else None
 
 
@@ -47,6 +52,11 @@ def check_drive_duration(duration_ms, net_params):
     ``cfg.duration`` as it was when netParams was built (hnn-core draws them
     for its tstop). A shorter run simulates the first part of that run; a
     longer one would have no drive events after the built length.
+
+    Returns
+    -------
+    built_ms : float | None
+        The built length (:func:`built_duration_ms`).
     """
     built = built_duration_ms(net_params)
     if built is not None and float(duration_ms) > built + 1e-9:
@@ -54,17 +64,22 @@ def check_drive_duration(duration_ms, net_params):
             f"cfg.duration is {float(duration_ms):g} ms but netParams' drives were drawn for "
             f"{built:g} ms; set cfg.duration before netParams is built (imported)",
             key="duration", value=duration_ms)
+    return built
 
 
 def _create_cells(self):
     from netpyne import sim
 
-    cells = _ORIGINAL["createCells"](self)
-    if _is_hnn(sim):
-        from hnn_netpyne.runtime.geometry import set_rule_lengths
+    if not _is_hnn(sim):
+        return _ORIGINAL["createCells"](self)
+    from hnn_netpyne.runtime.geometry import set_rule_lengths
 
-        check_drive_duration(sim.cfg.duration, vars(self.params))
-        set_rule_lengths(sim)
+    built = check_drive_duration(sim.cfg.duration, vars(self.params))
+    cells = _ORIGINAL["createCells"](self)
+    if sim.rank == 0 and built is not None and sim.cfg.duration < built - 1e-9:
+        print(f"  netParams' drives were drawn for {built:g} ms: simulating the first "
+              f"{sim.cfg.duration:g} ms of that run", flush=True)
+    set_rule_lengths(sim)
     return cells
 
 

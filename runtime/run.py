@@ -352,9 +352,16 @@ def _save_netpyne_data(sim):
     """Gather every cell and save NetPyNE's data file (``cfg.saveFolder``/``simLabel``).
 
     NetPyNE prints the network's cells and connections as it gathers. With
-    ``'net'`` in ``cfg.saveDataInclude`` the file holds the network too.
+    ``'net'`` in ``cfg.saveDataInclude`` the file holds the network too;
+    without, it holds the cells' tags (population, position) and no sections
+    or connections, which is what ``sim.loadAll`` and NetPyNE's raster and
+    network plots need. Called after the last trial: the gather empties the
+    cells' sections and connections then.
     """
     sim.cfg.gatherOnlySimData = False
+    if "net" not in sim.cfg.saveDataInclude:
+        sim.cfg.saveCellSecs = sim.cfg.saveCellConns = False
+        sim.cfg.saveDataInclude = list(sim.cfg.saveDataInclude) + ["net"]
     sim.gatherData()
     if sim.rank == 0:
         if "net" in sim.cfg.saveDataInclude:
