@@ -12,7 +12,7 @@ what :mod:`hnn_netpyne.runtime.run` does:
   (:func:`check_drive_duration`).
 - ``Network.connectCells``: with ``cfg.fastConnect`` (the default) the
   connections are made by :func:`hnn_netpyne.runtime.connect.connect_cells`,
-  which gives NetPyNE's connections for the same specs, about 10 times
+  which gives NetPyNE's connections for the same specs, many times
   faster; ``cfg.fastConnect = False`` uses NetPyNE's own connector.
 - ``sim.gatherData``: the HNN dipole (renormalised, smoothed and scaled as
   the runner's)

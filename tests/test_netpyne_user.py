@@ -128,8 +128,10 @@ print("BUILT", built_duration_ms(netParams.todict()), "EVENTS<=50", sum(t <= 50 
 """
     before = user_sim_folder(tmp_path / "before", {"cfg.meshShape = None": "cfg.meshShape = [3, 3]"})
     stdout = run_python(before, "from cfg import cfg\ncfg.duration = 50.0\n"
-                        "from netParams import netParams\n" + check)
+                        "from netParams import netParams\n" + check + "import sys\n"
+                        "print('COMMAND LINE MODULE', 'hnn_netpyne.cli' in sys.modules)\n")
     assert "BUILT 50.0 EVENTS<=50 0" in stdout  # hnn-core draws no bursts for a 50 ms run
+    assert "COMMAND LINE MODULE False" in stdout  # NetPyNE's entry points do without it
 
     after = user_sim_folder(tmp_path / "after", {"cfg.meshShape = None": "cfg.meshShape = [3, 3]"})
     stdout = run_python(after, "from cfg import cfg\nfrom netParams import netParams\n" + check + """
