@@ -77,13 +77,14 @@ def _options_of_fields(cfg, given):
 
 
 def _own_fields(cfg, from_source):
-    """Fields cfg.py set to other than NetPyNE's defaults and no run option names."""
+    """Fields cfg.py set to other than NetPyNE's defaults and None, and no run option names."""
     from netpyne import specs
 
     defaults = vars(specs.SimConfig())
     skip = set(CFG_OPTIONS) | {"recordStep"} | (set(FIELDS_FROM_SOURCE) if from_source else set())
     return {field: value for field, value in vars(cfg).items()
-            if field not in skip and (field not in defaults or value != defaults[field])}
+            if field not in skip and value is not None
+            and (field not in defaults or value != defaults[field])}
 
 
 def complete_sim_config(cfg, args=None):
@@ -93,7 +94,8 @@ def complete_sim_config(cfg, args=None):
     ----------
     cfg : netpyne.specs.SimConfig
         cfg.py's fields (see :data:`CFG_OPTIONS`; any other field, such as
-        ``seeds``, ``hParams`` or ``recordTraces``, is kept as set).
+        ``seeds``, ``hParams`` or ``recordTraces``, is kept as set; a field
+        set to None takes the preset's or the parameter file's value).
     args : argparse.Namespace | None
         Run options; None takes those ``init.py`` recorded (none when
         imported by anything else: the fields alone).

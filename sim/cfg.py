@@ -13,6 +13,7 @@ netParams.py is built from this cfg when it is imported: set
 
 from netpyne import specs
 
+from hnn_netpyne.model.presets import preset
 from hnn_netpyne.runtime.entry_config import complete_sim_config
 
 cfg = specs.SimConfig()
@@ -20,12 +21,14 @@ cfg = specs.SimConfig()
 # ---- The model ----
 cfg.preset = "seed_bursty"   # hnn-core example whose drives are used: seed_bursty, erp, alpha,
                              # gamma, beta, calcium, or params (the parameter file's drives)
-cfg.paramFile = None         # [preset] HNN parameter file (.json or .param); None: default.json
-cfg.model = "neymotin_2020"  # [preset] cell variant: neymotin_2020 (= jones_2009), law_2021, calcium
+chosen = preset(cfg.preset)  # its parameter file, model and run length (hnn_netpyne/model/presets.py)
+cfg.paramFile = chosen["param_file"]  # [preset] HNN parameter file (.json or .param); None: default.json
+cfg.model = chosen["model"]  # [preset] cell variant: neymotin_2020 (= jones_2009), law_2021, calcium
 cfg.meshShape = None         # [param file] pyramidal grid [NX, NY]; None: N_pyr_x x N_pyr_y (10 x 10)
 
 # ---- The run ----
-cfg.duration = 310.0  # ms [preset] (seed_bursty 310, erp 170); the drives are drawn for it
+cfg.duration = chosen["tstop"]  # ms [preset] (seed_bursty 310, erp 170, or a number of yours);
+                                # the drives are drawn for it
 cfg.dt = 0.025        # ms [param file] integration step
 cfg.nTrials = 1       # [param file] trials, each with its own drive events (init.py averages them;
                       # NetPyNE's own sim.runSim simulates the first)
@@ -40,8 +43,10 @@ cfg.fastConnect = True  # connect with hnn-netpyne's connector (NetPyNE's connec
 # ---- Recordings ----
 cfg.recordDipolesHNN = {"L2": ["L2Pyr"], "L5": ["L5Pyr"]}  # HNN current dipole per layer (fAm)
 cfg.recordStep = cfg.dt            # ms; must equal dt for the HNN dipole
-cfg.dipoleSmoothWindowMs = 30.0    # [param file] ms, Hamming window of the shown dipole (0: none)
-cfg.dipoleScaleFactor = 3000.0     # [param file] the shown dipole's scaling (0: none)
+cfg.dipoleSmoothWindowMs = None    # [param file] ms, Hamming window of the shown dipole (0: none;
+                                   # None: the parameter file's dipole_smooth_win, 30 in default.json)
+cfg.dipoleScaleFactor = None       # [param file] the shown dipole's scaling (0: none; None: the
+                                   # parameter file's dipole_scalefctr, 3000 in default.json)
 cfg.recordCells = []               # NetPyNE traces, e.g. ["all"] with
 cfg.recordTraces = {}              # {"V_soma": {"sec": "soma", "loc": 0.5, "var": "v"}} (mV)
 cfg.recordVsec = False  # hnn-core's membrane potentials (mV) at section middles: False, "soma", "all"
@@ -49,7 +54,7 @@ cfg.recordIsec = False  # synaptic currents (nA) per section and receptor: False
 cfg.recordCa = False    # calcium concentration (mM) at section middles: False, "soma", "all"
 
 # ---- Output (init.py's run folder) ----
-cfg.outputDir = "output/seed_bursty"  # [preset] run folder
+cfg.outputDir = f"output/{cfg.preset}"  # [preset] run folder
 cfg.saveNetwork = False  # also every cell's sections and connections in netpyne_data.json
 
 # The HNN fields NetPyNE needs besides these (the preset's drives, the connection

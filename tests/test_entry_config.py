@@ -60,6 +60,17 @@ def test_edited_fields_stay_unless_an_option_names_them():
     assert [d["name"] for d in cfg.drives] == ["evdist1", "evprox1", "evprox2"]
 
 
+@pytest.mark.parametrize("name", ["erp", "gamma", "beta"])
+def test_a_preset_chosen_in_cfg_py_is_that_presets_run(name):
+    # Editing cfg.preset alone in cfg.py gives what init.py --preset NAME gives.
+    text = (SIM_DIR / "cfg.py").read_text().replace('cfg.preset = "seed_bursty"',
+                                                     f'cfg.preset = "{name}"')
+    namespace = {}
+    exec(compile(text, str(SIM_DIR / "cfg.py"), "exec"), namespace)
+    expected = for_netpyne_runner(sim_config(options("--preset", name)))
+    assert namespace["cfg"].todict() == specs.SimConfig(expected).todict()
+
+
 def test_record_step_must_be_the_time_step():
     with pytest.raises(ParameterError, match="recordStep must equal cfg.dt"):
         complete_sim_config(cfg_fields(recordStep=0.1))

@@ -38,9 +38,8 @@ np.savez("out.npz", dipole_sum=np.asarray(sim.allSimData["dipoleSum"]),
 """
 # The user's edits of cfg.py: the ERP drives for 50 ms on a 3 x 3 grid.
 ERP_EDITS = {'cfg.preset = "seed_bursty"': 'cfg.preset = "erp"',
-             "cfg.duration = 310.0": "cfg.duration = 50.0",
-             "cfg.meshShape = None": "cfg.meshShape = [3, 3]",
-             'cfg.outputDir = "output/seed_bursty"': 'cfg.outputDir = "output/erp"'}
+             'cfg.duration = chosen["tstop"]': "cfg.duration = 50.0",
+             "cfg.meshShape = None": "cfg.meshShape = [3, 3]"}
 CELL_POPS = ["L2Basket", "L2Pyr", "L5Basket", "L5Pyr"]
 
 
