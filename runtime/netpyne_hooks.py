@@ -104,6 +104,8 @@ def _connect_cells(self):
     print(f"  Number of synaptic contacts on node {sim.rank}: {n_contacts} ")
     sim.pc.barrier()
     sim.timing("stop", "connectTime")
+    if sim.rank == 0 and sim.cfg.timing:
+        print(f"  Done; cell connection time = {sim.timingData['connectTime']:.2f} s.")
     return [cell.conns for cell in self.cells]
 
 

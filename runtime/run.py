@@ -355,19 +355,18 @@ def _save_netpyne_data(sim):
     ``'net'`` in ``cfg.saveDataInclude`` the file holds the network too;
     without, it holds the cells' tags (population, position) and no sections
     or connections, which is what ``sim.loadAll`` and NetPyNE's raster and
-    network plots need. Called after the last trial: the gather empties the
-    cells' sections and connections then.
+    network plots need.
     """
     sim.cfg.gatherOnlySimData = False
-    if "net" not in sim.cfg.saveDataInclude:
-        sim.cfg.saveCellSecs = sim.cfg.saveCellConns = False
-        sim.cfg.saveDataInclude = list(sim.cfg.saveDataInclude) + ["net"]
     sim.gatherData()
     if sim.rank == 0:
-        if "net" in sim.cfg.saveDataInclude:
-            for cell in sim.net.allCells:
-                if isinstance(cell["conns"], CellConns):
-                    cell["conns"] = cell["conns"].to_list()  # JSON takes plain lists
+        whole = "net" in sim.cfg.saveDataInclude
+        for cell in sim.net.allCells:
+            if not whole:
+                cell["secs"], cell["conns"] = {}, []
+            elif isinstance(cell["conns"], CellConns):
+                cell["conns"] = cell["conns"].to_list()  # JSON takes plain lists
+        sim.cfg.saveDataInclude = list(sim.cfg.saveDataInclude) + ([] if whole else ["net"])
         sim.saveData()
 
 
