@@ -114,11 +114,12 @@ def simulate_netpyne(cfg, net_params, n_procs=None, output_dir=None, overwrite=F
         section_traces,
     )
     from hnn_netpyne.cells import hnn_core_name
-    from hnn_netpyne.model.expressions import check_spec_expressions
+    from hnn_netpyne.model.spec_safety import check_specs
     from hnn_netpyne.runtime.launcher import simulate_config
     from hnn_netpyne.runtime.run import gid_ranges
 
-    check_spec_expressions(net_params)  # before any process or NetPyNE sees them
+    # Before any process or NetPyNE sees them.
+    check_specs(cfg, net_params, "simulate_netpyne(cfg, net_params)", output_dir)
     backend = _BACKENDS[-1] if _BACKENDS else _Backend()
     if n_procs is None:
         n_procs = backend.n_procs

@@ -6,6 +6,7 @@
     hnn-netpyne export-json OUTDIR       the model as NetPyNE JSON (for the GUI)
     hnn-netpyne export-sonata OUTDIR     the model as a SONATA circuit
     hnn-netpyne sweep FILE               a parameter sweep on Dask (grid, table, sample)
+    hnn-netpyne gui                      the browser GUI (extra [gui])
 
 ``sim/init.py`` takes the same run options, so
 ``mpiexec -n 4 nrniv -python -mpi sim/init.py --preset erp`` and
@@ -104,7 +105,15 @@ def build_parser():
         export.add_argument("outdir", help="output folder (must be empty unless --overwrite)")
         export.set_defaults(func=func)
     _add_sweep_command(sub)
+    _add_gui_command(sub)
     return parser
+
+
+def _add_gui_command(sub):
+    from hnn_netpyne.gui.server import add_gui_arguments, cmd_gui
+
+    gui = sub.add_parser("gui", help="serve the browser GUI on 127.0.0.1 (extra [gui])")
+    add_gui_arguments(gui).set_defaults(func=cmd_gui)
 
 
 def _add_sweep_command(sub):

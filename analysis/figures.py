@@ -119,11 +119,15 @@ def draw_figures(folder, dipoles, spike_times, spike_gids, gid_ranges, tstop_ms,
     return list(figures)
 
 
-def redraw_run_figures(folder):
-    """Read a finished run folder back and draw its figures again.
+def read_run_folder(folder):
+    """The results of a finished run folder, read back with checks.
 
-    The figures join the manifest's list of files, so that ``--overwrite``
-    still recognises the folder as a run's.
+    Returns
+    -------
+    run : dict
+        ``cfg`` (its simConfig), ``gid_ranges``, ``dipoles`` (one Dipole per
+        trial), ``spike_times``, ``spike_gids`` and ``spike_trials`` (all trials),
+        and ``manifest``.
 
     Raises
     ------
@@ -140,10 +144,30 @@ def redraw_run_figures(folder):
     except (OSError, ValueError, KeyError, TypeError) as err:
         raise OutputError(f"{folder / 'config.json'}: unusable run configuration ({err})") from None
     dipoles = [read_dipole_txt(folder / f"dipole_{k + 1}.txt") for k in range(n_trials)]
-    times, gids, _, _ = read_spikes_txt(folder / "spikes.txt")
-    names = draw_figures(folder, dipoles, times, gids, gid_ranges, float(cfg["duration"]),
+    times, gids, _, trials = read_spikes_txt(folder / "spikes.txt")
+    return {"cfg": cfg, "gid_ranges": gid_ranges, "dipoles": dipoles, "spike_times": times,
+            "spike_gids": gids, "spike_trials": trials, "manifest": manifest}
+
+
+def redraw_run_figures(folder):
+    """Read a finished run folder back and draw its figures again.
+
+    The figures join the manifest's list of files, so that ``--overwrite``
+    still recognises the folder as a run's.
+
+    Raises
+    ------
+    OutputError
+        If the folder is incomplete or a file is corrupted.
+    """
+    folder = Path(folder)
+    run = read_run_folder(folder)
+    cfg = run["cfg"]
+    names = draw_figures(folder, run["dipoles"], run["spike_times"], run["spike_gids"],
+                         run["gid_ranges"], float(cfg["duration"]),
                          float(cfg["dipoleSmoothWindowMs"]), float(cfg["dipoleScaleFactor"]))
     names += _redraw_laminar_figures(folder, cfg)
+    manifest = run["manifest"]
     write_json(folder / MANIFEST, dict(manifest, files=sorted(set(manifest["files"]) | set(names))))
     return [folder / name for name in names]
 

@@ -13,7 +13,9 @@ with exactly one of ``grid`` (name -> values), ``table`` (a list of
 "seed": 0, "ranges": {name: [low, high]}}); or a CSV file whose columns are
 parameters and whose rows are points, on the default network with the ERP
 drives. ``drives`` is 'erp' (hnn-core's ERP drives), 'params' (those
-of the parameter file) or 'none'.
+of the parameter file) or 'none'. ``"network": {"config": FILE}`` takes the
+whole network, drives included, from an hnn-core network configuration file
+(what the GUI saves) instead.
 
 Parameter names say what they set on a drive or bias: ``<drive>.<field>``
 (``evprox1.mu``, ``evprox1.event_seed``, ``tonic.t0``) or
@@ -90,6 +92,14 @@ def set_drive_values(param_values, net):
 def _network(spec):
     from hnn_netpyne.api import Network, add_erp_drives_to_jones_model
 
+    if "config" in spec:
+        from hnn_netpyne.network_config import read_network_configuration
+
+        if set(spec) != {"config"}:
+            raise ParameterError("network.config gives the whole network; leave out "
+                                 "model, params, mesh_shape and drives", key="network",
+                                 value=sorted(spec))
+        return read_network_configuration(spec["config"])
     spec = dict({"model": "jones_2009", "params": None, "mesh_shape": [10, 10],
                  "drives": "erp"}, **spec)
     unknown = set(spec) - {"model", "params", "mesh_shape", "drives"}

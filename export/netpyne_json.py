@@ -30,6 +30,7 @@ from hnn_netpyne.analysis.io import (
     staged_output,
 )
 from hnn_netpyne.errors import ExportError
+from hnn_netpyne.model.spec_safety import check_specs
 from hnn_netpyne.model.specs import build_net_params
 from hnn_netpyne.model.solver import for_netpyne_runner
 from hnn_netpyne.runtime.mechanisms import MOD_DIR
@@ -63,6 +64,8 @@ def netpyne_json_documents(cfg):
     net_params = specs.NetParams(build_net_params(cfg)).todict()
     # The GUI simulates with NetPyNE's own runner.
     sim_config = specs.SimConfig(for_netpyne_runner(cfg)).todict()
+    # NetPyNE runs what the export says when it loads it: nothing unsafe goes out.
+    check_specs(sim_config, net_params, "export-json")
     version = str(netpyne.__version__)
     return ({"netpyne_version": version, "net": {"params": net_params}},
             {"netpyne_version": version, "simConfig": sim_config})

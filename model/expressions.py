@@ -2,7 +2,8 @@
 
 NetPyNE lets some spec values be strings that it turns into Python code
 (``eval`` of a ``lambda``): connection weights and delays, stimulation
-amplitudes, section geometry and mechanism values, point-cell parameters.
+amplitudes, section geometry and mechanism values, point-cell parameters,
+synaptic mechanism parameters.
 A string from a file could therefore run anything. This module accepts only
 
 * numbers (finite, at most 40 characters) and the constant ``pi``;
@@ -42,6 +43,7 @@ STIM_VARIABLES = frozenset(f"post_{a}{n}" for a in _AXES for n in ("", "norm"))
 CELL_VARIABLES = frozenset([f"{a}{n}" for a in _AXES for n in ("", "norm")]
                            + ["dist_path", "dist_euclidean"])
 POINT_CELL_VARIABLES = frozenset(f"{a}{n}" for a in _AXES for n in ("", "norm"))
+SYN_MECH_VARIABLES = STIM_VARIABLES | {"post_dist_path", "post_dist_euclidean"}
 
 # Spec keys whose string values NetPyNE 1.1.1 evaluates (network.py's
 # connStringFuncParams and stimStringFuncParams, conn.py's extra keys).
@@ -56,6 +58,9 @@ _POP_TAG_KEYS = {"pop", "cellModel", "cellType", "numCells", "cellsList", "gridS
                  "xRange", "yRange", "zRange", "xnormRange", "ynormRange", "znormRange",
                  "vref", "spkTimes", "dynamicRates"}
 _POINTP_RESERVED = {"mod", "loc", "vref", "synList"}
+# synMechParams keys NetPyNE does not evaluate (SynMechParams.reservedKeys;
+# NetPyNE 1.1.1 spells selfNetcon both ways).
+_SYN_MECH_RESERVED = {"label", "mod", "selfNetCon", "selfNetcon", "loc", "pointerParams"}
 
 
 class ExpressionError(ParameterError):
@@ -274,3 +279,5 @@ def check_spec_expressions(net_params):
             _check_strings(pop["params"], POINT_CELL_VARIABLES, f"popParams[{label!r}].params")
     for label, rule in section("cellParams"):
         _check_cell_rule(label, rule)
+    for label, mech in section("synMechParams"):
+        _check_strings(mech, SYN_MECH_VARIABLES, f"synMechParams[{label!r}]", _SYN_MECH_RESERVED)

@@ -62,21 +62,24 @@ def read_config(path):
 
     The file holds either ``{"simConfig": ..., "netParams": ...}`` (netParams
     optional) or a bare simConfig dictionary; missing netParams are built
-    from the simConfig.
+    from the simConfig. Both pass :func:`hnn_netpyne.model.spec_safety.check_specs`,
+    with the simConfig's ``outputDir`` as the output folder.
     """
     from hnn_netpyne.cells.registry import check_populations
-    from hnn_netpyne.model.expressions import check_spec_expressions
+    from hnn_netpyne.model.spec_safety import check_specs
     from hnn_netpyne.model.specs import build_net_params
     from hnn_netpyne.readers import read_json
     from hnn_netpyne.runtime.spec_files import MAX_SPEC_FILE_BYTES, MAX_SPEC_KEYS
 
     data = read_json(path, MAX_SPEC_FILE_BYTES, MAX_SPEC_KEYS)
-    if not isinstance(data, dict):
-        raise ParameterError("a run configuration must be a JSON object", source=str(path))
-    cfg = data.get("simConfig", data)
+    cfg = data.get("simConfig", data) if isinstance(data, dict) else None
+    if not isinstance(cfg, dict):
+        raise ParameterError("a run configuration must be a JSON object with a simConfig "
+                             "object", source=str(path))
     net_params = data.get("netParams") or build_net_params(cfg)
+    output_dir = cfg.get("outputDir")
+    check_specs(cfg, net_params, str(path), output_dir if isinstance(output_dir, str) else None)
     check_populations(net_params)
-    check_spec_expressions(net_params)
     return cfg, net_params
 
 

@@ -9,6 +9,7 @@ lock lets several MPI ranks start at once: one compiles, the others wait.
 import fcntl
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -16,14 +17,19 @@ import tempfile
 from pathlib import Path
 
 from hnn_netpyne.errors import SimulationError
+from hnn_netpyne.model.spec_safety import MOD_DIR  # noqa: F401 -- the mechanisms compiled here
 
-MOD_DIR = Path(__file__).resolve().parent.parent / "mod"
+PLAIN_BUILD_PATH = re.compile(r"[A-Za-z0-9_./+-]+")
 _loaded = {}
 
 
 def cache_root():
     """Folder holding compiled mechanisms (``$HNN_NETPYNE_CACHE`` or ~/.cache)."""
     root = os.environ.get("HNN_NETPYNE_CACHE")
+    if root and "$(" in root:
+        # NEURON's nrn_load_dll reads $(NAME) in a path as a variable.
+        raise SimulationError(f"HNN_NETPYNE_CACHE={root!r}: NEURON cannot load mechanisms from "
+                              "a path holding '$('; choose another folder")
     if root:
         return Path(root)
     return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "hnn-netpyne"
@@ -75,21 +81,56 @@ def compile_mechanisms(mod_dir=MOD_DIR, coreneuron=False):
     with open(root / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (build_dir / ".complete").exists():
-            staging = Path(tempfile.mkdtemp(prefix="build-", dir=root))
-            for mod in mods:
-                shutil.copy2(mod, staging / mod.name)
-            cmd = [_nrnivmodl()] + (["-coreneuron"] if coreneuron else []) + ["."]
-            result = subprocess.run(cmd, cwd=staging, capture_output=True, text=True)
-            if result.returncode != 0:
-                shutil.rmtree(staging, ignore_errors=True)
-                raise SimulationError(
-                    f"nrnivmodl failed on {mod_dir} (exit {result.returncode}):\n"
-                    f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
-                )
-            (staging / ".complete").write_text("ok\n")
+            staging = _build(mods, mod_dir, coreneuron, root)
             shutil.rmtree(build_dir, ignore_errors=True)
             os.replace(staging, build_dir)
     return build_dir
+
+
+def _compile_folder(root):
+    """A folder to run nrnivmodl in: ``root`` if its path is plain, else the system's
+    temporary folder.
+
+    nrnivmodl's shell script and its makefile expand ``$(...)``, ``$(shell ...)``
+    and backticks in the path of the folder they run in, so a cache path from
+    the environment could run commands there; only paths of letters, digits
+    and ``_ . / + -`` are used.
+    """
+    for folder in (root, tempfile.gettempdir(), "/tmp", "/var/tmp"):
+        path = os.path.realpath(folder)
+        if PLAIN_BUILD_PATH.fullmatch(path) and os.access(path, os.W_OK | os.X_OK):
+            return path
+    raise SimulationError(f"cannot compile the mechanisms: neither the cache folder {root} nor "
+                          "the temporary folder has a path of only letters, digits and "
+                          "_ . / + - (set TMPDIR to such a folder)")
+
+
+def _build(mods, mod_dir, coreneuron, root):
+    """Compile ``mods`` (an argument list, no shell of ours); the finished build
+    folder, inside ``root`` and marked complete."""
+    root = Path(os.path.realpath(root))
+    staging = Path(tempfile.mkdtemp(prefix="build-", dir=_compile_folder(root)))
+    try:
+        for mod in mods:
+            shutil.copy2(mod, staging / mod.name)
+        cmd = [_nrnivmodl()] + (["-coreneuron"] if coreneuron else []) + ["."]
+        result = subprocess.run(cmd, cwd=staging, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise SimulationError(
+                f"nrnivmodl failed on {mod_dir} (exit {result.returncode}):\n"
+                f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+            )
+        (staging / ".complete").write_text("ok\n")
+        if staging.parent == root:
+            return staging
+        # Built elsewhere: copied beside the cache entry first, so that its move is atomic.
+        moved = Path(tempfile.mkdtemp(prefix="build-", dir=root))
+        shutil.copytree(staging, moved, symlinks=True, dirs_exist_ok=True)
+        shutil.rmtree(staging)
+        return moved
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
 
 
 def load_mechanisms(mod_dir=MOD_DIR, coreneuron=False):
@@ -110,7 +151,8 @@ def load_mechanisms(mod_dir=MOD_DIR, coreneuron=False):
             return _loaded[key]
         return None
     build_dir = compile_mechanisms(mod_dir, coreneuron)
-    if not nrn_load(str(build_dir), warn_if_already_loaded=False):
+    # neuron.load_mechanisms says True even when NEURON failed to open the library.
+    if not nrn_load(str(build_dir), warn_if_already_loaded=False) or not hasattr(h, "Dipole"):
         raise SimulationError(f"NEURON could not load the mechanisms built in {build_dir}")
     _loaded[key] = build_dir
     return build_dir

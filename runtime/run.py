@@ -21,6 +21,7 @@ from hnn_netpyne.errors import SimulationError
 from hnn_netpyne.model.drives import drive_events
 from hnn_netpyne.model.gids import gid_ranges
 from hnn_netpyne.model.solver import threads_per_rank
+from hnn_netpyne.model.spec_safety import check_specs
 from hnn_netpyne.runtime.connect import connect_cells
 from hnn_netpyne.runtime.geometry import set_rule_lengths
 from hnn_netpyne.runtime.conns import CellConns, netcons_of
@@ -175,6 +176,9 @@ def build_network(cfg, net_params):
     """
     from netpyne import sim, specs
 
+    # The last gate before NetPyNE runs what the specs say; the entry routes
+    # checked the paths (this cfg's saveFolder is the run's own staging folder).
+    check_specs(cfg, net_params, "specs to build", paths=False)
     prepare_mechanisms(cfg)
     sim.initialize(netParams=specs.NetParams(net_params), simConfig=specs.SimConfig(dict(cfg)))
     sim.net.createPops()

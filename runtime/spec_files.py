@@ -8,7 +8,9 @@ a run option count, and they must name JSON files, read with the limits of
 :mod:`hnn_netpyne.readers`, or (``netParams=``) a byte-for-byte copy of the
 package's own ``netParams.py``, as NetPyNE's batch passes. Without them the
 package's own ``cfg.py`` and ``netParams.py`` are loaded, as
-``readCmdLineArgs`` would.
+``readCmdLineArgs`` would. The specs read from files pass
+:func:`hnn_netpyne.model.spec_safety.check_specs` before NetPyNE sees them;
+the run folder of a simConfig file must lie inside the file's folder.
 """
 
 from pathlib import Path
@@ -95,14 +97,28 @@ def load_entry_specs(sim_dir, argv=None):
 
     from netpyne import sim, specs
 
+    from hnn_netpyne.model.spec_safety import check_specs
+
     files = spec_file_arguments(argv)
+    source = " ".join(f"{kind}={path}" for kind, path in files.items()) or str(sim_dir)
     if "simConfig" in files:
-        cfg = specs.SimConfig(_from_file("simConfig", files["simConfig"]))
+        cfg_dict = _from_file("simConfig", files["simConfig"])
+        # Checked before anything reads it (netParams.py builds from it).
+        check_specs(cfg_dict, {}, source, _file_folder(files["simConfig"]))
+        cfg = specs.SimConfig(cfg_dict)
     else:
         cfg = sim.loadPythonModule(str(Path(sim_dir) / "cfg.py")).cfg
     __main__.cfg = cfg  # netParams.py reads it from there, as with readCmdLineArgs
     if "netParams" in files:
-        net_params = specs.NetParams(_from_file("netParams", files["netParams"]))
+        net_dict = _from_file("netParams", files["netParams"])
+        check_specs(cfg, net_dict, source, _file_folder(files.get("simConfig")))
+        net_params = specs.NetParams(net_dict)
     else:
         net_params = sim.loadPythonModule(str(Path(sim_dir) / "netParams.py")).netParams
     return cfg, net_params
+
+
+def _file_folder(path):
+    """The folder of a simConfig file: its run folder must lie inside (NetPyNE's batch
+    writes each job's simConfig into the job's ``saveFolder``); None without a file."""
+    return Path(path).resolve().parent if path else None

@@ -8,6 +8,7 @@ lives in the package (``hnn_netpyne/model/specs.py`` builds these specs).
 
 from netpyne import specs
 
+from hnn_netpyne.model.spec_safety import check_specs
 from hnn_netpyne.model.specs import build_net_params
 from hnn_netpyne.runtime import netpyne_hooks
 from hnn_netpyne.runtime.run import prepare_mechanisms
@@ -27,7 +28,12 @@ prepare_mechanisms(cfg)
 # simData['dipoleSum'] for sim.analysis.plotDipole (hnn_netpyne/runtime/netpyne_hooks.py).
 netpyne_hooks.install()
 
-netParams = specs.NetParams(build_net_params(cfg))
+net_params = build_net_params(cfg)
+# NetPyNE's own scripts and its GUI read cfg without this package's entry
+# checks: check here too. Where such a script writes is its own choice.
+check_specs(cfg, net_params, "sim/netParams.py", paths=False)
+
+netParams = specs.NetParams(net_params)
 # netParams.cellParams        L2Basket, L2Pyr, L5Basket, L5Pyr: sections (µm), 3-D points,
 #                             mechanisms and the HNN dipole mechanisms of each cell type
 # netParams.popParams         the four cell types, each cell at its grid position (cellsList);
