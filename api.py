@@ -41,6 +41,7 @@ from hnn_netpyne.network_models import (
 )
 from hnn_netpyne.parallel_backends import _BACKENDS, JoblibBackend, MPIBackend, _Backend
 from hnn_netpyne.params import PARAM_DIR, Params, read_params
+from hnn_netpyne.runtime.mechanisms import load_mechanisms
 
 __all__ = [
     "PARAM_DIR",
@@ -56,6 +57,7 @@ __all__ = [
     "default_network",
     "jones_2009_model",
     "law_2021_model",
+    "load_mechanisms",
     "neymotin_2020_model",
     "pick_connection",
     "read_dipole",

@@ -15,30 +15,11 @@
 
 import argparse
 import json
-import os
 import sys
-from pathlib import Path
 
 from hnn_netpyne.errors import HNNNetpyneError
-from hnn_netpyne.runtime.options import add_run_options, config_options, n_procs_argument
-
-
-def sim_config(args):
-    """The simConfig of parsed run options.
-
-    That of the hnn-core network configuration file of ``--network-config``
-    if given, else that of :func:`hnn_netpyne.model.specs.build_sim_config`.
-    """
-    options = config_options(args)
-    if getattr(args, "network_config", None):
-        from hnn_netpyne.network_config import network_sim_config
-
-        if args.output_dir is None:
-            options["output_dir"] = os.path.join("output", Path(args.network_config).stem)
-        return network_sim_config(args.network_config, options)
-    from hnn_netpyne.model.specs import build_sim_config
-
-    return build_sim_config(**options)
+from hnn_netpyne.runtime.entry_config import sim_config
+from hnn_netpyne.runtime.options import add_run_options, n_procs_argument
 
 
 def cmd_run(args):

@@ -20,6 +20,9 @@ def set_rule_lengths(sim):
     The HNN dipole mechanisms, which NetPyNE set up from the old length,
     get the new axial resistances and lever arms.
 
+    Once per network: NetPyNE's own ``createCells`` does it too when
+    :mod:`hnn_netpyne.runtime.netpyne_hooks` is installed, and a second call does nothing.
+
     Parameters
     ----------
     sim : module
@@ -28,6 +31,9 @@ def set_rule_lengths(sim):
     from netpyne.cell import CompartCell
     from neuron import h
 
+    if getattr(sim.net, "hnnRuleLengths", False):
+        return
+    sim.net.hnnRuleLengths = True
     for cell in sim.net.cells:
         if not isinstance(cell, CompartCell):
             continue  # drive cells have no sections

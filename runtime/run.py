@@ -354,13 +354,14 @@ def trial_dipoles(result, net_params):
     return [Dipole.from_raw(result["times"], d["L2"], d["L5"], n_pyr) for d in result["dipoles"]]
 
 
-def _store_dipole_for_netpyne(sim, cfg, net_params, result):
-    """Put the HNN dipole where NetPyNE's ``plotDipole`` reads it (``simData['dipoleSum']``).
+def netpyne_dipole_sum(cfg, net_params, result):
+    """The HNN dipole as NetPyNE's ``plotDipole`` reads it (``simData['dipoleSum']``).
 
     That is the trial average, smoothed (unless the run is shorter than the
     window) and scaled as HNN shows it, along z (the cells' axis), in
-    NetPyNE's unit nA µm (1 nAm = 1e6 nA µm). NetPyNE sums ``dipoleSum``
-    over ranks as it gathers: rank 0 gives it, others zeros.
+    NetPyNE's unit nA µm (1 nAm = 1e6 nA µm): an array of (samples, 3).
+    NetPyNE sums ``dipoleSum`` over ranks as it gathers: rank 0 gives it,
+    others (``result`` None) zeros.
     """
     duration, dt = float(cfg["duration"]), float(cfg["dt"])
     n_samples = int(round(duration / dt)) + 1
@@ -371,13 +372,16 @@ def _store_dipole_for_netpyne(sim, cfg, net_params, result):
             window if round(window / dt) <= n_samples else 0.0,
             float(cfg.get("dipoleScaleFactor", 0.0)))
         moment[:, 2] = dipole.data["agg"] * 1e6
-    sim.simData["dipoleSum"] = moment
+    return moment
 
 
 def _save_netpyne_data(sim):
     """Gather every cell and save NetPyNE's data file (``cfg.saveFolder``/``simLabel``).
 
-    With ``'net'`` in ``cfg.saveDataInclude`` the file holds the network too.
+    With ``'net'`` in ``cfg.saveDataInclude`` the file holds the network too;
+    without, it holds the cells' tags (population, position) and no sections
+    or connections, which is what ``sim.loadAll`` and NetPyNE's raster and
+    network plots need.
 
     Raises
     ------
@@ -389,10 +393,13 @@ def _save_netpyne_data(sim):
         sim.gatherData()
     if sim.rank != 0:
         return
-    if "net" in sim.cfg.saveDataInclude:
-        for cell in sim.net.allCells:
-            if isinstance(cell["conns"], CellConns):
-                cell["conns"] = cell["conns"].to_list()  # JSON takes plain lists
+    whole = "net" in sim.cfg.saveDataInclude
+    for cell in sim.net.allCells:
+        if not whole:
+            cell["secs"], cell["conns"] = {}, []
+        elif isinstance(cell["conns"], CellConns):
+            cell["conns"] = cell["conns"].to_list()  # JSON takes plain lists
+    sim.cfg.saveDataInclude = list(sim.cfg.saveDataInclude) + ([] if whole else ["net"])
     try:
         with netpyne_messages_filtered(sim.rank, sim.nhosts):
             sim.saveData()
@@ -439,7 +446,7 @@ def run_network(cfg, net_params, progress=True, save_netpyne_data=False):
         result = gather_trials(world, result, n_trials)
     # With whole trials per rank, every rank holds the whole network: rank 0 saves.
     if save_netpyne_data and (world is None or world.rank == 0):
-        _store_dipole_for_netpyne(sim, cfg, net_params, result)
+        sim.simData["dipoleSum"] = netpyne_dipole_sum(cfg, net_params, result)
         _save_netpyne_data(sim)
     sim.pc.barrier()
     return result
