@@ -200,21 +200,18 @@ class Network(DriveMethods, ConnectivityMethods):
     def to_dict(self, write_output=False):
         """The network as the dictionary of hnn-core's configuration file.
 
-        ``write_output`` must be False: simulation outputs are not included.
+        ``write_output`` must be False (see :func:`hnn_netpyne.network_io.network_to_dict`).
         """
         from hnn_netpyne.network_io import network_to_dict
 
-        if write_output:
-            raise ParameterError("write_output=True is not available", key="write_output",
-                                 value=write_output)
-        return network_to_dict(self)
+        return network_to_dict(self, write_output)
 
     def write_configuration(self, fname, overwrite=True):
         """Write the network as an hnn-core network configuration file (JSON); see
-        :func:`hnn_netpyne.network_io.write_configuration`."""
-        from hnn_netpyne.network_io import write_configuration
+        :func:`hnn_netpyne.network_io.write_network_configuration`."""
+        from hnn_netpyne.network_io import write_network_configuration
 
-        write_configuration(self, fname, overwrite=overwrite)
+        write_network_configuration(self, fname, overwrite=overwrite)
 
     def add_electrode_array(self, name, electrode_pos, *, conductivity=0.3, method="psa",
                             min_distance=0.5):

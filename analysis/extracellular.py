@@ -50,6 +50,12 @@ def current_source_density(lfp_uV, spacing_um):
     return np.vstack([top[None, :], inner, bottom[None, :]])
 
 
+
+def calculate_csd2d(lfp_data, delta=1):
+    """hnn-core's name of :func:`current_source_density`: ``lfp_data`` is contacts x
+    times, ``delta`` the contact spacing (µm)."""
+    return current_source_density(lfp_data, delta)
+
 class ExtracellularArray:
     """Potentials (µV) at the contacts of one electrode array.
 

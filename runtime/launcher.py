@@ -229,6 +229,18 @@ def _wait_until_ended(pids, timeout_s):
         time.sleep(0.05)
 
 
+_RUNNING = set()
+"""Children that :func:`run_command` is waiting for (see :func:`end_running_children`)."""
+
+
+def end_running_children():
+    """End every child :func:`run_command` is running (from another thread); how many."""
+    running = list(_RUNNING)
+    for proc in running:
+        _end_child(proc)
+    return len(running)
+
+
 def run_command(cmd, echo=True, timeout=None):
     """Run ``cmd`` in a new session, streaming its output; raise if it fails.
 
@@ -257,6 +269,7 @@ def run_command(cmd, echo=True, timeout=None):
                             start_new_session=True)
     reader = threading.Thread(target=_pump, args=(proc.stdout, tail, echo), daemon=True)
     reader.start()
+    _RUNNING.add(proc)
     try:
         status = proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -268,6 +281,7 @@ def run_command(cmd, echo=True, timeout=None):
         _end_child(proc)
         raise
     finally:
+        _RUNNING.discard(proc)
         reader.join(timeout=5.0)
         proc.stdout.close()
     if status != 0:
