@@ -111,7 +111,7 @@ def plot_spikes_hist(cell_response, trial_idx=None, ax=None, spike_types=None, c
 
 
 def plot_spikes_raster(cell_response, trial_idx=None, ax=None, show=True, cell_types=None,
-                       colors=None, show_legend=True, marker_size=5.0, dpl=None,
+                       colors=None, show_legend=True, marker_size=1.0, dpl=None,
                        overlay_dipoles=False):
     """Spike raster (see :meth:`CellResponse.plot_spikes_raster`)."""
     return cell_response.plot_spikes_raster(
