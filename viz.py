@@ -5,10 +5,18 @@ Each takes hnn-core 0.6.1's arguments and returns the Matplotlib figure.
 
 import numpy as np
 
+from hnn_netpyne.analysis.connectivity_plots import (
+    plot_cell_connectivity,
+    plot_connectivity_matrix,
+    plot_drive_strength,
+)
+from hnn_netpyne.analysis.tfr import tfr_array_morlet
 from hnn_netpyne.errors import ParameterError
 
-__all__ = ["plot_cells", "plot_dipole", "plot_psd", "plot_spikes_hist", "plot_spikes_raster",
-           "plot_tfr_morlet"]
+__all__ = ["plot_cell_connectivity", "plot_cells", "plot_connectivity_matrix", "plot_dipole",
+           "plot_drive_strength", "plot_laminar_csd", "plot_laminar_lfp", "plot_psd",
+           "plot_spikes_hist", "plot_spikes_raster", "plot_tfr_morlet", "plt_show",
+           "tfr_array_morlet"]
 
 
 def plot_dipole(dpl, tmin=None, tmax=None, ax=None, layer="agg", decim=None, color="k",
@@ -123,3 +131,54 @@ def plot_spikes_raster(cell_response, trial_idx=None, ax=None, show=True, cell_t
 def plot_cells(net, ax=None, show=True):
     """Soma positions of the cell types in 3-D (see :meth:`Network.plot_cells`)."""
     return net.plot_cells(ax=ax, show=show)
+
+
+def plt_show(show=True, fig=None, **kwargs):
+    """Show ``fig`` (or every figure) if ``show``; ``kwargs`` go to ``show``."""
+    import matplotlib.pyplot as plt
+
+    if show:
+        (fig.show if fig is not None else plt.show)(**kwargs)
+
+
+def plot_laminar_lfp(times, data, contact_labels, tmin=None, tmax=None, ax=None, decim=None,
+                     color="cividis", voltage_offset=50, voltage_scalebar=200, show=True):
+    """LFP traces (µV) of a laminar array, one per contact (hnn-core's signature).
+
+    ``data`` is contacts x times, ``contact_labels`` label the traces (e.g.
+    depths in µm), ``decim`` keeps every n-th sample and ``color`` is a
+    colour map name or one colour for every trace (see
+    :func:`hnn_netpyne.analysis.laminar.plot_laminar_lfp`).
+    """
+    import matplotlib.pyplot as plt
+
+    from hnn_netpyne.analysis.laminar import plot_laminar_lfp as _plot_laminar_lfp
+
+    step = decim or 1
+    traces = np.asarray(data, float)[:, ::step]
+    fig = _plot_laminar_lfp(np.asarray(times, float)[::step], traces, contact_labels,
+                            tmin=tmin, tmax=tmax, ax=ax, voltage_offset=voltage_offset,
+                            voltage_scalebar=voltage_scalebar, show=False)
+    lines = (ax or fig.axes[0]).lines[:len(traces)]
+    shades = (plt.get_cmap(color)(np.linspace(0, 1, len(lines))) if color in plt.colormaps()
+              else [color] * len(lines))
+    for line, shade in zip(lines, shades):
+        line.set_color(shade)
+    return _shown(fig, show)
+
+
+def plot_laminar_csd(times, data, contact_labels, ax=None, colorbar=True, vmin=None, vmax=None,
+                     sink="b", interpolation="spline", show=True):
+    """CSD image of a laminar array (hnn-core's signature; see
+    :func:`hnn_netpyne.analysis.laminar.plot_laminar_csd`)."""
+    from hnn_netpyne.analysis.laminar import plot_laminar_csd as _plot_laminar_csd
+
+    return _plot_laminar_csd(np.asarray(times, float), np.asarray(data, float),
+                             np.asarray(contact_labels, float), vmin=vmin, vmax=vmax,
+                             interpolation=interpolation, sink=sink, colorbar=colorbar,
+                             ax=ax, show=show)
+
+
+def _shown(fig, show):
+    plt_show(show)
+    return fig
