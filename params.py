@@ -2,6 +2,7 @@
 
 import copy
 import fnmatch
+import json
 import os
 from pathlib import Path
 
@@ -21,14 +22,14 @@ class Params(dict):
 
     Parameters
     ----------
-    values : dict | None
+    params_input : dict | None
         Parameter values.
     fname : str | pathlib.Path | None
         The file they were read from (networks take unchanged values from it).
     """
 
-    def __init__(self, values=None, fname=None):
-        super().__init__(values or {})
+    def __init__(self, params_input=None, fname=None):
+        super().__init__(params_input or {})
         self.fname = None if fname is None else Path(fname).resolve()
 
     def __getitem__(self, key):
@@ -53,8 +54,14 @@ class Params(dict):
         """An independent copy (same source file)."""
         return Params(copy.deepcopy(dict(self)), self.fname)
 
+    def write(self, fname):
+        """Write the values as a flat JSON parameter file (``read_params`` reads it back)."""
+        from hnn_netpyne.analysis.io import atomic_write
 
-def read_params(params_fname):
+        atomic_write(Path(fname), lambda fid: json.dump(dict(self), fid, indent=4))
+
+
+def read_params(params_fname, file_contents=None):
     """Read an HNN parameter file (``.json`` or legacy ``.param``).
 
     Parameters
@@ -62,15 +69,18 @@ def read_params(params_fname):
     params_fname : str | pathlib.Path
         The file; see :data:`PARAM_DIR` for the packaged ones
         (``default.json``, ``gamma_L5weak_L2weak.json``).
+    file_contents : str | None
+        The file's text if already read (then ``params_fname`` gives only
+        the format and the name in messages).
 
     Returns
     -------
     params : Params
         Every HNN parameter: the file's values over hnn-core's defaults.
     """
-    values = _read_param_file(params_fname)
+    values = _read_param_file(params_fname, file_contents)
     values.pop("_source")
-    return Params(values, params_fname)
+    return Params(values, None if file_contents is not None else params_fname)
 
 
 def _parameter_source(params):

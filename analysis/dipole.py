@@ -81,6 +81,11 @@ def hamming_smooth(data, window_ms, dt_ms):
 SAVGOL_POLYORDER = 5
 
 
+
+def smooth_waveform(data, window_len, sfreq):
+    """hnn-core's form of :func:`hamming_smooth`: ``window_len`` (ms), ``sfreq`` (Hz)."""
+    return hamming_smooth(data, window_len, 1000.0 / sfreq)
+
 def savgol_smooth(data, h_freq, sfreq):
     """Savitzky-Golay smoothing with an approximate high cut-off (hnn-core's rule).
 
