@@ -43,6 +43,16 @@ def test_evoked_script_gives_hnn_cores_dipoles_voltages_and_spike_file(tmp_path)
 
 
 @pytest.mark.slow
+def test_sweep_from_a_script_without_main_guard(tmp_path):
+    # Dask's LocalCluster spawns workers that re-run such a script; ours start fresh.
+    ours, theirs = _run_script("sweep_noguard", tmp_path)
+    np.testing.assert_array_equal(ours["weights"], theirs["weights"])
+    peak = np.max(np.abs(theirs["dipoles"]))
+    assert np.max(np.abs(ours["dipoles"] - theirs["dipoles"])) <= DIPOLE_RTOL_OF_PEAK * peak
+    np.testing.assert_allclose(ours["peaks"], theirs["peaks"], rtol=1e-12)
+
+
+@pytest.mark.slow
 def test_joblib_backend_runs_trials_in_processes_equal_to_sequential():
     net = neymotin_2020_model(mesh_shape=(3, 3))
     net.add_evoked_drive("evprox1", mu=10.0, sigma=2.0, numspikes=1, location="proximal",
