@@ -143,28 +143,14 @@ def plt_show(show=True, fig=None, **kwargs):
 
 def plot_laminar_lfp(times, data, contact_labels, tmin=None, tmax=None, ax=None, decim=None,
                      color="cividis", voltage_offset=50, voltage_scalebar=200, show=True):
-    """LFP traces (µV) of a laminar array, one per contact (hnn-core's signature).
-
-    ``data`` is contacts x times, ``contact_labels`` label the traces (e.g.
-    depths in µm), ``decim`` keeps every n-th sample and ``color`` is a
-    colour map name or one colour for every trace (see
-    :func:`hnn_netpyne.analysis.laminar.plot_laminar_lfp`).
-    """
-    import matplotlib.pyplot as plt
-
+    """LFP traces (µV) of a laminar array, contacts x times (hnn-core's signature; see
+    :func:`hnn_netpyne.analysis.laminar.plot_laminar_lfp`)."""
     from hnn_netpyne.analysis.laminar import plot_laminar_lfp as _plot_laminar_lfp
 
-    step = decim or 1
-    traces = np.asarray(data, float)[:, ::step]
-    fig = _plot_laminar_lfp(np.asarray(times, float)[::step], traces, contact_labels,
-                            tmin=tmin, tmax=tmax, ax=ax, voltage_offset=voltage_offset,
-                            voltage_scalebar=voltage_scalebar, show=False)
-    lines = (ax or fig.axes[0]).lines[:len(traces)]
-    shades = (plt.get_cmap(color)(np.linspace(0, 1, len(lines))) if color in plt.colormaps()
-              else [color] * len(lines))
-    for line, shade in zip(lines, shades):
-        line.set_color(shade)
-    return _shown(fig, show)
+    return _plot_laminar_lfp(np.asarray(times, float), np.asarray(data, float),
+                             contact_labels, tmin=tmin, tmax=tmax, ax=ax, decim=decim,
+                             color=color, voltage_offset=voltage_offset,
+                             voltage_scalebar=voltage_scalebar, show=show)
 
 
 def plot_laminar_csd(times, data, contact_labels, ax=None, colorbar=True, vmin=None, vmax=None,
@@ -177,8 +163,3 @@ def plot_laminar_csd(times, data, contact_labels, ax=None, colorbar=True, vmin=N
                              np.asarray(contact_labels, float), vmin=vmin, vmax=vmax,
                              interpolation=interpolation, sink=sink, colorbar=colorbar,
                              ax=ax, show=show)
-
-
-def _shown(fig, show):
-    plt_show(show)
-    return fig

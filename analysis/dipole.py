@@ -279,8 +279,8 @@ class Dipole:
             Time window (ms).
         layer : str
             'agg', 'L2' or 'L5'.
-        decim : int | None
-            Keep every ``decim``-th sample.
+        decim : int | list of int | None
+            Decimate (low-pass filter, keep every n-th sample) by each factor.
         ax : matplotlib.axes.Axes | None
             Axes to draw in; a new figure if None.
         color : str | None
@@ -309,12 +309,13 @@ class Dipole:
         return fig
 
     def _decimated(self, decim):
-        """A copy keeping every ``decim``-th sample."""
-        if isinstance(decim, bool) or not isinstance(decim, int) or decim < 1:
-            raise ParameterError("decim must be a positive integer", key="decim", value=decim)
+        """A copy decimated as hnn-core decimates for plots (``decim``: int or list of int;
+        see :func:`hnn_netpyne.analysis.decimation.decimate_for_plot`)."""
+        from hnn_netpyne.analysis.decimation import decimate_for_plot
+
         new = self.copy()
-        new.times = new.times[::decim]
-        new.data = {k: v[::decim] for k, v in new.data.items()}
+        for key, values in self.data.items():
+            new.data[key], new.times = decimate_for_plot(decim, values, self.times)
         return new
 
     def plot_psd(self, fmin=0, fmax=None, tmin=None, tmax=None, layer="agg", color=None,
