@@ -31,8 +31,11 @@ from hnn_netpyne.analysis.dipole import Dipole, average_dipoles, read_dipole
 from hnn_netpyne.backend_stack import current_backend
 from hnn_netpyne.checks import _deprecated, _renamed_arguments
 from hnn_netpyne.errors import ParameterError
+from hnn_netpyne.cell_models import basket, pyramidal
+from hnn_netpyne.cells.cell import Cell
 from hnn_netpyne.network import Network, pick_connection
-from hnn_netpyne.network_config import read_network_configuration
+from hnn_netpyne.network_config import dict_to_network, read_network_configuration
+from hnn_netpyne.network_io import network_to_dict, write_network_configuration
 from hnn_netpyne.network_models import (
     add_erp_drives_to_jones_model,
     calcium_model,
@@ -41,28 +44,35 @@ from hnn_netpyne.network_models import (
     law_2021_model,
     neymotin_2020_model,
 )
-from hnn_netpyne.params import PARAM_DIR, Params, read_params
+from hnn_netpyne.params import PARAM_DIR, Params, convert_to_json, read_params
 
 __all__ = [
     "PARAM_DIR",
+    "Cell",
     "CellResponse",
     "Dipole",
     "Network",
     "Params",
     "add_erp_drives_to_jones_model",
     "average_dipoles",
+    "basket",
     "calcium_model",
+    "convert_to_json",
     "default_network",
+    "dict_to_network",
     "jones_2009_model",
     "law_2021_model",
+    "network_to_dict",
     "neymotin_2020_model",
     "pick_connection",
+    "pyramidal",
     "read_dipole",
     "read_network_configuration",
     "read_params",
     "read_spikes",
     "simulate_dipole",
     "simulate_netpyne",
+    "write_network_configuration",
 ]
 
 

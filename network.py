@@ -36,7 +36,7 @@ from hnn_netpyne.model.specs import (
 from hnn_netpyne.model.variants import model_variant
 from hnn_netpyne.network_connectivity import ConnectivityMethods
 from hnn_netpyne.network_drives import DriveMethods
-from hnn_netpyne.params import Params, _parameter_source
+from hnn_netpyne.param_values import Params, _parameter_source
 
 __all__ = ["Network", "pick_connection"]
 

@@ -13,7 +13,8 @@ from hnn_netpyne.analysis.connectivity_plots import (
 from hnn_netpyne.analysis.tfr import tfr_array_morlet
 from hnn_netpyne.errors import ParameterError
 
-__all__ = ["plot_cell_connectivity", "plot_cells", "plot_connectivity_matrix", "plot_dipole",
+__all__ = ["plot_cell_connectivity", "plot_cell_morphology", "plot_cells",
+           "plot_connectivity_matrix", "plot_dipole",
            "plot_drive_strength", "plot_laminar_csd", "plot_laminar_lfp", "plot_psd",
            "plot_spikes_hist", "plot_spikes_raster", "plot_tfr_morlet", "plt_show",
            "tfr_array_morlet"]
@@ -131,6 +132,13 @@ def plot_spikes_raster(cell_response, trial_idx=None, ax=None, show=True, cell_t
 def plot_cells(net, ax=None, show=True):
     """Soma positions of the cell types in 3-D (see :meth:`Network.plot_cells`)."""
     return net.plot_cells(ax=ax, show=show)
+
+
+def plot_cell_morphology(cell, ax=None, color=None, pos=(0, 0, 0), xlim=(-250, 150),
+                         ylim=(-100, 100), zlim=(-100, 1200), show=True):
+    """A cell's sections in 3-D (µm; see :meth:`hnn_netpyne.cells.cell.Cell.plot_morphology`)."""
+    return cell.plot_morphology(ax=ax, color=color, pos=pos, xlim=xlim, ylim=ylim, zlim=zlim,
+                                show=show)
 
 
 def plt_show(show=True, fig=None, **kwargs):

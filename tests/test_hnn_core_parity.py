@@ -18,13 +18,33 @@ import pytest
 
 FIXTURE = Path(__file__).parent / "data" / "hnn_core_api.json"
 
+_NEURON_BUILD = ("hnn-core builds each cell's NEURON objects itself; here NetPyNE builds every "
+                 "cell from the cell rules (one path for that job), and a Cell is a description")
+_LEGACY_PARAMS = ("an internal of hnn-core's legacy parameter code; here "
+                  "model/params.py and model/legacy_drives.py read parameter files")
 EXCEPTIONS = {
-    "hnn_core.mpi_child.MPISimulation": "hnn-core's MPI child program; here every rank runs "
-                                        "NetPyNE's runner (hnn_netpyne.runtime.run)",
+    "hnn_core.mpi_child": "hnn-core's MPI child program; every rank here runs NetPyNE's runner "
+                          "(hnn_netpyne/sim/init.py)",
+    "hnn_core.docs": "hnn-core's documentation-building helpers (no public names)",
     "hnn_core.network_builder.NetworkBuilder": "hnn-core's own NEURON builder; here NetPyNE "
                                                "builds the network from the specifications",
     "hnn_core.parallel_backends.kill_proc_name": "kills every process of a name on the machine; "
                                                  "our ranks are ended by their process group",
+    "hnn_core.parallel_backends.run_subprocess": "hnn-core's pickle-over-stdin child protocol; "
+                                                 "our launcher runs the ranks "
+                                                 "(runtime/launcher.py)",
+    "hnn_core.parallel_backends.requires_mpi4py": "a decorator of hnn-core's own test suite",
+    "hnn_core.parallel_backends.requires_psutil": "a decorator of hnn-core's own test suite",
+    "hnn_core.params.check_evoked_synkeys": _LEGACY_PARAMS,
+    "hnn_core.params.check_pois_synkeys": _LEGACY_PARAMS,
+    "hnn_core.params.create_pext": _LEGACY_PARAMS,
+    "hnn_core.params.compare_dictionaries": _LEGACY_PARAMS,
+    "hnn_core.params_default": "hnn-core's legacy default-parameter tables; the one source of "
+                               "defaults here is param/base_defaults.json",
+    **{f"{where}.Cell.{method}": _NEURON_BUILD
+       for where in ("hnn_core", "hnn_core.cell")
+       for method in ("build", "create_tonic_bias", "define_shape", "parconnect_from_src",
+                      "record", "setup_source_netcon", "syn_create")},
 }
 """Recorded names deliberately not offered, with the reason."""
 
@@ -55,6 +75,8 @@ def _accepts(ours, names):
 def _class_gaps(path, ours, record):
     gaps = [f"{path}({name}=)" for name in _accepts(ours.__init__, record["parameters"])]
     for method, parameters in record["methods"].items():
+        if f"{path}.{method}" in EXCEPTIONS:
+            continue
         found = getattr(ours, method, None)
         if found is None or not callable(found):
             gaps.append(f"{path}.{method}")
@@ -68,7 +90,7 @@ def _class_gaps(path, ours, record):
 def _name_gaps(module_name, name, record):
     """What ``hnn_netpyne``'s counterpart of ``module_name.name`` lacks (strings)."""
     path = f"{module_name}.{name}"
-    if path in EXCEPTIONS:
+    if path in EXCEPTIONS or module_name in EXCEPTIONS:
         return []
     try:
         module = importlib.import_module(_ours(module_name))
@@ -106,6 +128,8 @@ def test_fixture_is_hnn_core_0_6_1():
 def test_every_module_imports():
     missing = []
     for module_name in _record()["modules"]:
+        if module_name in EXCEPTIONS:
+            continue
         try:
             importlib.import_module(_ours(module_name))
         except ImportError as error:
@@ -123,6 +147,9 @@ def test_names_and_keywords(module_name):
 
 def test_exceptions_are_recorded_names():
     recorded = {f"{module_name}.{name}" for module_name, name, _ in _items()}
+    recorded |= set(_record()["modules"])
+    recorded |= {f"{module_name}.{name}.{method}" for module_name, name, item in _items()
+                 for method in item.get("methods", {})}
     assert set(EXCEPTIONS) <= recorded
 
 
