@@ -10,10 +10,11 @@ from hnn_netpyne.analysis.connectivity_plots import (
     plot_connectivity_matrix,
     plot_drive_strength,
 )
+from hnn_netpyne.analysis.network_plotter import NetworkPlotter
 from hnn_netpyne.analysis.tfr import tfr_array_morlet
 from hnn_netpyne.errors import ParameterError
 
-__all__ = ["plot_cell_connectivity", "plot_cell_morphology", "plot_cells",
+__all__ = ["NetworkPlotter", "plot_cell_connectivity", "plot_cell_morphology", "plot_cells",
            "plot_connectivity_matrix", "plot_dipole",
            "plot_drive_strength", "plot_laminar_csd", "plot_laminar_lfp", "plot_psd",
            "plot_spikes_hist", "plot_spikes_raster", "plot_tfr_morlet", "plt_show",
