@@ -1,5 +1,12 @@
-"""hnn-core's ``hnn_core.drives``: the external drives (a face on
-:mod:`hnn_netpyne.model.drives`; drives are added with ``Network.add_*_drive``)."""
+"""hnn-core's ``hnn_core.drives``: the external drives' definitions (a face on
+:mod:`hnn_netpyne.model.drives`; a network gets them with ``Network.add_*_drive``)."""
 
-from hnn_netpyne.model.drives import *  # noqa: F401,F403
-from hnn_netpyne.model.drives import __all__  # noqa: F401
+from hnn_netpyne.model.drives import (
+    bursty_drive,
+    evoked_drive,
+    poisson_drive,
+    spike_train_drive,
+    tonic_bias,
+)
+
+__all__ = ["bursty_drive", "evoked_drive", "poisson_drive", "spike_train_drive", "tonic_bias"]

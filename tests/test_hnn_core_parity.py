@@ -39,6 +39,11 @@ EXCEPTIONS = {
     "hnn_core.params.check_pois_synkeys": _LEGACY_PARAMS,
     "hnn_core.params.create_pext": _LEGACY_PARAMS,
     "hnn_core.params.compare_dictionaries": _LEGACY_PARAMS,
+    "hnn_core.optimization.optimize_evoked": "hnn-core's older chunk-by-chunk evoked fit (no "
+                                             "example uses it): not written yet; "
+                                             "Optimizer(obj_fun='dipole_rmse') fits evoked "
+                                             "drives",
+    "hnn_core.optimization.optimize_evoked.optimize_evoked": "as its module",
     "hnn_core.params_default": "hnn-core's legacy default-parameter tables; the one source of "
                                "defaults here is param/base_defaults.json",
     **{f"{where}.Cell.{method}": _NEURON_BUILD
@@ -174,7 +179,9 @@ def main():
         for gap in gaps:
             print("missing:", gap)
     names = len(_items())
-    print(f"names complete: {names_ok}/{names} ({100 * names_ok / names:.1f} %); names and "
+    excepted = sum(1 for m, n, _ in _items() if f"{m}.{n}" in EXCEPTIONS or m in EXCEPTIONS)
+    print(f"names complete: {names_ok}/{names} ({100 * names_ok / names:.1f} %, of which "
+          f"{excepted} names and {len(EXCEPTIONS)} entries are listed exceptions); names and "
           f"keywords: {total - missing}/{total} ({100 * (total - missing) / total:.1f} %)")
 
 
