@@ -224,7 +224,11 @@ class CellResponse:
         trial-averaged L2 and L5 dipoles of ``dpl`` over their layers' gids.
         """
         from hnn_netpyne.analysis.plots import plot_spike_raster
-        from hnn_netpyne.analysis.raster_extras import overlay_layer_dipoles, style_raster
+        from hnn_netpyne.analysis.raster_extras import (
+            empty_raster,
+            overlay_layer_dipoles,
+            style_raster,
+        )
 
         times, gids = self._pooled(trial_idx)
         known = registered_type_names()
@@ -235,6 +239,8 @@ class CellResponse:
                                      key="cell_types", value=name)
         ranges = self._short_ranges()
         names = [n for n in names if label_of(n) in ranges]
+        if not names:  # spikes read from files in which no cell fired
+            return _shown(empty_raster(ax), show)
         fig = plot_spike_raster(times, gids, ranges, ax=ax,
                                 populations=[label_of(n) for n in names], show=False)
         style_raster(fig.axes[0] if ax is None else ax, [label_of(n) for n in names],

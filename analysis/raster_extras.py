@@ -59,3 +59,15 @@ def overlay_layer_dipoles(ax, dpl, gid_ranges):
         ax.plot(mean.times, centre - (trace - trace.mean()) * band / span, color=color,
                 lw=1.0, label=f"{layer} dipole")
     ax.set_title("Raster with the layers' dipoles")
+
+
+def empty_raster(ax=None):
+    """The raster's axes with no spikes in them (no cell fired); returns the figure."""
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(constrained_layout=True)
+    ax.set_xlabel("Time (ms)")
+    ax.set_ylabel("Cell (gid)")
+    ax.set_title("No cell fired")
+    return ax.figure

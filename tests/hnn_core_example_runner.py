@@ -45,7 +45,9 @@ def shorten_simulations(tstop_ms):
     def shortened(net, tstop=None, *args, **kwargs):
         return original(net, min(tstop, tstop_ms) if tstop else tstop_ms, *args, **kwargs)
 
-    hnn_netpyne.simulate_dipole = api.simulate_dipole = shortened
+    from hnn_netpyne import dipole
+
+    hnn_netpyne.simulate_dipole = api.simulate_dipole = dipole.simulate_dipole = shortened
 
 
 def main(example):
