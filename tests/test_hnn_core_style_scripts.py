@@ -43,6 +43,17 @@ def test_evoked_script_gives_hnn_cores_dipoles_voltages_and_spike_file(tmp_path)
 
 
 @pytest.mark.slow
+def test_sparse_connections_with_autapses_as_hnn_core(tmp_path):
+    # a pair list that connects cells to themselves (NetPyNE's connList never does)
+    ours, theirs = _run_script("sparse_autapses", tmp_path)
+    assert int(ours["autapses"]) == int(theirs["autapses"]) > 0
+    for key in ("dipole_agg", "dipole_L2", "dipole_L5"):
+        peak = np.max(np.abs(theirs[key]))
+        assert np.max(np.abs(ours[key] - theirs[key])) <= DIPOLE_RTOL_OF_PEAK * peak, key
+    assert sorted(ours["spike_gids"]) == sorted(theirs["spike_gids"])
+
+
+@pytest.mark.slow
 def test_sweep_from_a_script_without_main_guard(tmp_path):
     # Dask's LocalCluster spawns workers that re-run such a script; ours start fresh.
     ours, theirs = _run_script("sweep_noguard", tmp_path)

@@ -2,7 +2,10 @@
 
 Run with the environment that has hnn-core 0.6.1::
 
-    /work/hnnval/bin/python validation/make_hnn_core_script_references.py
+    PYTHONPATH=<joblib> /work/hnnval/bin/python validation/make_hnn_core_script_references.py
+
+(hnn-core's ``BatchSimulate``, used by ``sweep_noguard.py``, needs joblib:
+``pip install --target <joblib> joblib`` keeps it out of that environment.)
 
 Each script there is written against ``hnn_netpyne``; this runs it on
 hnn-core by changing only its import lines back (``hnn_netpyne`` ->
