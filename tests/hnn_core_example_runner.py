@@ -66,7 +66,23 @@ def shorten_fits(tstop_ms, max_iter):
     Optimizer.__init__ = shortened
 
 
+def keep_downloaded_files():
+    """Downloads (``urlretrieve``) of files already in the folder keep them: the
+    examples' data are put there beforehand on machines without internet access."""
+    import urllib.request
+
+    original = urllib.request.urlretrieve
+
+    def offline(url, filename=None, *args, **kwargs):
+        if filename and os.path.exists(filename):
+            return filename, None
+        return original(url, filename, *args, **kwargs)
+
+    urllib.request.urlretrieve = offline
+
+
 def main(example):
+    keep_downloaded_files()
     if os.environ.get("HNN_NETPYNE_EXAMPLE_TSTOP"):
         shorten_simulations(float(os.environ["HNN_NETPYNE_EXAMPLE_TSTOP"]))
         max_iter = os.environ.get("HNN_NETPYNE_EXAMPLE_MAX_ITER")
