@@ -104,20 +104,20 @@ def test_hnn_core_keywords_of_dipoles():
     assert average_dipoles(dpls=[dpl, dpl]).nave == 2
 
 
-def _evoked_weight(param_values, net=None):
-    net.add_evoked_drive("evprox", mu=10.0, sigma=2.0, numspikes=1, location="proximal",
-                         weights_ampa={"L2_pyramidal": param_values["w"],
-                                       "L5_pyramidal": param_values["w"]})
-
-
 @pytest.mark.slow
 def test_batch_simulate_batch_and_stored_results(tmp_path):
     from hnn_netpyne.batch_simulate import BatchSimulate
+
+    def _evoked_weight(param_values, net=None):  # local: the workers get it by value
+        net.add_evoked_drive("evprox", mu=10.0, sigma=2.0, numspikes=1, location="proximal",
+                             weights_ampa={"L2_pyramidal": param_values["w"],
+                                           "L5_pyramidal": param_values["w"]})
 
     batch = BatchSimulate(net=neymotin_2020_model(mesh_shape=(3, 3)), set_params=_evoked_weight,
                           tstop=20.0, save_outputs=True, save_folder=tmp_path / "sweep")
     points = [{"w": 0.001}, {"w": 0.01}]
     direct = batch.simulate_batch(points, n_jobs=1)
+    assert [(data["status"], data["error"]) for data in direct] == [("done", "")] * 2
     assert [data["param_values"] for data in direct] == points
     batch.run({"w": [0.001, 0.01]}, n_jobs=1, verbose=False)
     loaded = batch.load_results(tmp_path / "sweep" / "sweep.h5")
