@@ -13,4 +13,7 @@ quiet_neuron_without_display()
 defer_netpyne_extras()
 
 from hnn_netpyne.api import *  # noqa: E402,F401,F403 -- the public API (see api.py)
-from hnn_netpyne.api import __all__  # noqa: E402
+from hnn_netpyne.api import __all__ as _api_names  # noqa: E402
+from hnn_netpyne.parallel_backends import JoblibBackend, MPIBackend  # noqa: E402,F401
+
+__all__ = sorted(_api_names + ["JoblibBackend", "MPIBackend"])

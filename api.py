@@ -18,7 +18,8 @@ Scripts written for hnn-core 0.6.1 port by changing the import::
 The API lives in modules by concept: :mod:`hnn_netpyne.params`
 (``read_params``), :mod:`hnn_netpyne.network` (``Network``),
 :mod:`hnn_netpyne.network_models` (``jones_2009_model`` ...),
-:mod:`hnn_netpyne.parallel_backends`, :mod:`hnn_netpyne.analysis.dipole`
+:mod:`hnn_netpyne.parallel_backends` (imported by the package, not here:
+their ``simulate`` calls this module), :mod:`hnn_netpyne.analysis.dipole`
 and :mod:`hnn_netpyne.analysis.cell_response` (the results). This module
 runs simulations and gathers the public names. Argument names of older
 hnn-core versions (``repeats``, ``seedcore``, ``default_network`` ...) still
@@ -27,10 +28,14 @@ work but warn with a :class:`DeprecationWarning` that names the replacement.
 
 from hnn_netpyne.analysis.cell_response import CellResponse, read_spikes
 from hnn_netpyne.analysis.dipole import Dipole, average_dipoles, read_dipole
+from hnn_netpyne.backend_stack import current_backend
 from hnn_netpyne.checks import _deprecated, _renamed_arguments
 from hnn_netpyne.errors import ParameterError
+from hnn_netpyne.cell_models import basket, pyramidal
+from hnn_netpyne.cells.cell import Cell
 from hnn_netpyne.network import Network, pick_connection
-from hnn_netpyne.network_config import read_network_configuration
+from hnn_netpyne.network_config import dict_to_network, read_network_configuration
+from hnn_netpyne.network_io import network_to_dict, write_network_configuration
 from hnn_netpyne.network_models import (
     add_erp_drives_to_jones_model,
     calcium_model,
@@ -39,33 +44,37 @@ from hnn_netpyne.network_models import (
     law_2021_model,
     neymotin_2020_model,
 )
-from hnn_netpyne.parallel_backends import _BACKENDS, JoblibBackend, MPIBackend, _Backend
-from hnn_netpyne.params import PARAM_DIR, Params, read_params
+from hnn_netpyne.params import PARAM_DIR, Params, convert_to_json, read_params
 from hnn_netpyne.runtime.mechanisms import load_mechanisms
 
 __all__ = [
     "PARAM_DIR",
+    "Cell",
     "CellResponse",
     "Dipole",
-    "JoblibBackend",
-    "MPIBackend",
     "Network",
     "Params",
     "add_erp_drives_to_jones_model",
     "average_dipoles",
+    "basket",
     "calcium_model",
+    "convert_to_json",
     "default_network",
+    "dict_to_network",
     "jones_2009_model",
     "law_2021_model",
     "load_mechanisms",
+    "network_to_dict",
     "neymotin_2020_model",
     "pick_connection",
+    "pyramidal",
     "read_dipole",
     "read_network_configuration",
     "read_params",
     "read_spikes",
     "simulate_dipole",
     "simulate_netpyne",
+    "write_network_configuration",
 ]
 
 
@@ -120,9 +129,12 @@ def simulate_netpyne(cfg, net_params, n_procs=None, output_dir=None, overwrite=F
 
     # Before any process or NetPyNE sees them.
     check_specs(cfg, net_params, "simulate_netpyne(cfg, net_params)", output_dir)
-    backend = _BACKENDS[-1] if _BACKENDS else _Backend()
+    backend = current_backend()
     if n_procs is None:
         n_procs = backend.n_procs
+    if backend.distribute and n_procs:  # a JoblibBackend: whole trials per rank
+        cfg = dict(cfg, distribute=backend.distribute)
+        n_procs = min(n_procs, int(cfg["nTrials"]))
     results = simulate_config(cfg, net_params, n_procs=n_procs, output_dir=output_dir,
                               overwrite=overwrite, progress=verbose, echo=verbose,
                               mpi_cmd=backend.mpi_cmd)

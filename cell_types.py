@@ -7,8 +7,6 @@ of every spec it builds (``cfg['synMechChanges']``).
 
 from types import SimpleNamespace
 
-import numpy as np
-
 from hnn_netpyne.cells import hnn_core_name, hnn_core_names
 from hnn_netpyne.cells.registry import cell_type as registered_cell_type
 from hnn_netpyne.checks import check_option, validate_type
@@ -87,32 +85,11 @@ class CellView:
 
     def plot_morphology(self, ax=None, color=None, pos=(0, 0, 0), xlim=(-250, 150),
                         ylim=(-100, 100), zlim=(-100, 1200), show=True):
-        """Draw the sections as 3-D lines from their end points (µm), soma at ``pos``.
+        """Draw the sections in 3-D (see :func:`hnn_netpyne.cells.morphology_plot.plot_sections`)."""
+        from hnn_netpyne.cells.morphology_plot import plot_sections
 
-        ``color`` is one colour or a dict of section -> colour (default blue);
-        line widths follow the section diameters.
-
-        Returns
-        -------
-        ax : mpl_toolkits.mplot3d.Axes3D
-        """
-        import matplotlib.pyplot as plt
-
-        if ax is None:
-            ax = plt.figure().add_subplot(projection="3d")
-        colors = color if isinstance(color, dict) else {
-            name: color or "b" for name in self.sections}
-        for axis, offset, limits in (("x", pos[0], xlim), ("y", pos[1], ylim),
-                                     ("z", pos[2], zlim)):
-            getattr(ax, f"set_{axis}lim")(offset + limits[0], offset + limits[1])
-        for name, sec in self.sections.items():
-            x, y, z = (np.array(c) + p for c, p in zip(zip(*sec.end_pts), pos))
-            ax.plot(x, y, z, "-", color=colors[name], linewidth=max(sec.diam / 4.0, 0.5))
-        ax.view_init(0, -90)
-        ax.axis("off")
-        if show:
-            plt.show()
-        return ax
+        return plot_sections(self.sections, ax=ax, color=color, pos=pos, xlim=xlim, ylim=ylim,
+                             zlim=zlim, show=show)
 
 
 def cell_type_views(syn_mech_params, changes, rules):

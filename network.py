@@ -11,7 +11,9 @@ builds the network.
 """
 
 import copy
+import json
 
+import numpy as np
 
 from hnn_netpyne import network_connectivity as _conn
 from hnn_netpyne.cell_types import cell_type_views
@@ -36,7 +38,7 @@ from hnn_netpyne.model.specs import (
 from hnn_netpyne.model.variants import model_variant
 from hnn_netpyne.network_connectivity import ConnectivityMethods
 from hnn_netpyne.network_drives import DriveMethods
-from hnn_netpyne.params import Params, _parameter_source
+from hnn_netpyne.param_values import Params, _parameter_source
 
 __all__ = ["Network", "pick_connection"]
 
@@ -59,6 +61,12 @@ class Network(DriveMethods, ConnectivityMethods):
         Must be False: hnn-core's legacy drive wiring is not reproduced.
     mesh_shape : (int, int)
         Pyramidal cells along x and y in each layer.
+    pos_dict : dict | None
+        hnn-core's cell positions (µm); accepted when they are this grid's
+        (change the spacing with :meth:`set_cell_positions`).
+    cell_types : dict of str -> Cell | None
+        hnn-core's cells; accepted when they are this model's (see
+        :func:`hnn_netpyne.cells_default.pyramidal`); custom cells are not available.
     model : str
         Model variant, see :mod:`hnn_netpyne.model.variants`.
 
@@ -72,7 +80,8 @@ class Network(DriveMethods, ConnectivityMethods):
     """
 
     def __init__(self, params=None, add_drives_from_params=False, legacy_mode=False,
-                 mesh_shape=(10, 10), *, model="neymotin_2020"):
+                 mesh_shape=(10, 10), pos_dict=None, cell_types=None, *,
+                 model="neymotin_2020"):
         if legacy_mode:
             raise ParameterError("legacy_mode=True (hnn-core's HNN-GUI drive wiring) is not "
                                  "supported; use legacy_mode=False", key="legacy_mode",
@@ -95,6 +104,31 @@ class Network(DriveMethods, ConnectivityMethods):
         self.cell_response = None
         self.rec_arrays = {}
         self.to_netpyne()
+        self._check_given_layout(pos_dict, cell_types)
+
+    def _check_given_layout(self, pos_dict, cell_types):
+        """Refuse hnn-core positions or cells other than this network's own (one line)."""
+        if pos_dict is not None:
+            ours = self.pos_dict
+            for name, positions in pos_dict.items():
+                if name not in ours or not np.allclose(np.asarray(positions, float),
+                                                       np.asarray(ours[name], float)):
+                    raise ParameterError("positions other than the model's grid are not "
+                                         "available (set_cell_positions changes its spacing)",
+                                         key=f"pos_dict/{name}", value=name)
+        if cell_types is not None:
+            from hnn_netpyne.network_io import cell_types_dict
+
+            ours = cell_types_dict(self.to_netpyne()[1])
+            for name, cell in cell_types.items():
+                theirs = cell.to_dict() if hasattr(cell, "to_dict") else cell
+                mine = ours.get(name, {}).get("cell_object")
+                keys = ("sections", "synapses", "cell_tree", "sect_loc")
+                if mine is None or any(json.dumps(mine[k], sort_keys=True) !=
+                                       json.dumps(theirs.get(k), sort_keys=True)
+                                       for k in keys):
+                    raise ParameterError("cells other than the model's are not available",
+                                         key=f"cell_types/{name}", value=name)
 
     def __repr__(self):
         names = [d["name"] for d in self._drives]
@@ -201,21 +235,18 @@ class Network(DriveMethods, ConnectivityMethods):
     def to_dict(self, write_output=False):
         """The network as the dictionary of hnn-core's configuration file.
 
-        ``write_output`` must be False: simulation outputs are not included.
+        ``write_output`` must be False (see :func:`hnn_netpyne.network_io.network_to_dict`).
         """
         from hnn_netpyne.network_io import network_to_dict
 
-        if write_output:
-            raise ParameterError("write_output=True is not available", key="write_output",
-                                 value=write_output)
-        return network_to_dict(self)
+        return network_to_dict(self, write_output)
 
     def write_configuration(self, fname, overwrite=True):
         """Write the network as an hnn-core network configuration file (JSON); see
-        :func:`hnn_netpyne.network_io.write_configuration`."""
-        from hnn_netpyne.network_io import write_configuration
+        :func:`hnn_netpyne.network_io.write_network_configuration`."""
+        from hnn_netpyne.network_io import write_network_configuration
 
-        write_configuration(self, fname, overwrite=overwrite)
+        write_network_configuration(self, fname, overwrite=overwrite)
 
     def add_electrode_array(self, name, electrode_pos, *, conductivity=0.3, method="psa",
                             min_distance=0.5):

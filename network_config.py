@@ -303,7 +303,19 @@ def read_network_configuration(fname, read_drives=True, read_external_biases=Tru
         The file's grid, temperature, threshold, cells (one of this package's
         models, with the file's synapse kinetics), connectivity, drives and biases.
     """
-    data = _load(fname)
+    return _checked_network(_load(fname), fname, read_drives, read_external_biases)
+
+
+def dict_to_network(net_data, read_drives=True, read_external_biases=True):
+    """A Network from the dictionary of an hnn-core network configuration
+    (as :func:`hnn_netpyne.network_io.network_to_dict` or ``json.load`` give it);
+    see :func:`read_network_configuration`."""
+    return _checked_network(net_data, "<network dictionary>", read_drives,
+                            read_external_biases)
+
+
+def _checked_network(data, fname, read_drives, read_external_biases):
+    """:func:`_network_of`, a malformed configuration reported in one line."""
     try:
         return _network_of(data, fname, read_drives, read_external_biases)
     except (KeyError, TypeError, AttributeError, IndexError) as err:

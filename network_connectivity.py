@@ -20,6 +20,7 @@ from hnn_netpyne.checks import check_option, validate_type
 from hnn_netpyne.errors import HNNNetpyneError, ParameterError
 from hnn_netpyne.model.connectivity import DEFAULT_DELAY_MS, connectivity_rules
 from hnn_netpyne.model.gids import cell_gid_ranges
+from hnn_netpyne.model.positions import cell_positions
 from hnn_netpyne.model.specs import cell_specs, population_sizes
 from hnn_netpyne.model.variants import model_variant, variant_pathways
 
@@ -186,13 +187,8 @@ def connection_definition(conn, gid_ranges, threshold):
     elif (same and len(pairs) == n_src * (n_src - 1)
           and all(p != q for p, q in pairs) and len({tuple(p) for p in pairs}) == len(pairs)):
         full["autapses"] = False
-    else:
-        if same and any(p == q for p, q in pairs):
-            raise ParameterError(f"{src} -> {tgt}: a cell connected to itself within an "
-                                 "explicit pair list is dropped by NetPyNE's connList; use "
-                                 "allow_autapses=False or probability=1.0",
-                                 key="allow_autapses", value=conn["allow_autapses"])
-        full = {"autapses": False, "pairs": pairs}
+    else:  # a cell connected to itself gets a rule of its own (model/connectivity.py)
+        full = {"autapses": same and any(p == q for p, q in pairs), "pairs": pairs}
     return dict(full, source=label_of(src), target=label_of(tgt),
                 loc=conn["loc"], receptor=conn["receptor"],
                 weight=float(nc["A_weight"]) * float(nc["gain"]), delay=float(nc["A_delay"]),
@@ -282,7 +278,9 @@ class ConnectivityMethods:
         connections.append(conn)
         try:
             definition = connection_definition(conn, ranges, self.threshold)
-            connectivity_rules([definition], rules, population_sizes(self._mesh_shape))
+            inplane, layer = self._spacing()
+            connectivity_rules([definition], rules, population_sizes(self._mesh_shape),
+                               positions=cell_positions(self._mesh_shape, layer, inplane))
         except HNNNetpyneError:
             connections.pop()
             raise

@@ -9,7 +9,7 @@ synapses), ``gid_ranges``, ``pos_dict``, ``cell_response``,
 connection with its gid pairs), ``rec_arrays``, ``threshold`` and
 ``delay``.
 
-:func:`write_configuration` writes that format from a Network, and the
+:func:`write_network_configuration` writes that format from a Network, and the
 functions here lay out its parts (cells, drives, biases, connectivity) as
 hnn-core does. :mod:`hnn_netpyne.network_config` reads such files back.
 """
@@ -124,10 +124,18 @@ def _connection_dict(conn):
     return entry
 
 
-def network_to_dict(net):
-    """A Network as the dictionary of hnn-core's configuration file (no outputs)."""
+def network_to_dict(net, write_output=False):
+    """A Network as the dictionary of hnn-core's configuration file.
+
+    ``write_output`` must be False: simulation outputs are not written (hnn-core
+    writes them; here a run folder keeps them, see ``simulate_dipole(output_dir=...)``).
+    """
     from hnn_netpyne.model.connectivity import DEFAULT_DELAY_MS
 
+    if write_output:
+        raise ParameterError("write_output=True is not available: keep the outputs with "
+                             "simulate_dipole(..., output_dir=...)", key="write_output",
+                             value=write_output)
     _, net_params = net.to_netpyne()
     drives = net.external_drives
     for drive in drives.values():
@@ -151,23 +159,23 @@ def network_to_dict(net):
             "threshold": net.threshold, "delay": DEFAULT_DELAY_MS}
 
 
-def write_configuration(net, fname, overwrite=True):
+def write_network_configuration(net, output, overwrite=True):
     """Write ``net`` as an hnn-core network configuration file (JSON).
 
     Parameters
     ----------
     net : Network
         The network.
-    fname : str | pathlib.Path
+    output : str | pathlib.Path
         The file.
     overwrite : bool
         Replace an existing file; False refuses it.
     """
     from hnn_netpyne.analysis.io import atomic_write
 
-    path = Path(fname)
+    path = Path(output)
     if not overwrite and path.exists():
-        raise ParameterError("file exists; give overwrite=True to replace it", key="fname",
-                             value=str(fname))
+        raise ParameterError("file exists; give overwrite=True to replace it", key="output",
+                             value=str(output))
     data = network_to_dict(net)
     atomic_write(path, lambda fid: json.dump(data, fid, ensure_ascii=False, indent=4))

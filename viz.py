@@ -5,10 +5,20 @@ Each takes hnn-core 0.6.1's arguments and returns the Matplotlib figure.
 
 import numpy as np
 
+from hnn_netpyne.analysis.connectivity_plots import (
+    plot_cell_connectivity,
+    plot_connectivity_matrix,
+    plot_drive_strength,
+)
+from hnn_netpyne.analysis.network_plotter import NetworkPlotter
+from hnn_netpyne.analysis.tfr import tfr_array_morlet
 from hnn_netpyne.errors import ParameterError
 
-__all__ = ["plot_cells", "plot_dipole", "plot_psd", "plot_spikes_hist", "plot_spikes_raster",
-           "plot_tfr_morlet"]
+__all__ = ["NetworkPlotter", "plot_cell_connectivity", "plot_cell_morphology", "plot_cells",
+           "plot_connectivity_matrix", "plot_dipole",
+           "plot_drive_strength", "plot_laminar_csd", "plot_laminar_lfp", "plot_psd",
+           "plot_spikes_hist", "plot_spikes_raster", "plot_tfr_morlet", "plt_show",
+           "tfr_array_morlet"]
 
 
 def plot_dipole(dpl, tmin=None, tmax=None, ax=None, layer="agg", decim=None, color="k",
@@ -111,7 +121,7 @@ def plot_spikes_hist(cell_response, trial_idx=None, ax=None, spike_types=None, c
 
 
 def plot_spikes_raster(cell_response, trial_idx=None, ax=None, show=True, cell_types=None,
-                       colors=None, show_legend=True, marker_size=5.0, dpl=None,
+                       colors=None, show_legend=True, marker_size=1.0, dpl=None,
                        overlay_dipoles=False):
     """Spike raster (see :meth:`CellResponse.plot_spikes_raster`)."""
     return cell_response.plot_spikes_raster(
@@ -123,3 +133,42 @@ def plot_spikes_raster(cell_response, trial_idx=None, ax=None, show=True, cell_t
 def plot_cells(net, ax=None, show=True):
     """Soma positions of the cell types in 3-D (see :meth:`Network.plot_cells`)."""
     return net.plot_cells(ax=ax, show=show)
+
+
+def plot_cell_morphology(cell, ax=None, color=None, pos=(0, 0, 0), xlim=(-250, 150),
+                         ylim=(-100, 100), zlim=(-100, 1200), show=True):
+    """A cell's sections in 3-D (µm; see :meth:`hnn_netpyne.cells.cell.Cell.plot_morphology`)."""
+    return cell.plot_morphology(ax=ax, color=color, pos=pos, xlim=xlim, ylim=ylim, zlim=zlim,
+                                show=show)
+
+
+def plt_show(show=True, fig=None, **kwargs):
+    """Show ``fig`` (or every figure) if ``show``; ``kwargs`` go to ``show``."""
+    import matplotlib.pyplot as plt
+
+    if show:
+        (fig.show if fig is not None else plt.show)(**kwargs)
+
+
+def plot_laminar_lfp(times, data, contact_labels, tmin=None, tmax=None, ax=None, decim=None,
+                     color="cividis", voltage_offset=50, voltage_scalebar=200, show=True):
+    """LFP traces (µV) of a laminar array, contacts x times (hnn-core's signature; see
+    :func:`hnn_netpyne.analysis.laminar.plot_laminar_lfp`)."""
+    from hnn_netpyne.analysis.laminar import plot_laminar_lfp as _plot_laminar_lfp
+
+    return _plot_laminar_lfp(np.asarray(times, float), np.asarray(data, float),
+                             contact_labels, tmin=tmin, tmax=tmax, ax=ax, decim=decim,
+                             color=color, voltage_offset=voltage_offset,
+                             voltage_scalebar=voltage_scalebar, show=show)
+
+
+def plot_laminar_csd(times, data, contact_labels, ax=None, colorbar=True, vmin=None, vmax=None,
+                     sink="b", interpolation="spline", show=True):
+    """CSD image of a laminar array (hnn-core's signature; see
+    :func:`hnn_netpyne.analysis.laminar.plot_laminar_csd`)."""
+    from hnn_netpyne.analysis.laminar import plot_laminar_csd as _plot_laminar_csd
+
+    return _plot_laminar_csd(np.asarray(times, float), np.asarray(data, float),
+                             np.asarray(contact_labels, float), vmin=vmin, vmax=vmax,
+                             interpolation=interpolation, sink=sink, colorbar=colorbar,
+                             ax=ax, show=show)

@@ -74,7 +74,7 @@ class CellResponse:
         self._times = np.array([] if times is None else times, dtype=float)
         self.gid_ranges = None
         self.tstop = None
-        self.vsec, self.isec, self.ca = ([{} for _ in range(n_trials)] for _ in range(3))
+        self._vsec, self._isec, self._ca = ([{} for _ in range(n_trials)] for _ in range(3))
 
     @classmethod
     def from_run(cls, spike_times, spike_gids, gid_ranges, tstop, times=None, *, vsec=None,
@@ -90,7 +90,7 @@ class CellResponse:
                        [np.asarray(g, int).tolist() for g in spike_gids], times=times)
         response.update_types(gid_ranges)
         response.tstop = float(tstop)
-        for name, traces in (("vsec", vsec), ("isec", isec), ("ca", ca)):
+        for name, traces in (("_vsec", vsec), ("_isec", isec), ("_ca", ca)):
             if traces is not None:
                 setattr(response, name, traces)
         return response
@@ -110,6 +110,12 @@ class CellResponse:
     spike_gids = property(lambda self: self._spike_gids, doc="Spike gids per trial.")
     spike_types = property(lambda self: self._spike_types, doc="Spike population per trial.")
     times = property(lambda self: self._times, doc="Sample times (ms) of the simulation.")
+    vsec = property(lambda self: self._vsec,
+                    doc="Per trial, {gid: {section: membrane potential (mV)}}.")
+    isec = property(lambda self: self._isec,
+                    doc="Per trial, {gid: {section: {'<section>_<receptor>': current (nA)}}}.")
+    ca = property(lambda self: self._ca,
+                  doc="Per trial, {gid: {section: calcium concentration (mM)}}.")
 
     @property
     def cell_types(self):
@@ -193,10 +199,17 @@ class CellResponse:
         return times, gids.astype(int)
 
     def _short_ranges(self):
-        """gid_ranges with NetPyNE labels for the cell types, as [start, stop)."""
+        """gid_ranges with NetPyNE labels for the cell types, as [start, stop); without
+        gid_ranges (spikes read from files), the gids seen with each spike type."""
+        from hnn_netpyne.analysis.raster_extras import ranges_from_types
+
         if self.gid_ranges is None:
-            raise ParameterError("this response has no gid_ranges; call update_types first",
-                                 key="gid_ranges", value=None)
+            if not any(self._spike_types):
+                raise ParameterError("this response has no gid_ranges; call update_types "
+                                     "first", key="gid_ranges", value=None)
+            seen = ranges_from_types(self._spike_gids, self._spike_types)
+            return {label_of(name) if name in registered_type_names() else name: bounds
+                    for name, bounds in seen.items()}
         return {label_of(name): [min(r), max(r) + 1]
                 for name, r in self.gid_ranges.items() if len(r)}
 
@@ -205,15 +218,18 @@ class CellResponse:
                            overlay_dipoles=False):
         """Raster of the cells' spikes (hnn-core's signature).
 
-        ``cell_types`` (hnn-core names) selects the populations; ``colors``,
-        ``marker_size``, ``dpl`` and ``overlay_dipoles`` are accepted for
-        hnn-core scripts; the raster uses hnn-core's colours.
+        ``cell_types`` (hnn-core names) selects the populations; ``colors``
+        (a list in ``cell_types``' order, or a dict) and ``marker_size``
+        (points²) style the spikes; ``overlay_dipoles=True`` draws the
+        trial-averaged L2 and L5 dipoles of ``dpl`` over their layers' gids.
         """
         from hnn_netpyne.analysis.plots import plot_spike_raster
+        from hnn_netpyne.analysis.raster_extras import (
+            empty_raster,
+            overlay_layer_dipoles,
+            style_raster,
+        )
 
-        if overlay_dipoles:
-            raise ParameterError("overlay_dipoles=True is not available; plot the dipole "
-                                 "on its own axes", key="overlay_dipoles", value=True)
         times, gids = self._pooled(trial_idx)
         known = registered_type_names()
         names = known if cell_types is None else list(cell_types)
@@ -221,8 +237,18 @@ class CellResponse:
             if name not in known:
                 raise ParameterError(f"cell_types must be among {known}",
                                      key="cell_types", value=name)
-        fig = plot_spike_raster(times, gids, self._short_ranges(), ax=ax,
+        ranges = self._short_ranges()
+        names = [n for n in names if label_of(n) in ranges]
+        if not names:  # spikes read from files in which no cell fired
+            return _shown(empty_raster(ax), show)
+        fig = plot_spike_raster(times, gids, ranges, ax=ax,
                                 populations=[label_of(n) for n in names], show=False)
+        style_raster(fig.axes[0] if ax is None else ax, [label_of(n) for n in names],
+                     colors if not isinstance(colors, dict) else
+                     {label_of(k): v for k, v in colors.items()}, marker_size)
+        if overlay_dipoles:
+            overlay_layer_dipoles(fig.axes[0] if ax is None else ax, dpl,
+                                  {n: ranges[label_of(n)] for n in names})
         if not show_legend and fig.axes[0].get_legend() is not None:
             fig.axes[0].get_legend().remove()
         return _shown(fig, show)
@@ -235,17 +261,26 @@ class CellResponse:
         name or name prefix ('ev' takes 'evprox1', 'evdist1' ...), a list of
         them, or a dict of group label -> list, each group one histogram.
         ``color`` is one colour, a list cycled through, or a dict per label.
-        ``kwargs_hist`` go to ``ax.hist`` (bins default to 50).
+        ``invert_spike_types`` (a label or a list of them) draws those
+        histograms downwards, below zero. ``kwargs_hist`` go to ``ax.hist``
+        (bins default to 50).
         """
         from hnn_netpyne.analysis.plots import _finish, _new_axes
 
-        if invert_spike_types is not None:
-            raise ParameterError("invert_spike_types is not available", key="invert_spike_types",
-                                 value=invert_spike_types)
+        from hnn_netpyne.analysis.raster_extras import ranges_from_types
+
         times, gids = self._pooled(trial_idx)
-        types = np.array(_types_of(gids, self.gid_ranges or {}), dtype=object)
+        ranges = self.gid_ranges or {  # spikes read from files: the gids of each type
+            name: range(*bounds)
+            for name, bounds in ranges_from_types(self._spike_gids, self._spike_types).items()}
+        types = np.array(_types_of(gids, ranges), dtype=object)
         groups = _spike_type_groups(spike_types, sorted(set(types.tolist()) - {None}),
-                                    list(self.gid_ranges or {}))
+                                    list(ranges))
+        inverted = [invert_spike_types] if isinstance(invert_spike_types, str) \
+            else list(invert_spike_types or [])
+        if not set(inverted) <= set(groups):
+            raise ParameterError(f"invert_spike_types must be among the drawn {list(groups)}",
+                                 key="invert_spike_types", value=invert_spike_types)
         ax = _new_axes(ax)
         kwargs_hist.setdefault("bins", 50)
         for k, (label, members) in enumerate(groups.items()):
@@ -253,7 +288,10 @@ class CellResponse:
             shade = _group_color(color, label, k)
             if shade is not None:
                 kwargs["color"] = shade
-            ax.hist(times[np.isin(types, members)], **kwargs)
+            selected = times[np.isin(types, members)]
+            if label in inverted:
+                kwargs["weights"] = -np.ones(len(selected))
+            ax.hist(selected, **kwargs)
         ax.set_xlabel("Time (ms)")
         ax.set_ylabel("Counts")
         ax.legend()

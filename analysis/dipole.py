@@ -81,6 +81,11 @@ def hamming_smooth(data, window_ms, dt_ms):
 SAVGOL_POLYORDER = 5
 
 
+
+def smooth_waveform(data, window_len, sfreq):
+    """hnn-core's form of :func:`hamming_smooth`: ``window_len`` (ms), ``sfreq`` (Hz)."""
+    return hamming_smooth(data, window_len, 1000.0 / sfreq)
+
 def savgol_smooth(data, h_freq, sfreq):
     """Savitzky-Golay smoothing with an approximate high cut-off (hnn-core's rule).
 
@@ -124,10 +129,11 @@ class Dipole:
         'agg', 'L2' and 'L5' arrays in ``units``, or, as in hnn-core, an
         array of shape (n_times, 3) (agg, L2, L5) or (n_times,) / (n_times, 1)
         (agg only, e.g. recorded data).
-    units : str
-        'fAm', 'nAm' or 'scaled nAm'.
     nave : int
-        Number of trials averaged.
+        Number of trials averaged (hnn-core's third argument).
+    units : str
+        'fAm', 'nAm' or 'scaled nAm'. Older code gave it third, before
+        ``nave``: a string there is still taken as the units.
 
     Attributes
     ----------
@@ -139,7 +145,9 @@ class Dipole:
 
     LAYERS = ("agg", "L2", "L5")
 
-    def __init__(self, times, data, units="nAm", nave=1):
+    def __init__(self, times, data, nave=1, units="nAm"):
+        if isinstance(nave, str):  # this package's former order (times, data, units, nave)
+            nave, units = (1 if units == "nAm" else units), nave
         self.times = np.asarray(times, dtype=float)
         if self.times.ndim != 1 or self.times.size < 2:
             raise ParameterError("times must hold at least two samples", key="times",
@@ -183,12 +191,24 @@ class Dipole:
 
     def copy(self):
         """Deep copy."""
-        new = Dipole(self.times.copy(), self.data, self.units, self.nave)
+        new = Dipole(self.times.copy(), self.data, self.nave, units=self.units)
         new.scale_applied = self.scale_applied
         return new
 
-    def smooth(self, window_ms):
-        """Hamming-window smoothing in place (HNN's ``dipole_smooth_win``); returns self."""
+    def smooth(self, window_len=None, *, window_ms=None):
+        """Hamming-window smoothing in place (HNN's ``dipole_smooth_win``); returns self.
+
+        Parameters
+        ----------
+        window_len : float
+            Window length (ms), hnn-core's name.
+        window_ms : float
+            The same, by this package's former name.
+        """
+        if (window_len is None) == (window_ms is None):
+            raise ParameterError("give the window length (ms) once, as window_len",
+                                 key="window_len", value=(window_len, window_ms))
+        window_ms = window_len if window_ms is None else window_ms
         for key in self.data:
             self.data[key] = hamming_smooth(self.data[key], window_ms, self.dt)
         return self
@@ -224,28 +244,30 @@ class Dipole:
         return self
 
     def write(self, fname, overwrite=True):
-        """Write hnn-core's text format: tab-separated t (ms), then agg, L2, L5.
+        """Write the dipole in one of hnn-core's formats.
 
         Parameters
         ----------
         fname : str | pathlib.Path
-            A ``.txt`` file (hnn-core's ``.hdf5`` needs h5io and is not written).
+            A ``.txt`` file (tab-separated t (ms), then agg, L2, L5) or an
+            ``.hdf5`` file (hnn-core's layout, see
+            :mod:`hnn_netpyne.analysis.dipole_hdf5`; needs h5py).
         overwrite : bool
-            Replace an existing file; False refuses it.
+            Replace an existing file; False raises FileExistsError, as hnn-core does.
         """
+        from hnn_netpyne.analysis.dipole_hdf5 import write_dipole_hdf5
         from hnn_netpyne.analysis.io import write_dipole_txt
 
         path = Path(fname)
-        if path.suffix != ".txt":
-            raise ParameterError("dipoles are written as .txt (hnn-core's .hdf5 is not "
-                                 "available)", key="fname", value=str(fname))
+        if path.suffix not in (".txt", ".hdf5"):
+            raise ParameterError("dipoles are written as .txt or .hdf5", key="fname",
+                                 value=str(fname))
         if not overwrite and path.exists():
-            raise ParameterError("file exists; give overwrite=True to replace it",
-                                 key="fname", value=str(fname))
+            raise FileExistsError(f"{fname}: file exists; give overwrite=True to replace it")
         if self.nave > 1:
             warnings.warn(f"writing a dipole that is the average of {self.nave} trials",
                           UserWarning, stacklevel=2)
-        write_dipole_txt(path, self)
+        (write_dipole_txt if path.suffix == ".txt" else write_dipole_hdf5)(path, self)
 
     def plot(self, tmin=None, tmax=None, layer="agg", decim=None, ax=None, color=None,
              show=True, *, layers=None):
@@ -257,8 +279,8 @@ class Dipole:
             Time window (ms).
         layer : str
             'agg', 'L2' or 'L5'.
-        decim : int | None
-            Keep every ``decim``-th sample.
+        decim : int | list of int | None
+            Decimate (low-pass filter, keep every n-th sample) by each factor.
         ax : matplotlib.axes.Axes | None
             Axes to draw in; a new figure if None.
         color : str | None
@@ -287,12 +309,13 @@ class Dipole:
         return fig
 
     def _decimated(self, decim):
-        """A copy keeping every ``decim``-th sample."""
-        if isinstance(decim, bool) or not isinstance(decim, int) or decim < 1:
-            raise ParameterError("decim must be a positive integer", key="decim", value=decim)
+        """A copy decimated as hnn-core decimates for plots (``decim``: int or list of int;
+        see :func:`hnn_netpyne.analysis.decimation.decimate_for_plot`)."""
+        from hnn_netpyne.analysis.decimation import decimate_for_plot
+
         new = self.copy()
-        new.times = new.times[::decim]
-        new.data = {k: v[::decim] for k, v in new.data.items()}
+        for key, values in self.data.items():
+            new.data[key], new.times = decimate_for_plot(decim, values, self.times)
         return new
 
     def plot_psd(self, fmin=0, fmax=None, tmin=None, tmax=None, layer="agg", color=None,
@@ -327,8 +350,12 @@ class Dipole:
         return fig
 
 
-def average_dipoles(dipoles):
-    """Trial average of several :class:`Dipole` of equal times and units."""
+def average_dipoles(dpls=None, *, dipoles=None):
+    """Trial average of several :class:`Dipole` of equal times and units.
+
+    ``dpls`` is hnn-core's name of the list; ``dipoles`` this package's former one.
+    """
+    dipoles = dpls if dipoles is None else dipoles
     if not dipoles:
         raise HNNNetpyneError("no dipoles to average")
     first = dipoles[0]
@@ -336,7 +363,7 @@ def average_dipoles(dipoles):
         if dpl.units != first.units or not np.array_equal(dpl.times, first.times):
             raise HNNNetpyneError("dipoles to average must share times and units")
     data = {k: np.mean([d.data[k] for d in dipoles], axis=0) for k in first.data}
-    avg = Dipole(first.times, data, first.units, nave=len(dipoles))
+    avg = Dipole(first.times, data, nave=len(dipoles), units=first.units)
     avg.scale_applied = first.scale_applied
     return avg
 
@@ -347,17 +374,19 @@ def read_dipole(fname):
     Parameters
     ----------
     fname : str | pathlib.Path
-        A ``.txt`` file: whitespace-separated columns, time in ms.
+        A ``.txt`` file (whitespace-separated columns, time in ms) or an
+        hnn-core ``.hdf5`` file (needs h5py).
 
     Returns
     -------
     dpl : Dipole
     """
+    from hnn_netpyne.analysis.dipole_hdf5 import read_dipole_hdf5
     from hnn_netpyne.analysis.io import read_dipole_txt
 
     if not os.path.exists(fname):
         raise ParameterError("no such dipole file", key="fname", value=str(fname))
-    if Path(fname).suffix != ".txt":
-        raise ParameterError("dipole files are read from .txt (hnn-core's .hdf5 is not "
-                             "available)", key="fname", value=str(fname))
-    return read_dipole_txt(fname)
+    if Path(fname).suffix not in (".txt", ".hdf5"):
+        raise ParameterError("dipole files are read from .txt or .hdf5", key="fname",
+                             value=str(fname))
+    return (read_dipole_txt if Path(fname).suffix == ".txt" else read_dipole_hdf5)(fname)

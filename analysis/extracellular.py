@@ -50,6 +50,12 @@ def current_source_density(lfp_uV, spacing_um):
     return np.vstack([top[None, :], inner, bottom[None, :]])
 
 
+
+def calculate_csd2d(lfp_data, delta=1):
+    """hnn-core's name of :func:`current_source_density`: ``lfp_data`` is contacts x
+    times, ``delta`` the contact spacing (µm)."""
+    return current_source_density(lfp_data, delta)
+
 class ExtracellularArray:
     """Potentials (µV) at the contacts of one electrode array.
 
@@ -125,7 +131,8 @@ class ExtracellularArray:
         return self
 
     def plot_lfp(self, *, trial_no=0, contact_no=None, tmin=None, tmax=None, ax=None,
-                 voltage_offset=50.0, voltage_scalebar=200.0, show=True):
+                 decim=None, color="cividis", voltage_offset=50.0, voltage_scalebar=200.0,
+                 show=True):
         """Laminar LFP traces of one trial (see
         :func:`hnn_netpyne.analysis.laminar.plot_laminar_lfp`)."""
         from hnn_netpyne.analysis.laminar import plot_laminar_lfp
@@ -135,7 +142,8 @@ class ExtracellularArray:
         if contact_no is not None:
             data, depths = data[contact_no], depths[contact_no]
         return plot_laminar_lfp(self.times, np.atleast_2d(data), np.atleast_1d(depths),
-                                tmin=tmin, tmax=tmax, ax=ax, voltage_offset=voltage_offset,
+                                tmin=tmin, tmax=tmax, ax=ax, decim=decim, color=color,
+                                voltage_offset=voltage_offset,
                                 voltage_scalebar=voltage_scalebar, show=show)
 
     def plot_csd(self, vmin=None, vmax=None, interpolation="spline", sink="b", colorbar=True,

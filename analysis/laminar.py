@@ -13,7 +13,8 @@ def _window(times, tmin, tmax):
 
 
 def plot_laminar_lfp(times, lfp_uV, depths_um, *, tmin=None, tmax=None, ax=None,
-                     voltage_offset=50.0, voltage_scalebar=200.0, show=True):
+                     voltage_offset=50.0, voltage_scalebar=200.0, show=True, decim=None,
+                     color="cividis"):
     """LFP of each contact (µV), one trace per contact, the first at the bottom.
 
     Parameters
@@ -28,14 +29,24 @@ def plot_laminar_lfp(times, lfp_uV, depths_um, *, tmin=None, tmax=None, ax=None,
         Vertical distance (µV) between traces.
     voltage_scalebar : float | None
         Height (µV) of a scale bar at the top left.
+    decim : int | list of int | None
+        Decimate as hnn-core does (see
+        :func:`hnn_netpyne.analysis.decimation.decimate_for_plot`).
+    color : str
+        A colour map (one colour per contact from it) or one colour for all.
 
     Returns
     -------
     fig : matplotlib.figure.Figure
     """
+    from hnn_netpyne.analysis.decimation import decimate_for_plot
+
+    if decim:
+        lfp_uV, times = decimate_for_plot(decim, lfp_uV, times)
     ax = _new_axes(ax)
     keep = _window(times, tmin, tmax)
-    colors = plt.get_cmap("cividis")(np.linspace(0, 1, len(lfp_uV)))
+    colors = (plt.get_cmap(color)(np.linspace(0, 1, len(lfp_uV))) if color in plt.colormaps()
+              else [color] * len(lfp_uV))
     offsets = voltage_offset * np.arange(len(lfp_uV))
     for trace, offset, color in zip(lfp_uV, offsets, colors):
         ax.plot(times[keep], trace[keep] + offset, color=color, lw=1)

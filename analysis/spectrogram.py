@@ -77,8 +77,8 @@ def _convolve_same(signal_fft, n_times, wavelet, n_fft):
     return full[start:start + n_times]
 
 
-def morlet_power(signal, sfreq_hz, freqs_hz, n_cycles=7.0):
-    """Time-frequency power of a signal by complex Morlet wavelets.
+def morlet_transform(signal, sfreq_hz, freqs_hz, n_cycles=7.0, zero_mean=False):
+    """Complex Morlet wavelet transform of a signal (``zero_mean`` removes each wavelet's mean).
 
     Parameters
     ----------
@@ -93,8 +93,8 @@ def morlet_power(signal, sfreq_hz, freqs_hz, n_cycles=7.0):
 
     Returns
     -------
-    power : np.ndarray, shape (n_freqs, n_times)
-        Squared magnitude of the wavelet transform (``u**2``).
+    transform : np.ndarray of complex, shape (n_freqs, n_times)
+        The signal convolved with each wavelet (``u``).
 
     Raises
     ------
@@ -120,10 +120,17 @@ def morlet_power(signal, sfreq_hz, freqs_hz, n_cycles=7.0):
     # One power-of-two FFT length fits the linear convolution with every wavelet.
     n_fft = 1 << int(np.ceil(np.log2(x.size + wavelets[longest].size - 1)))
     signal_fft = np.fft.fft(x, n_fft)
-    power = np.empty((freqs.size, x.size))
+    transform = np.empty((freqs.size, x.size), dtype=complex)
     for row, wavelet in enumerate(wavelets):
-        power[row] = np.abs(_convolve_same(signal_fft, x.size, wavelet, n_fft)) ** 2
-    return power
+        if zero_mean:
+            wavelet = wavelet - wavelet.mean()
+        transform[row] = _convolve_same(signal_fft, x.size, wavelet, n_fft)
+    return transform
+
+
+def morlet_power(signal, sfreq_hz, freqs_hz, n_cycles=7.0):
+    """Squared magnitude (``u**2``) of :func:`morlet_transform`, shape (n_freqs, n_times)."""
+    return np.abs(morlet_transform(signal, sfreq_hz, freqs_hz, n_cycles)) ** 2
 
 
 def _squared_unit(units):

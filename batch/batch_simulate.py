@@ -241,6 +241,50 @@ class BatchSimulate:
             store.consolidate(points, dict(self.settings))
         return self._results(points, records, store) if return_output else None
 
+    def simulate_batch(self, param_combinations, n_jobs=1, backend="loky"):
+        """Simulate a list of points (hnn-core's signature) and return their data.
+
+        Parameters
+        ----------
+        param_combinations : list of dict
+            One dict of parameter values per point.
+        n_jobs : int
+            Worker processes.
+        backend : {'dask', 'loky', 'multiprocessing'}
+            All run on Dask worker processes (see :meth:`run`).
+
+        Returns
+        -------
+        results : list of dict
+            Per point, as in ``run``'s ``simulated_data`` (``param_values``,
+            ``dpl``, ``net`` ...); nothing is stored.
+        """
+        if not isinstance(param_combinations, list) or not param_combinations:
+            raise ParameterError("param_combinations must be a non-empty list of dicts",
+                                 key="param_combinations", value=type(param_combinations).__name__)
+        check_engine(n_jobs, backend)
+        check_set_params(self.set_params, self.net, param_combinations[0])
+        records = {}
+        self._simulate(param_combinations, list(range(len(param_combinations))), records, None,
+                       n_jobs, None, False)
+        return [self._point_data(i, point, records[i], None)
+                for i, point in enumerate(param_combinations)]
+
+    def load_results(self, file_path, return_data=None):
+        """The stored results of a sweep (see
+        :func:`hnn_netpyne.batch.batch_results.load_store_results`)."""
+        from hnn_netpyne.batch.batch_results import load_store_results
+
+        return load_store_results(self, file_path, return_data)
+
+    def load_all_results(self):
+        """The stored results in ``save_folder``: a list with one entry (the sweep
+        store holds every point), or empty if nothing is stored."""
+        from hnn_netpyne.batch.batch_results import store_path
+
+        path = store_path(self.save_folder)
+        return [self.load_results(path)] if path.exists() else []
+
     def _simulate(self, points, todo, records, store, n_jobs, client, verbose):
         """Run the points ``todo`` on Dask, recording each as it finishes."""
         from dask.distributed import as_completed

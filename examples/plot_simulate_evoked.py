@@ -22,7 +22,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 
 from hnn_netpyne.analysis.plots import plot_dipole
-from hnn_netpyne.api import MPIBackend, jones_2009_model, simulate_dipole
+from hnn_netpyne import MPIBackend, jones_2009_model, simulate_dipole
 
 # Tests run a shorter simulation and write elsewhere; by default this is the
 # full 170 ms example writing into ./hnn_netpyne_examples.

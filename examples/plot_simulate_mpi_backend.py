@@ -16,7 +16,7 @@ format) and the run folder ``mpi_backend_run/`` into the output folder.
 import os
 from pathlib import Path
 
-from hnn_netpyne.api import PARAM_DIR, MPIBackend, jones_2009_model, read_params, simulate_dipole
+from hnn_netpyne import PARAM_DIR, MPIBackend, jones_2009_model, read_params, simulate_dipole
 
 # Tests run a shorter simulation and write elsewhere; by default this is the
 # full 310 ms example writing into ./hnn_netpyne_examples.

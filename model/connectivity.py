@@ -226,7 +226,37 @@ def local_connectivity(params, cell_rules, pop_sizes, pathways=LOCAL_PATHWAYS,
     return rules
 
 
-def connectivity_rules(definitions, cell_rules, pop_sizes, inplane_um=INPLANE_DISTANCE_UM):
+AUTAPSE_TOLERANCE_UM = 1e-6
+"""Half-width (µm) of the position window that picks one cell for its own autapse rule."""
+
+
+def _one_cell(population, xyz):
+    """NetPyNE conditions that select the one cell of ``population`` at ``xyz`` (µm)."""
+    conds = {"pop": population}
+    for axis, value in zip("xyz", xyz):
+        conds[axis] = [value - AUTAPSE_TOLERANCE_UM, value + AUTAPSE_TOLERANCE_UM]
+    return conds
+
+
+def _autapse_rules(label, definition, rule, positions):
+    """The rules of a pair list that holds autapses: NetPyNE's connList never connects a
+    cell to itself, so each autapse is its own all-to-all rule between that cell and
+    itself (the package's cfg allows self-connections); the list keeps the other pairs."""
+    pairs = definition["pairs"]
+    rules = {}
+    others = [pair for pair in pairs if pair[0] != pair[1]]
+    if others:
+        rules[label] = dict(rule, connList=[[int(p), int(q)] for p, q in others])
+    for index in sorted({int(p) for p, q in pairs if p == q}):
+        conds = _one_cell(definition["source"], positions[definition["source"]][index])
+        rules[f"{label}_autapse_{index}"] = dict(
+            {k: v for k, v in rule.items() if k != "connList"}, preConds=conds,
+            postConds=dict(conds))
+    return rules
+
+
+def connectivity_rules(definitions, cell_rules, pop_sizes, inplane_um=INPLANE_DISTANCE_UM,
+                       positions=None):
     """connParams of explicit connection definitions (``cfg['connectivity']``).
 
     Parameters
@@ -241,6 +271,9 @@ def connectivity_rules(definitions, cell_rules, pop_sizes, inplane_um=INPLANE_DI
         Number of cells per population.
     inplane_um : float
         Grid spacing (µm).
+    positions : dict of str -> list of (x, y, z) | None
+        The cells' positions (µm, the popParams' cellsList), needed for pair
+        lists that connect a cell to itself (see :func:`_autapse_rules`).
 
     Returns
     -------
@@ -255,11 +288,15 @@ def connectivity_rules(definitions, cell_rules, pop_sizes, inplane_um=INPLANE_DI
             copies += 1
             label = f"{base}_{copies}"
         same_pop = definition["source"] == definition["target"]
-        rules[label] = connection_rule(
+        rule = connection_rule(
             cell_rules, definition["source"], definition["target"], definition["loc"],
             definition["receptor"], definition["weight"], definition["lamtha"],
             delay_ms=definition["delay"], conn_list=definition["pairs"],
             exclude_self=same_pop and not definition["autapses"],
             n_source_cells=pop_sizes[definition["source"]], inplane_um=inplane_um,
         )
+        if same_pop and definition["pairs"] and any(p == q for p, q in definition["pairs"]):
+            rules.update(_autapse_rules(label, definition, rule, positions))
+        else:
+            rules[label] = rule
     return rules

@@ -122,13 +122,15 @@ def _parse_param_value(text):
     return text
 
 
-def read_params(fname):
+def read_params(fname, file_contents=None):
     """Read an HNN parameter file (``.json`` or legacy ``.param``).
 
     Parameters
     ----------
     fname : str | pathlib.Path
-        Path to the file.
+        Path to the file (its suffix gives the format).
+    file_contents : str | None
+        The file's text, if already read (e.g. uploaded); None reads ``fname``.
 
     Returns
     -------
@@ -150,7 +152,7 @@ def read_params(fname):
             "expected .json or .param",
             source=source,
         )
-    text = read_text(path)
+    text = read_text(path) if file_contents is None else str(file_contents)
     if path.suffix == ".json":
         file_params = parse_json(text, source, max_keys=MAX_KEYS)
         if not isinstance(file_params, dict):

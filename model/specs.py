@@ -128,13 +128,15 @@ def cell_specs(params, variant, syn_mech_changes=None):
     return rules, syn_mechs
 
 
-def _cell_connections(params, settings, rules, pop_sizes, variant, inplane_um):
+def _cell_connections(params, settings, rules, positions, variant, inplane_um):
     """connParams of the cell-to-cell connections: the model's pathways, or the
-    simConfig's explicit ``connectivity``."""
+    simConfig's explicit ``connectivity``; ``positions``: cell type -> somata (µm)."""
+    pop_sizes = {ct: len(pos) for ct, pos in positions.items()}
     if settings["connectivity"] is None:
         return local_connectivity(params, rules, pop_sizes, variant_pathways(variant),
                                   inplane_um=inplane_um)
-    return connectivity_rules(settings["connectivity"], rules, pop_sizes, inplane_um=inplane_um)
+    return connectivity_rules(settings["connectivity"], rules, pop_sizes, inplane_um=inplane_um,
+                              positions=positions)
 
 
 def build_net_params(cfg):
@@ -172,7 +174,7 @@ def build_net_params(cfg):
         ct: {"cellType": ct, "cellsList": [{"x": x, "y": y, "z": z} for x, y, z in positions[ct]]}
         for ct in cell_type_names()
     }
-    conn_params = _cell_connections(params, settings, rules, pop_sizes, variant, inplane)
+    conn_params = _cell_connections(params, settings, rules, positions, variant, inplane)
     drives = all_drives(params, settings, pop_sizes)
     tstop = run["duration"]
     spike_drives = [d for d in drives if not is_bias(d)]

@@ -108,8 +108,11 @@ class CellTable:
             self.pops[label] = (start, stop - start, xyz)
 
     def select(self, conds):
-        """(gids, positions) of the cells matching ``{'pop': name or list}``, by gid; None if unknown."""
-        if set(conds) != {"pop"}:
+        """(gids, positions) of the cells matching ``{'pop': name or list}`` and, as NetPyNE
+        reads them, position windows ``'x'``/``'y'``/``'z'``: [low, high) (µm); by gid;
+        None if unknown."""
+        windows = {axis: conds[axis] for axis in "xyz" if axis in conds}
+        if "pop" not in conds or set(conds) - {"pop"} - set(windows):
             return None
         names = conds["pop"] if isinstance(conds["pop"], list) else [conds["pop"]]
         chosen = sorted((self.pops[n] for n in names if n in self.pops), key=lambda p: p[0])
@@ -117,6 +120,9 @@ class CellTable:
             return None
         gids = np.concatenate([np.arange(s, s + n) for s, n, _ in chosen] + [np.zeros(0, int)])
         xyz = np.concatenate([xyz for _, _, xyz in chosen] + [np.zeros((0, 3))])
+        for axis, (low, high) in windows.items():
+            inside = (xyz[:, "xyz".index(axis)] >= low) & (xyz[:, "xyz".index(axis)] < high)
+            gids, xyz = gids[inside], xyz[inside]
         return gids.astype(np.int64), xyz
 
 

@@ -261,6 +261,18 @@ _PR_SET_PDEATHSIG = 1
 _PRCTL = _load_prctl()
 
 
+_RUNNING = set()
+"""Children that :func:`run_command` is waiting for (see :func:`end_running_children`)."""
+
+
+def end_running_children():
+    """End every child :func:`run_command` is running (from another thread); how many."""
+    running = list(_RUNNING)
+    for proc in running:
+        _end_child(proc)
+    return len(running)
+
+
 def run_command(cmd, echo=True, timeout=None):
     """Run ``cmd`` in a new session, streaming its output; raise if it fails.
 
@@ -289,6 +301,7 @@ def run_command(cmd, echo=True, timeout=None):
                             start_new_session=True, preexec_fn=_ending_with(os.getpid()))
     reader = threading.Thread(target=_pump, args=(proc.stdout, tail, echo), daemon=True)
     reader.start()
+    _RUNNING.add(proc)
     try:
         status = proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -300,6 +313,7 @@ def run_command(cmd, echo=True, timeout=None):
         _end_child(proc)
         raise
     finally:
+        _RUNNING.discard(proc)
         reader.join(timeout=5.0)
         proc.stdout.close()
     if status != 0:

@@ -156,3 +156,11 @@ def load_mechanisms(mod_dir=MOD_DIR, coreneuron=False):
         raise SimulationError(f"NEURON could not load the mechanisms built in {build_dir}")
     _loaded[key] = build_dir
     return build_dir
+
+
+def load_custom_mechanisms(net_verbose=True):
+    """hnn-core's name: compile if needed and load the model's mechanisms into this
+    process's NEURON (see :func:`load_mechanisms`); ``net_verbose`` says where from."""
+    build_dir = load_mechanisms()
+    if net_verbose:
+        print(f"Loaded the model's mechanisms ({build_dir or 'already in NEURON'})")

@@ -160,7 +160,8 @@ def _gather_spikes(sim):
         return None
     times = np.concatenate([g[0] for g in gathered])
     gids = np.concatenate([g[1] for g in gathered]).astype(int)
-    order = np.lexsort((times, gids))
+    # hnn-core's order in one process: by time, then (a tie) by gid
+    order = np.lexsort((gids, times))
     return times[order], gids[order]
 
 

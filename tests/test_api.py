@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import hnn_netpyne
 from hnn_netpyne import api
 from hnn_netpyne.analysis.io import read_dipole_txt
 from hnn_netpyne.errors import ParameterError, SimulationError
@@ -177,7 +178,7 @@ def test_unknown_arguments_are_not_ignored():
         (lambda: api.jones_2009_model(mesh_shape=(0, 10)), "mesh_shape", (0, 10)),
         (lambda: api.jones_2009_model(legacy_mode=True), "legacy_mode", True),
         (lambda: api.jones_2009_model(params=3.0), "params", "float"),
-        (lambda: api.MPIBackend(n_procs=0), "n_procs", 0),
+        (lambda: hnn_netpyne.MPIBackend(n_procs=0), "n_procs", 0),
         (lambda: api.jones_2009_model().add_tonic_bias(amplitude={"L2_basket": 1.0},
                                                        section="apical_tuft"),
          "section", "apical_tuft"),
@@ -203,7 +204,7 @@ def test_mpi_backend_defaults_to_the_cores_this_process_may_use():
     cores = os.sched_getaffinity(0)
     os.sched_setaffinity(0, {min(cores)})
     try:
-        assert api.MPIBackend().n_procs == 1
+        assert hnn_netpyne.MPIBackend().n_procs == 1
     finally:
         os.sched_setaffinity(0, cores)
 
@@ -264,7 +265,7 @@ def test_child_process_and_two_ranks_give_the_in_process_result(small_erp, in_pr
     expected = in_process_run[0]
     with pytest.warns(DeprecationWarning, match="calling without tstop"):
         child = api.simulate_dipole(small_erp, n_trials=2, n_procs=1, verbose=False)
-    with api.MPIBackend(n_procs=2):
+    with hnn_netpyne.MPIBackend(n_procs=2):
         with pytest.warns(DeprecationWarning, match=r"dpl.smooth\(30\).scale\(3000\)"):
             mpi = api.simulate_dipole(small_erp, tstop=30.0, n_trials=2, postproc=True,
                                       output_dir=tmp_path / "run")

@@ -18,7 +18,9 @@ from hnn_core_example_runner import ported
 RUNNER = Path(__file__).parent / "hnn_core_example_runner.py"
 SHORT_TSTOP_MS = 60.0
 SHORT_EXAMPLES = ["plot_simulate_alpha.py", "plot_simulate_evoked.py",
-                  "plot_simulate_mpi_backend.py", "plot_replaying_spike_data_as_input.py"]
+                  "plot_simulate_mpi_backend.py", "plot_replaying_spike_data_as_input.py",
+                  "plot_firing_pattern.py", "plot_connectivity.py",
+                  "plot_record_extracellular_potentials.py", "plot_hnn_animation.py"]
 """Examples that run shortened; gamma and beta need their full length (their
 Morlet wavelets are longer than a short run, for hnn-core too)."""
 

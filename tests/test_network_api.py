@@ -133,12 +133,27 @@ def test_add_connection_rejects_bad_arguments():
     net = jones_2009_model()
     with pytest.raises(ParameterError, match="receptor"):
         net.add_connection("L2_pyramidal", "L2_basket", "soma", "gabab", 1e-3, 1.0, 3.0)
-    with pytest.raises(ParameterError, match="connList"):
-        net.add_connection("L2_basket", "L2_basket", "soma", "gabaa", 1e-3, 1.0, 3.0,
-                           probability=0.5, conn_seed=1)
     with pytest.raises(ParameterError, match="src_gids"):
         net.add_connection([0, 40], "L2_basket", "soma", "gabaa", 1e-3, 1.0, 3.0)
     assert len(net.connectivity) == 16
+
+
+def test_sparse_connection_keeps_its_autapses_as_rules_of_their_own():
+    # hnn-core keeps a cell's connection to itself in a pruned pair list; NetPyNE's
+    # connList never makes one, so each is its own rule on that cell
+    net = jones_2009_model(mesh_shape=(3, 3))
+    net.add_connection("L2_basket", "L2_basket", "soma", "gabaa", 1e-3, 1.0, 3.0,
+                       probability=0.5, conn_seed=1)
+    pairs = net.connectivity[-1]["gid_pairs"]
+    selfs = sorted(src for src, targets in pairs.items() if src in targets)
+    assert selfs  # this seed keeps some
+    rules = net.to_netpyne()[1]["connParams"]
+    autapse_rules = {k: v for k, v in rules.items() if "_autapse_" in k}
+    assert len(autapse_rules) == len(selfs)
+    first = net.gid_ranges["L2_basket"][0]
+    for label, rule in autapse_rules.items():
+        assert rule["preConds"] == rule["postConds"] and "connList" not in rule
+        assert int(label.rsplit("_", 1)[1]) + first in selfs
 
 
 def test_spike_train_drive_events_are_nested_per_trial_and_cell(tmp_path):
