@@ -14,7 +14,10 @@ fi
 if [ ! -f "$stamp" ] || [ setup.cfg -nt "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
     echo "== installing hnn-netpyne and its dependencies"
     "$PY" -m pip install --quiet --upgrade pip
-    "$PY" -m pip install --quiet -e '.[test,sonata,batch]'
+    # torch first, alone: pip then takes the CPU-only 2.13.0 wheel and the
+    # inference extra (sbi) finds its torch already there.
+    "$PY" -m pip install --quiet 'torch==2.13.0'
+    "$PY" -m pip install --quiet -e '.[test,sonata,batch,inference]'
     "$PY" -m hnn_netpyne.runtime.mpienv --install-pth
     touch "$stamp"
 fi
