@@ -8,7 +8,10 @@ posterior predictive checks) and draws its figures. sbi and torch load only
 when training or sampling (``pip install 'hnn-netpyne[inference]'``).
 """
 
+from hnn_netpyne.inference.diagnostics import (coverage, plot_posterior, plot_predictive,
+                                                predictive_check, recovery)
 from hnn_netpyne.inference.simulation_based import SimulationBasedInference
 from hnn_netpyne.inference.summary import WaveformSummary
 
-__all__ = ["SimulationBasedInference", "WaveformSummary"]
+__all__ = ["SimulationBasedInference", "WaveformSummary", "coverage", "plot_posterior",
+           "plot_predictive", "predictive_check", "recovery"]
