@@ -85,18 +85,19 @@ def main():
     sbi = SimulationBasedInference(problem.network(jones_2009_model), problem.TSTOP_MS,
                                    problem.CONSTRAINTS, problem.set_params, dt=problem.DT_MS,
                                    log_uniform=problem.LOG_UNIFORM, save_folder=args.folder)
-    wall = time.time()
-    sbi.simulate(max(args.budgets), n_jobs=args.n_jobs)
     report = {"problem": {"mesh_shape": problem.MESH_SHAPE, "tstop_ms": problem.TSTOP_MS,
                           "dt_ms": problem.DT_MS, "constraints": problem.CONSTRAINTS,
                           "log_uniform": problem.LOG_UNIFORM, "truth": problem.TRUE},
-              "simulation_wall_s": time.time() - wall, "n_failed": len(sbi.errors_),
               "budgets": {}}
-    target = _target(sbi, Path(args.folder) / "target")
-    for budget in args.budgets:
+    target = None
+    for budget in sorted(args.budgets):  # each budget keeps the smaller one's simulations
+        sbi.simulate(budget, n_jobs=args.n_jobs)
+        if target is None:
+            target = _target(sbi, Path(args.folder) / "target")
         wall = time.time()
-        sbi.train(n_simulations=budget)
-        entry = {"train_wall_s": time.time() - wall,
+        sbi.train()
+        entry = {"n_finished": len(sbi.box_), "n_failed": len(sbi.errors_),
+                 "train_wall_s": time.time() - wall,
                  "target": recovery(sbi, target, problem.TRUE, n_samples=2000)}
         held = coverage(sbi, args.held_out, n_samples=1000, n_jobs=args.n_jobs, verbose=False)
         entry["held_out"] = {k: held[k] for k in ("n_held_out", "coverage",
@@ -106,7 +107,13 @@ def main():
               "coverage 90 %:", held["coverage"]["0.9"], flush=True)
         if budget == 600 and args.figures:
             _figures(sbi, target, args.n_jobs)
-    cpu = _simulation_cpu(Path(args.folder) / "simulations")
+        _finish(report, args)  # after each budget: a stopped run keeps what it measured
+
+
+def _finish(report, args):
+    """Add the per-simulation CPU time and the projection; write the JSON."""
+    cpu = np.concatenate([_simulation_cpu(folder) for folder in
+                          sorted((Path(args.folder) / "simulations").iterdir())])
     report["simulation_cpu_s"] = {"median": float(np.median(cpu)), "mean": float(cpu.mean()),
                                   "n": len(cpu)}
     report["projection_110k_on_256_workers_h"] = (

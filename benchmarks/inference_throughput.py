@@ -44,7 +44,7 @@ def ours(n, n_jobs, folder):
     cpu, wall = cpu_seconds(), time.time()
     sbi.simulate(n, n_jobs=n_jobs, verbose=False)  # the local cluster is closed: workers reaped
     wall, cpu = time.time() - wall, cpu_seconds() - cpu
-    draws = sbi.prior.to_params(sbi.prior.draw(n, sbi.seed))
+    draws = sbi.prior.to_params(sbi.box_)  # those that finished: both packages run the same
     return draws, {"n": n, "wall_s": wall, "cpu_s": cpu, "n_failed": len(sbi.errors_)}
 
 

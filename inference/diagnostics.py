@@ -14,7 +14,7 @@
 
 import numpy as np
 
-from hnn_netpyne.inference.simulation_based import HELD_OUT_SEED_OFFSET, PREDICTIVE_SEED_OFFSET
+from hnn_netpyne.inference.simulation_based import HELD_OUT_DRAWS, PREDICTIVE_SEED_OFFSET
 
 LEVELS = (0.5, 0.8, 0.9, 0.95)
 
@@ -57,7 +57,7 @@ def coverage(inference, n_held_out=50, n_samples=1000, n_jobs=1, levels=LEVELS, 
         ``n_samples``), ``recovery_error`` (parameter -> each
         |median - truth| / prior width) and ``median_recovery_error``.
     """
-    box = inference.prior.draw(n_held_out, inference.seed + HELD_OUT_SEED_OFFSET)
+    box = inference.prior.draw(n_held_out, [inference.seed, HELD_OUT_DRAWS])
     box, dipoles, _ = inference._simulate_box(box, "held_out", n_jobs, verbose)
     x = inference.summaries(dipoles)
     stats = [_interval_stats(inference.sample_box(row, n_samples, seed=k), truth,

@@ -37,7 +37,7 @@ _REQUIRED = ("prior", "n_simulations")
 
 
 def drive_params(net, params):
-    """``set_params(net, params)`` of a spec: :func:`~hnn_netpyne.batch.sweep_file.set_drive_values`."""
+    """A spec's ``set_params(net, params)``: ``batch.sweep_file.set_drive_values``."""
     from hnn_netpyne.batch.sweep_file import set_drive_values
 
     set_drive_values(params, net)

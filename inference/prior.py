@@ -49,7 +49,10 @@ class BoxPrior:
         return self.high - self.low
 
     def draw(self, n_draws, seed):
-        """``n_draws`` box points (n_draws x n_parameters) drawn from the prior."""
+        """``n_draws`` box points (n_draws x n_parameters) drawn from the prior.
+
+        ``seed`` is an integer or a sequence of them (numpy's SeedSequence).
+        """
         unit = np.random.default_rng(seed).random((n_draws, len(self.names)))
         return self.low + unit * self.width
 

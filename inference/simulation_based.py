@@ -31,7 +31,10 @@ from hnn_netpyne.inference.prior import BoxPrior
 from hnn_netpyne.inference.simulations import simulate_params
 from hnn_netpyne.inference.summary import WaveformSummary, user_summaries
 
-TRAINING_SEED_OFFSET, HELD_OUT_SEED_OFFSET, PREDICTIVE_SEED_OFFSET = 0, 1, 2
+# Which prior draws a seed sequence (seed, purpose[, chunk]) gives.
+TRAINING_DRAWS, HELD_OUT_DRAWS = 0, 1
+PREDICTIVE_SEED_OFFSET = 2  # posterior draws of a predictive check: seed + this
+CHUNK_SIZE = 200  # simulations per store of simulate()
 
 
 def check_times(dipole, times, source="dipole"):
@@ -42,7 +45,8 @@ def check_times(dipole, times, source="dipole"):
         raise ParameterError("expected a Dipole (see hnn_netpyne.api.read_dipole)", key=source,
                              value=type(dipole).__name__)
     ours = np.asarray(dipole.times)
-    if len(ours) != len(times) or not np.allclose(ours, times, rtol=0, atol=1e-6 * (times[1] - times[0]) + 1e-9):
+    tolerance = 1e-6 * (times[1] - times[0])
+    if len(ours) != len(times) or not np.allclose(ours, times, rtol=0, atol=tolerance):
         raise ParameterError(
             f"the data has {len(ours)} samples from {ours[0]:g} to {ours[-1]:g} ms, the "
             f"simulations {len(times)} samples from {times[0]:g} to {times[-1]:g} ms (dt "
@@ -130,13 +134,13 @@ class SimulationBasedInference:
         """The parameters, in the order of ``constraints``."""
         return list(self.prior.names)
 
-    def _simulate_box(self, box, folder, n_jobs, verbose):
+    def _simulate_box(self, box, folder, n_jobs, verbose, client=None):
         if self.net is None or self.set_params is None:
             raise ParameterError("simulating needs the network and set_params: pass them to "
                                  "load()", key="set_params")
         times, dipoles, finished, errors = simulate_params(
             self.net, self.set_params, self.prior.to_params(box), self.settings,
-            self.save_folder / folder, n_jobs=n_jobs, client=self.client,
+            self.save_folder / folder, n_jobs=n_jobs, client=client or self.client,
             overwrite=self.overwrite, verbose=verbose)
         if self.times_ is not None:
             check_times(_as_dipole(times, dipoles[0]), self.times_, source=folder)
@@ -146,10 +150,15 @@ class SimulationBasedInference:
     def simulate(self, n_simulations, n_jobs=1, verbose=True):
         """Simulate ``n_simulations`` draws from the prior (resuming a killed run).
 
+        The draws come in chunks of :data:`CHUNK_SIZE`, each seeded by
+        (``seed``, chunk) and stored in ``save_folder/simulations/<chunk>/``:
+        a larger ``n_simulations`` later keeps the finished chunks and adds
+        new ones (only a last, partial chunk is simulated again).
+
         Parameters
         ----------
         n_simulations : int
-            Draws (seeded: the same call draws the same values).
+            Draws.
         n_jobs : int
             Worker processes of the local Dask cluster (ignored with ``client``).
         verbose : bool
@@ -162,10 +171,21 @@ class SimulationBasedInference:
             log-uniform parameters), ``dipoles_`` (n x 3 x n_times, raw nAm)
             and ``errors_`` (why the others failed).
         """
+        from hnn_netpyne.batch.engine import dask_client
+
         _check_count(n_simulations, "n_simulations")
-        box = self.prior.draw(n_simulations, self.seed + TRAINING_SEED_OFFSET)
-        self.box_, self.dipoles_, self.errors_ = self._simulate_box(box, "simulations", n_jobs,
-                                                                    verbose)
+        boxes, dipoles, self.errors_ = [], [], []
+        with dask_client(n_jobs, self.client) as client:
+            for start in range(0, n_simulations, CHUNK_SIZE):
+                chunk = start // CHUNK_SIZE
+                box = self.prior.draw(CHUNK_SIZE, [self.seed, TRAINING_DRAWS, chunk])
+                box, chunk_dipoles, errors = self._simulate_box(
+                    box[:n_simulations - start], f"simulations/{chunk:05d}", n_jobs, verbose,
+                    client)
+                boxes.append(box)
+                dipoles.append(chunk_dipoles)
+                self.errors_ += errors
+        self.box_, self.dipoles_ = np.concatenate(boxes), np.concatenate(dipoles)
         return self
 
     def summaries(self, dipoles):

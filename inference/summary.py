@@ -41,7 +41,8 @@ def band_powers(waveforms_binned, bin_ms=BIN_MS, bands=BANDS_HZ):
     n_fft = max(n_times, int(sfreq))
     window = np.hamming(n_times)
     centred = waveforms_binned - waveforms_binned.mean(axis=1, keepdims=True)
-    spectrum = np.abs(np.fft.rfft(centred * window, n=n_fft, axis=1)) ** 2 / (sfreq * (window ** 2).sum())
+    spectrum = (np.abs(np.fft.rfft(centred * window, n=n_fft, axis=1)) ** 2
+                / (sfreq * (window ** 2).sum()))
     freqs = np.fft.rfftfreq(n_fft, 1.0 / sfreq)
     powers = [spectrum[:, (freqs >= low) & (freqs < high)].sum(axis=1) for low, high in bands]
     return np.log10(np.stack(powers, axis=1) + _LOG_FLOOR)

@@ -174,3 +174,68 @@ def test_package_and_main_job_do_not_import_torch(tmp_path):
     assert "hnn_netpyne.runtime.job" in imported
     assert not [name for name in imported if name.split(".")[0] in ("torch", "sbi")]
 
+
+
+CLI_SPEC = {"network": {"model": "jones_2009", "mesh_shape": [3, 3], "drives": "erp"},
+            "tstop": 40.0, "dt": 0.1,
+            "prior": {"evprox1.weights_ampa.L5_pyramidal": [1e-3, 1e-1],
+                      "evprox1.mu": [20.0, 30.0]},
+            "log_uniform": ["evprox1.weights_ampa.L5_pyramidal"],
+            "n_simulations": 40, "seed": 1}
+
+
+def _cli(*argv):
+    from hnn_netpyne.cli import main
+
+    return main([str(a) for a in argv])
+
+
+def test_infer_command_trains_and_samples(tmp_path, capsys):
+    import json
+
+    from hnn_netpyne.analysis.dipole import Dipole
+    from hnn_netpyne.batch.store import read_point
+
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps(CLI_SPEC))
+    folder = tmp_path / "run"
+    assert _cli("infer", "train", spec, "--output", folder, "--quiet") == 0
+    for name in ("spec.json", "posterior.npz", "simulations/sweep.h5"):
+        assert (folder / name).is_file(), name
+    # A data file: the dipole of the first training draw, as hnn-core's text format.
+    outputs = read_point(folder / "simulations" / "sweep.h5", 0)["outputs"]
+    Dipole(outputs["times"], dict(zip(Dipole.LAYERS, outputs["dpl"][0]))).write(tmp_path / "d.txt")
+    assert _cli("infer", "sample", folder, tmp_path / "d.txt", "--n-samples", "300",
+                "--quiet") == 0
+    out = folder / "sample_d"
+    samples = np.loadtxt(out / "samples.csv", delimiter=",", skiprows=1)
+    assert samples.shape == (300, 2)
+    low, high = CLI_SPEC["prior"]["evprox1.mu"]
+    assert (samples[:, 1] >= low).all() and (samples[:, 1] <= high).all()
+    summary = json.loads((out / "summary.json").read_text())
+    mu = summary["evprox1.mu"]
+    assert mu["q05"] <= mu["median"] <= mu["q95"]
+    assert (out / "posterior_pairs.png").stat().st_size > 10_000
+    # Data on other times, and an existing output folder: one line each, exit 2.
+    Dipole(outputs["times"][::2], {"agg": outputs["dpl"][0, 0, ::2]}).write(tmp_path / "e.txt")
+    capsys.readouterr()
+    assert _cli("infer", "sample", folder, tmp_path / "e.txt", "--quiet") == 2
+    assert "resample or crop" in capsys.readouterr().err
+    assert _cli("infer", "sample", folder, tmp_path / "d.txt", "--quiet") == 2
+    assert "--overwrite" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("change, match", [
+    ({"prior": {"evprox1.mu": [30.0, 20.0]}}, "low < high"),
+    ({"log_uniform": ["evprox1.mu"], "prior": {"evprox1.mu": [0.0, 20.0]}}, "bounds > 0"),
+    ({"n_simulations": None}, "needs this key"),
+    ({"priors": {}}, "keys"),
+])
+def test_infer_command_bad_spec_is_one_line(tmp_path, capsys, change, match):
+    import json
+
+    spec = {k: v for k, v in dict(CLI_SPEC, **change).items() if v is not None}
+    (tmp_path / "spec.json").write_text(json.dumps(spec))
+    assert _cli("infer", "train", tmp_path / "spec.json", "--output", tmp_path / "run") == 2
+    err = capsys.readouterr().err.strip()
+    assert match in err and len(err.splitlines()) == 1, err
