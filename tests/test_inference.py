@@ -135,6 +135,22 @@ def test_set_params_that_raises_is_one_clear_error(tmp_path):
         sbi.simulate(4, verbose=False)
 
 
+def test_failed_simulations_are_recorded_and_skipped(tmp_path):
+    from hnn_netpyne.api import jones_2009_model
+    from hnn_netpyne.batch.store import read_table
+    from hnn_netpyne.inference import SimulationBasedInference
+    from inference_failing import fails_above
+
+    sbi = SimulationBasedInference(jones_2009_model(mesh_shape=(3, 3)), 10.0, {"w": (1.0, 2.0)},
+                                   fails_above, dt=0.1, save_folder=tmp_path)
+    sbi.simulate(6, verbose=False)
+    assert len(sbi.box_) == len(sbi.dipoles_) == 4
+    np.testing.assert_allclose(sbi.box_[:, 0], [1.637, 1.270, 1.041, 1.017], atol=1e-3)
+    assert len(sbi.errors_) == 2 and all("too strong" in e for e in sbi.errors_)
+    table = read_table(tmp_path / "simulations" / "00000" / "sweep.h5")
+    assert list(table["status"]) == ["done"] * 4 + ["failed"] * 2
+
+
 def test_default_summary_statistics_of_known_waveforms():
     from hnn_netpyne.inference.summary import band_powers, binned, peaks
 
