@@ -112,8 +112,8 @@ def main():
 
 def _finish(report, args):
     """Add the per-simulation CPU time and the projection; write the JSON."""
-    cpu = np.concatenate([_simulation_cpu(folder) for folder in
-                          sorted((Path(args.folder) / "simulations").iterdir())])
+    stores = sorted((Path(args.folder) / "simulations").glob("*/sweep.h5"))  # finished chunks
+    cpu = np.concatenate([_simulation_cpu(store.parent) for store in stores])
     report["simulation_cpu_s"] = {"median": float(np.median(cpu)), "mean": float(cpu.mean()),
                                   "n": len(cpu)}
     report["projection_110k_on_256_workers_h"] = (
