@@ -26,6 +26,27 @@ def _sbi():
     return torch, NPE, DirectPosterior, posterior_nn, BoxUniform
 
 
+class _NoTracker:
+    """sbi's training tracker that keeps nothing (its default writes ./sbi-logs/)."""
+
+    log_dir = None
+
+    def log_metric(self, name, value, step=None):
+        """Keep nothing."""
+
+    def log_metrics(self, metrics, step=None):
+        """Keep nothing."""
+
+    def log_params(self, params):
+        """Keep nothing."""
+
+    def add_figure(self, name, figure, step=None):
+        """Keep nothing."""
+
+    def flush(self):
+        """Nothing to flush."""
+
+
 class Posterior:
     """A trained neural posterior over box points (see :class:`~.prior.BoxPrior`).
 
@@ -64,7 +85,7 @@ class Posterior:
         """Train the estimator on the training batch (early stopping on 10 % held back)."""
         torch, NPE, *_ = _sbi()
         torch.manual_seed(seed)
-        inference = NPE(prior=self.prior, density_estimator=self._build,
+        inference = NPE(prior=self.prior, density_estimator=self._build, tracker=_NoTracker(),
                         show_progress_bars=verbose)
         theta, x = self._tensors()
         self.estimator = inference.append_simulations(theta, x).train(
