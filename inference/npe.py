@@ -6,11 +6,14 @@ torch. The posterior's network is restored from its weights (plain arrays)
 and the training batch it was built from, never from a pickle.
 """
 
+import warnings
+
 import numpy as np
 
 from hnn_netpyne.errors import ParameterError
 
 ESTIMATORS = ("maf", "nsf", "mdn")
+MAX_DRAWS_PER_SAMPLE = 100  # posterior draws per kept sample before giving up
 
 
 def _sbi():
@@ -94,12 +97,37 @@ class Posterior:
         return self
 
     def sample(self, x_observed, n_samples, seed=0):
-        """``n_samples`` box points (n_samples x n_parameters) given summary statistics."""
+        """``n_samples`` box points (n_samples x n_parameters) given summary statistics.
+
+        Samples outside the prior's box are dropped and more are drawn, up to
+        :data:`MAX_DRAWS_PER_SAMPLE` per sample (sbi's own rejection loop has
+        no end when nearly all of the mass lies outside).
+
+        Raises
+        ------
+        ParameterError
+            When fewer than one draw in :data:`MAX_DRAWS_PER_SAMPLE` falls inside
+            the prior: the data lie outside what the simulations cover.
+        """
         torch = _sbi()[0]
         torch.manual_seed(seed)
         x = torch.as_tensor(np.asarray(x_observed, dtype=np.float32).reshape(1, -1))
-        samples = self._posterior.sample((n_samples,), x=x, show_progress_bars=False)
-        return samples.numpy().astype(float)
+        kept, n_kept, n_drawn = [], 0, 0
+        while n_kept < n_samples:
+            if n_drawn >= MAX_DRAWS_PER_SAMPLE * n_samples:
+                raise ParameterError(
+                    f"only {n_kept} of {n_drawn} posterior draws lie inside the prior: the "
+                    "data are unlike every simulation (other times, scale or smoothing?)",
+                    key="dipole")
+            with warnings.catch_warnings():  # the draws outside are dropped just below
+                warnings.filterwarnings("ignore", message=".*outside the prior support")
+                draws = self._posterior.sample((n_samples,), x=x, show_progress_bars=False,
+                                               reject_outside_prior=False)
+            draws = draws.detach().numpy().astype(float)
+            inside = draws[((draws >= self.low) & (draws <= self.high)).all(axis=1)]
+            kept.append(inside)
+            n_kept, n_drawn = n_kept + len(inside), n_drawn + n_samples
+        return np.concatenate(kept)[:n_samples]
 
     def weights(self):
         """The estimator's parameters and buffers, name -> numpy array."""
