@@ -100,7 +100,7 @@ def main():
                  "train_wall_s": time.time() - wall,
                  "target": recovery(sbi, target, problem.TRUE, n_samples=2000)}
         held = coverage(sbi, args.held_out, n_samples=1000, n_jobs=args.n_jobs, verbose=False)
-        entry["held_out"] = {k: held[k] for k in ("n_held_out", "coverage",
+        entry["held_out"] = {k: held[k] for k in ("n_held_out", "unsampled", "coverage",
                                                    "median_recovery_error")}
         report["budgets"][str(budget)] = entry
         print(budget, {n: (e["inside"], round(e["error"], 4)) for n, e in entry["target"].items()},

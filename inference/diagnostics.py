@@ -14,6 +14,7 @@
 
 import numpy as np
 
+from hnn_netpyne.errors import ParameterError
 from hnn_netpyne.inference.simulation_based import HELD_OUT_DRAWS, PREDICTIVE_SEED_OFFSET
 
 LEVELS = (0.5, 0.8, 0.9, 0.95)
@@ -55,23 +56,32 @@ def coverage(inference, n_held_out=50, n_samples=1000, n_jobs=1, levels=LEVELS, 
         ``n_held_out`` (finished), ``coverage`` (level -> parameter ->
         fraction of truths inside), ``sbc_ranks`` (parameter -> ranks among
         ``n_samples``), ``recovery_error`` (parameter -> each
-        |median - truth| / prior width) and ``median_recovery_error``.
+        |median - truth| / prior width) and ``median_recovery_error``;
+        ``unsampled``: held-out simulations whose posterior lies outside the
+        prior (counted as not covered, rank -1, error NaN).
     """
     box = inference.prior.draw(n_held_out, [inference.seed, HELD_OUT_DRAWS])
     box, dipoles, _ = inference._simulate_box(box, "held_out", n_jobs, verbose)
     x = inference.summaries(dipoles)
-    stats = [_interval_stats(inference.sample_box(row, n_samples, seed=k), truth,
-                             inference.prior.width, levels)
-             for k, (row, truth) in enumerate(zip(x, box))]
+    stats, unsampled = [], []
+    for k, (row, truth) in enumerate(zip(x, box)):
+        try:
+            samples = inference.sample_box(row, n_samples, seed=k)
+        except ParameterError:  # its posterior lies outside the prior: counted as missed
+            unsampled.append(k)
+            n = len(truth)
+            stats.append((np.zeros((len(levels), n), bool), np.full(n, -1), np.full(n, np.nan)))
+            continue
+        stats.append(_interval_stats(samples, truth, inference.prior.width, levels))
     covered = np.array([s[0] for s in stats])  # n x levels x parameters
     names = inference.param_names
     errors = np.array([s[2] for s in stats])
-    return {"n_held_out": len(box), "n_samples": n_samples,
+    return {"n_held_out": len(box), "n_samples": n_samples, "unsampled": unsampled,
             "coverage": {f"{level:g}": dict(zip(names, covered[:, k].mean(axis=0).tolist()))
                          for k, level in enumerate(levels)},
             "sbc_ranks": dict(zip(names, np.array([s[1] for s in stats]).T.tolist())),
             "recovery_error": dict(zip(names, errors.T.tolist())),
-            "median_recovery_error": dict(zip(names, np.median(errors, axis=0).tolist()))}
+            "median_recovery_error": dict(zip(names, np.nanmedian(errors, axis=0).tolist()))}
 
 
 def recovery(inference, dipole, truth, n_samples=1000, level=0.9):

@@ -153,6 +153,19 @@ def test_failed_simulations_are_recorded_and_skipped(tmp_path):
     assert list(table["status"]) == ["done"] * 4 + ["failed"] * 2
 
 
+def test_posterior_outside_the_prior_is_one_clear_error():
+    from hnn_netpyne.inference.npe import Posterior
+
+    rng = np.random.default_rng(0)
+    box = rng.random((300, 2))  # summary statistics = parameters + noise
+    posterior = Posterior([0, 0], [1, 1], box, box + 0.01 * rng.standard_normal((300, 2)))
+    posterior.train(max_epochs=60)
+    samples = posterior.sample([0.3, 0.7], 400)
+    assert samples.shape == (400, 2) and samples.min() >= 0 and samples.max() <= 1
+    with pytest.raises(ParameterError, match="lie inside the prior"):
+        posterior.sample([30.0, 70.0], 100)  # far outside every training statistic
+
+
 def test_default_summary_statistics_of_known_waveforms():
     from hnn_netpyne.inference.summary import band_powers, binned, peaks
 
