@@ -7,6 +7,8 @@
     hnn-netpyne export-sonata OUTDIR     the model as a SONATA circuit
     hnn-netpyne sweep FILE               a parameter sweep on Dask (grid, table, sample)
     hnn-netpyne gui                      the browser GUI (extra [gui])
+    hnn-netpyne infer train SPEC         simulation-based inference: train a posterior
+    hnn-netpyne infer sample DIR DATA    sample it for a dipole file
 
 ``sim/init.py`` takes the same run options, so
 ``mpiexec -n 4 nrniv -python -mpi sim/init.py --preset erp`` and
@@ -119,6 +121,7 @@ def build_parser():
         export.set_defaults(func=func)
     _add_sweep_command(sub)
     _add_gui_command(sub)
+    _add_infer_command(sub)
     return parser
 
 
@@ -134,6 +137,13 @@ def _add_sweep_command(sub):
 
     sweep = sub.add_parser("sweep", help="simulate every point of a grid, table or sample file")
     add_sweep_arguments(sweep).set_defaults(func=cmd_sweep)
+
+
+def _add_infer_command(sub):
+    from hnn_netpyne.inference.infer_file import add_infer_arguments
+
+    add_infer_arguments(sub.add_parser(
+        "infer", help="simulation-based inference: train a posterior, sample it for data"))
 
 
 def main(argv=None):

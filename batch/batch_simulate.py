@@ -311,6 +311,9 @@ class BatchSimulate:
                 records[index] = record
                 self.computed_points_.append(index)
                 bar.update(1)
+                if bar.format_dict.get("rate"):
+                    bar.set_postfix_str(f"{3600 * bar.format_dict['rate']:.0f} sim/h",
+                                        refresh=False)
                 if record["status"] == "failed" and verbose:
                     bar.write(f"point {index} {points[index]} failed: {record['error']}")
 

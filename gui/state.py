@@ -258,6 +258,4 @@ class ModelState:
 
     def save_configuration(self, path):
         """Write the whole state as an hnn-core network configuration file."""
-        from hnn_netpyne.network_io import write_configuration
-
-        write_configuration(self.network(), path)
+        self.network().write_configuration(path)

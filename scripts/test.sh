@@ -1,25 +1,21 @@
 #!/usr/bin/env bash
-# Set everything up, then run the test suite (slow tests are skipped unless
-# asked for: scripts/test.sh -m slow). Extra arguments go to pytest.
+# Set everything up (with the GUI and inference extras the tests need, and
+# Debian's Chromium for the browser tests), then run the test suite. Slow
+# tests are skipped unless asked for: scripts/test.sh -m slow. Extra
+# arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh --gui --inference
+if [ ! -x /usr/bin/chromium ]; then
+    if [ "$(id -u)" -eq 0 ]; then
+        echo "== installing Debian's chromium for the browser tests"
+        apt-get update -qq && apt-get install -y -qq chromium > /dev/null
+    else
+        echo "scripts/test.sh: the browser tests need /usr/bin/chromium (sudo apt-get install chromium)" >&2
+    fi
+fi
 VENV=${HNN_NETPYNE_VENV:-.venv}
 if [ "$#" -eq 0 ]; then
-    set -- -m "not slow and not gui"
-fi
-wants_gui=false
-for arg in "$@"; do
-    case "$arg" in gui|*test_gui_*) wants_gui=true ;; esac
-done
-if $wants_gui; then  # the GUI tests: its extra, Playwright and Debian's Chromium
-        bash scripts/setup.sh --gui
-        if [ ! -x /usr/bin/chromium ]; then
-            if [ "$(id -u)" -eq 0 ]; then
-                apt-get update && apt-get install -y chromium
-            else
-                echo "scripts/test.sh: the gui tests need /usr/bin/chromium (apt-get install chromium)" >&2
-            fi
-        fi
+    set -- -m "not slow"
 fi
 exec "$VENV/bin/python" -m pytest "$@"
