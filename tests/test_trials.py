@@ -82,7 +82,7 @@ def test_gathered_trials_come_in_trial_order():
 def test_the_launcher_starts_python_ranks_for_trials(tmp_path, monkeypatch):
     started = []
     monkeypatch.setattr(launcher, "run_command", lambda cmd, **_: started.append(cmd))
-    monkeypatch.setattr(launcher, "_check_finished", lambda folder: None)  # nothing ran
+    monkeypatch.setattr(launcher, "_check_finished", lambda *_args: None)  # nothing ran
     for n_trials in (2, 3):
         cfg, net_params = _specs(n_trials)
         launcher.run_config(dict(cfg, outputDir=str(tmp_path)), net_params, n_procs=2,
