@@ -13,13 +13,13 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 import pytest
 
 from hnn_netpyne.runtime.launcher import _descendants
+from run_output import until_solving
 
 BIN = Path(sys.executable).parent
 LIMIT_S = 6.0
@@ -47,17 +47,7 @@ def _start(tmp_path, tstop="2000", extra=()):
            "--output", str(tmp_path / "run"), *extra]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             start_new_session=True, env=dict(os.environ, PYTHONUNBUFFERED="1"))
-    lines, solving = [], threading.Event()
-
-    def pump():
-        for line in proc.stdout:
-            lines.append(line)
-            if "ms simulated" in line:
-                solving.set()
-
-    threading.Thread(target=pump, daemon=True).start()
-    assert solving.wait(180), "".join(lines)
-    return proc, lines
+    return proc, until_solving(proc)
 
 
 def _process(tree, name, rank=None):

@@ -13,7 +13,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -31,6 +30,7 @@ from hnn_netpyne.analysis.io import (
 from hnn_netpyne.cli import main
 from hnn_netpyne.runtime.launcher import _descendants
 from hnn_netpyne.runtime.mpienv import mpi_environment
+from run_output import until_solving
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -213,20 +213,6 @@ def test_full_disk_while_netpyne_saves_is_one_line(tmp_path, capsys, monkeypatch
     assert sorted(p.name for p in folder.iterdir()) == ["config.json", "manifest.json"]
 
 
-def _until_solving(proc):
-    lines, solving = [], threading.Event()
-
-    def pump():
-        for line in proc.stdout:
-            lines.append(line)
-            if "ms simulated" in line:
-                solving.set()
-
-    threading.Thread(target=pump, daemon=True).start()
-    assert solving.wait(180), "".join(lines)
-    return lines
-
-
 def _long_run(folder, *extra):
     cmd = [str(BIN / "hnn-netpyne"), "run", "--preset", "erp", "--mesh", "2", "2",
            "--tstop", "20000", "--solver", "neuron", "--no-plots", "--output", str(folder),
@@ -239,7 +225,7 @@ def _long_run(folder, *extra):
 
 def test_ctrl_c_of_a_one_process_run_is_one_line(tmp_path):
     proc = _long_run(tmp_path / "run")
-    lines = _until_solving(proc)
+    lines = until_solving(proc)
     proc.send_signal(signal.SIGINT)
     status = proc.wait(timeout=60)
     time.sleep(0.2)  # the last lines
@@ -256,7 +242,7 @@ def test_ctrl_c_of_a_one_process_run_is_one_line(tmp_path):
 @pytest.mark.mpi
 def test_killed_parent_leaves_no_rank(tmp_path):
     proc = _long_run(tmp_path / "run", "--np", "2")
-    _until_solving(proc)
+    until_solving(proc)
     tree = _descendants(proc.pid)
     assert len(tree) >= 3  # mpiexec, its proxy and the ranks
     os.kill(proc.pid, signal.SIGKILL)
